@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xevtchn: build the module out of tree, check it, and run it on the Xen
+# test host. "make help" lists the targets.
+
+# The kernel to build for: Debian's linux-headers-amd64, unless KDIR or KVER
+# say otherwise. The test host boots the same kernel version.
+KVER ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+KDIR ?= /usr/src/linux-headers-$(KVER)
+
+TESTING   := $(CURDIR)/tools/testing
+TESTMODS  := $(TESTING)/modules
+HOST      := $(TESTING)/host
+KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
+KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
+	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
+
+.PHONY: all modules test-modules deps sparse static-checks runner-tests \
+	images check demo clean help have-kdir
+
+all: modules
+
+help:
+	@echo "make            build xevtchn.ko against $(KDIR)"
+	@echo "make deps       install what is missing (apt-get, Debian packages)"
+	@echo "make demo       build, boot the Xen test host, show the module in a guest"
+	@echo "make check      static checks + the whole test suite on the test host"
+	@echo "make sparse     build with sparse (C=2)"
+	@echo "make clean      remove build products"
+
+have-kdir:
+	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers at '$(KDIR)'; run 'make deps' first" >&2; exit 1; }
+
+modules: have-kdir
+	$(KMAKE) modules
+
+test-modules: modules
+	$(KMAKE_TEST) modules
+
+sparse: have-kdir
+	$(KMAKE) C=2 modules
+
+deps:
+	@$(TESTING)/deps.sh $(KVER)
+
+# Warnings fail: W=1 and sparse over a clean build, then checkpatch --strict.
+static-checks: have-kdir
+	$(TESTING)/static-checks.sh "$(KDIR)" "$(KVER)"
+
+runner-tests:
+	python3 -m unittest discover -s $(HOST) -p 'test_*.py'
+
+images: have-kdir
+	@KVER=$(KVER) $(HOST)/build-images.sh >/dev/null
+
+# The user-facing commands do their own set-up first, in a sub-make so that
+# KVER is derived after the headers are installed.
+check demo: deps
+	@$(MAKE) --no-print-directory $@-run
+
+check-run: static-checks runner-tests test-modules
+	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check
+
+demo-run: test-modules
+	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/demo --echo
+
+clean:
+	-test -f "$(KDIR)/Makefile" && $(KMAKE_TEST) clean
+	-test -f "$(KDIR)/Makefile" && $(KMAKE) clean

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build, or reuse from the cache, the images of the Xen test host:
+#
+#   xen              the Xen 4.17 hypervisor (multiboot ELF for QEMU -kernel)
+#   vmlinuz          Debian's kernel whose version matches the module's headers;
+#                    dom0 and the HVM guest both boot it
+#   dom0-base.cpio.gz  dom0's root file system (Xen toolstack, device model),
+#                    used as dom0's initramfs
+#
+# Everything comes from Debian packages. The images live outside the work tree,
+# in a directory keyed by the package versions and by this script, so a new
+# package version or a change here builds a fresh set. The directory's path is
+# the only thing printed on standard output.
+#
+# Usage: KVER=6.1.0-NN-amd64 build-images.sh
+
+set -euo pipefail
+
+: "${KVER:?KVER (the kernel ABI, e.g. 6.1.0-56-amd64) must be set}"
+cache_root=${XEVTCHN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xevtchn-testhost}
+here=$(cd "$(dirname "$0")" && pwd)
+
+xen_pkg=xen-hypervisor-4.17-amd64
+dom0_pkgs="xen-utils-4.17,xenstore-utils,qemu-system-xen,kmod,busybox,procps,linux-image-$KVER"
+
+log() { echo "build-images: $*" >&2; }
+
+candidate() {
+	local v
+	v=$(apt-cache policy "$1" | sed -n 's/^ *Candidate: //p')
+	if [ -z "$v" ] || [ "$v" = "(none)" ]; then
+		log "package $1 is not available from apt; run 'make deps' (apt-get update) first"
+		exit 1
+	fi
+	echo "$1=$v"
+}
+
+key_material() {
+	local p
+	for p in "$xen_pkg" xen-utils-4.17 qemu-system-xen "linux-image-$KVER"; do
+		candidate "$p"
+	done
+	sha256sum "$0" | cut -d' ' -f1
+}
+
+key=$(key_material | sha256sum | cut -c1-16)
+out="$cache_root/$key"
+if [ -s "$out/dom0-base.cpio.gz" ] && [ -s "$out/xen" ] && [ -s "$out/vmlinuz" ]; then
+	echo "$out"
+	exit 0
+fi
+
+log "building test host images for $KVER into $out (a few minutes, once)"
+mkdir -p "$cache_root"
+work=$(mktemp -d "$cache_root/tmp.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The hypervisor: a gzip'd multiboot ELF that QEMU loads with -kernel.
+(cd "$work" && apt-get download -q "$xen_pkg" >/dev/null)
+dpkg -x "$work"/"$xen_pkg"_*.deb "$work/xenpkg"
+gunzip -c "$work"/xenpkg/boot/xen-4.17-amd64.gz >"$work/xen"
+
+# dom0's root file system, from the machine's own apt sources.
+log "mmdebstrap dom0 root file system"
+mmdebstrap --quiet --variant=essential --include="$dom0_pkgs" \
+	bookworm "$work/rootfs" >&2
+root=$work/rootfs
+cp "$root/boot/vmlinuz-$KVER" "$work/vmlinuz"
+mkdir -p "$root/xth"
+cp "$work/vmlinuz" "$root/xth/vmlinuz"
+
+# Trim: dom0 needs only the Xen drivers among the kernel's modules.
+moddir=$root/lib/modules/$KVER
+find "$moddir/kernel" -name '*.ko' ! -path '*/drivers/xen/*' -delete
+find "$moddir/kernel" -type d -empty -delete
+depmod -b "$root" "$KVER"
+rm -rf "$root/boot" "$root/usr/share/doc" "$root/usr/share/man" \
+	"$root/usr/share/locale" "$root/usr/share/info" \
+	"$root/var/cache/apt" "$root/var/lib/apt/lists"
+mkdir -p "$root/var/lib/apt/lists"
+
+log "packing dom0 initramfs"
+(cd "$root" && find . -print0 | cpio --null --quiet -o -H newc | gzip -1) \
+	>"$work/dom0-base.cpio.gz"
+
+mkdir -p "$out"
+mv "$work/xen" "$work/vmlinuz" "$work/dom0-base.cpio.gz" "$out/"
+key_material >"$out/versions"
+log "images ready: $(du -sh "$out" | cut -f1)"
+echo "$out"

@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test host's dom0 (a PV dom0 running from its initramfs).
+# Starts the Xen toolstack, creates the HVM guest, streams the guest's serial
+# console to dom0's console with a "[guest] " prefix, runs the dom0 payload
+# (output prefixed "[dom0] "), waits for the guest to power off, then powers
+# the host off. Lines starting "XTH-DOM0:" mark the stages for the runner.
+# /xth/config (written by the runner) sets GUEST_* and XTH_* variables.
+
+PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+bb=/usr/bin/busybox
+
+say() { echo "XTH-DOM0: $*"; }
+die() {
+	say "FAILED: $*"
+	finish
+}
+finish() {
+	say "done"
+	sync
+	$bb poweroff -f
+	sleep 60
+}
+
+$bb mount -t proc proc /proc
+$bb mount -t sysfs sysfs /sys
+$bb mount -t devtmpfs devtmpfs /dev
+$bb mkdir -p /dev/pts /dev/shm
+$bb mount -t devpts devpts /dev/pts
+$bb mount -t tmpfs tmpfs /run
+$bb mount -t tmpfs tmpfs /tmp
+say "init $(uname -r)"
+
+. /xth/config
+
+modprobe -a xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs ||
+	die "cannot load the Xen dom0 drivers"
+$bb mount -t xenfs xenfs /proc/xen || die "cannot mount xenfs"
+mkdir -p /run/xen /run/xenstored /var/lib/xen /var/log/xen /var/lib/xenstored
+oxenstored --pid-file /run/xenstored.pid || die "oxenstored did not start"
+xen-init-dom0 >/dev/null || die "xen-init-dom0 failed"
+xenconsoled --pid-file=/run/xenconsoled.pid || die "xenconsoled did not start"
+say "toolstack ready"
+
+cat >/tmp/guest.cfg <<CFG
+name = "xth-guest"
+type = "hvm"
+memory = ${GUEST_MEMORY}
+vcpus = ${GUEST_VCPUS}
+kernel = "/xth/vmlinuz"
+ramdisk = "/xth/guest-initrd.gz"
+cmdline = "${GUEST_CMDLINE}"
+serial = "file:/tmp/guest.log"
+vnc = 0
+sdl = 0
+vga = "none"
+device_model_args_hvm = [ "-device", "edu" ]
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+
+: >/tmp/guest.log
+$bb tail -n +1 -f /tmp/guest.log | $bb sed 's/^/[guest] /' &
+tail_pid=$!
+
+xl create -q /tmp/guest.cfg >/tmp/xl-create.log 2>&1 || {
+	$bb sed 's/^/xl create: /' /tmp/xl-create.log
+	die "xl create failed"
+}
+domid=$(xl domid xth-guest)
+say "guest created domid=$domid"
+
+payload_pid=
+if [ -x /payload/dom0/run.sh ]; then
+	(cd /payload/dom0 && GUEST_DOMID=$domid ./run.sh 2>&1 |
+		$bb sed 's/^/[dom0] /') &
+	payload_pid=$!
+fi
+
+waited=0
+while xl domid xth-guest >/dev/null 2>&1; do
+	if [ "$waited" -ge "$XTH_GUEST_TIMEOUT" ]; then
+		say "guest still running after ${XTH_GUEST_TIMEOUT}s; destroying it"
+		xl destroy xth-guest
+		break
+	fi
+	sleep 1
+	waited=$((waited + 1))
+done
+say "guest gone after ${waited}s"
+# Give the dom0 payload a little time to finish what it reports.
+grace=10
+while [ -n "$payload_pid" ] && kill -0 "$payload_pid" 2>/dev/null &&
+      [ $grace -gt 0 ]; do
+	sleep 1
+	grace=$((grace - 1))
+done
+sleep 1
+kill "$tail_pid" 2>/dev/null
+finish

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KTAP for payload shell scripts (guest and dom0), and helpers to run test
+# modules so that their kernel log comes out in order with the shell's own
+# output. Sourced by the payloads' guest.sh and dom0.sh.
+
+ktap_start() {		# ktap_start SUITE PLAN
+	KTAP_N=0
+	echo "KTAP version 1"
+	echo "# Subtest: $1"
+	echo "1..$2"
+}
+
+ktap_ok() {		# ktap_ok CASE
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $1"
+}
+
+ktap_fail() {		# ktap_fail CASE WHY
+	KTAP_N=$((KTAP_N + 1))
+	echo "not ok $KTAP_N $1 # $(echo "$2" | tr '\n#' '  ' | cut -c1-300)"
+}
+
+ktap_check() {		# ktap_check CASE COMMAND...: ok when COMMAND succeeds
+	_name=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		ktap_ok "$_name"
+	else
+		ktap_fail "$_name" "'$*' failed: $_out"
+	fi
+}
+
+ktap_expect() {		# ktap_expect CASE WANT GOT: ok when they are equal
+	if [ "$2" = "$3" ]; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1" "want '$2', got '$3'"
+	fi
+}
+
+# Print (and clear) what the kernel logged since the last call.
+kmsg() {
+	dmesg -c
+}
+
+# insmod a module and print its kernel log, in order.
+load_module() {
+	kmsg >/dev/null
+	insmod "$@"
+	_rc=$?
+	kmsg
+	return $_rc
+}
