@@ -16,7 +16,7 @@ KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
 KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
 	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
 
-.PHONY: all modules test-modules deps sparse static-checks runner-tests \
+.PHONY: kver all modules test-modules deps sparse static-checks runner-tests \
 	images check demo clean help have-kdir
 
 all: modules
@@ -28,6 +28,9 @@ help:
 	@echo "make check      static checks + the whole test suite on the test host"
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make clean      remove build products"
+
+kver:
+	@echo $(KVER)
 
 have-kdir:
 	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers at '$(KDIR)'; run 'make deps' first" >&2; exit 1; }

@@ -75,7 +75,7 @@ int xevtchn_detect(xevtchn_cpuid_fn cpuid, void *ctx, bool kernel_owns_xen,
 			break;
 	}
 	if (base >= XEN_CPUID_SEARCH_END) {
-		info->refusal = "not running on Xen (no Xen signature in the hypervisor CPUID leaves)";
+		info->refusal = "not running on Xen (no Xen CPUID signature)";
 		return -ENODEV;
 	}
 	if (r.eax < base + XEN_CPUID_HVM_LEAF) {
@@ -94,7 +94,7 @@ int xevtchn_detect(xevtchn_cpuid_fn cpuid, void *ctx, bool kernel_owns_xen,
 		info->domid = r.ecx;
 
 	if (kernel_owns_xen) {
-		info->refusal = "the kernel's own Xen support is active; boot the guest with \"nopv\" to use xevtchn";
+		info->refusal = "the kernel's Xen support is active; boot with \"nopv\"";
 		return -ENODEV;
 	}
 	return 0;

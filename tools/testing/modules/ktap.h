@@ -3,7 +3,7 @@
  * Minimal KTAP output for the test modules (the target kernel has no KUnit).
  *
  * A test module prints one flat KTAP document to the kernel log, which the
- * guest's console carries to the test host's runner:
+ * guest payload passes on to the test host's runner:
  *
  *	KTAP version 1
  *	# Subtest: <suite>
@@ -11,13 +11,17 @@
  *	ok 1 <case>
  *	not ok 2 <case> # <why>
  *
- * Each line is one printk, without a prefix, so the runner can parse it once
- * the timestamp is stripped.
+ * Each line is one printk without a prefix (this header sets pr_fmt for the
+ * file that includes it), so the runner parses it once the timestamp is gone.
  */
 #ifndef _XEVTCHN_TESTING_KTAP_H
 #define _XEVTCHN_TESTING_KTAP_H
 
+#undef pr_fmt
+#define pr_fmt(fmt) fmt
+
 #include <linux/printk.h>
+#include <linux/stdarg.h>
 
 /**
  * struct ktap_suite - the state of one KTAP document
@@ -37,24 +41,40 @@ static inline void ktap_start(struct ktap_suite *s, const char *name,
 	s->name = name;
 	s->number = 0;
 	s->failed = 0;
-	printk(KERN_INFO "KTAP version 1\n");
-	printk(KERN_INFO "# Subtest: %s\n", name);
-	printk(KERN_INFO "1..%u\n", plan);
+	pr_info("KTAP version 1\n");
+	pr_info("# Subtest: %s\n", name);
+	pr_info("1..%u\n", plan);
 }
 
-/* Report one case; @ok false prints @why (printf format) as the reason. */
-#define ktap_result(s, ok, name, why, ...)				\
-	do {								\
-		(s)->number++;						\
-		if (ok) {						\
-			printk(KERN_INFO "ok %u %s\n", (s)->number, name);\
-		} else {						\
-			(s)->failed++;					\
-			printk(KERN_INFO "not ok %u %s # " why "\n",	\
-			       (s)->number, name, ##__VA_ARGS__);	\
-		}							\
-	} while (0)
+/* Report one case; when @ok is false, @why (printf format) says why. */
+static inline __printf(4, 5)
+void ktap_result(struct ktap_suite *s, bool ok, const char *name,
+		 const char *why, ...)
+{
+	struct va_format vaf = { .fmt = why };
+	va_list args;
 
-#define ktap_diag(fmt, ...) printk(KERN_INFO "# " fmt "\n", ##__VA_ARGS__)
+	s->number++;
+	if (ok) {
+		pr_info("ok %u %s\n", s->number, name);
+		return;
+	}
+	s->failed++;
+	va_start(args, why);
+	vaf.va = &args;
+	pr_info("not ok %u %s # %pV\n", s->number, name, &vaf);
+	va_end(args);
+}
+
+static inline __printf(1, 2) void ktap_diag(const char *fmt, ...)
+{
+	struct va_format vaf = { .fmt = fmt };
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.va = &args;
+	pr_info("# %pV\n", &vaf);
+	va_end(args);
+}
 
 #endif /* _XEVTCHN_TESTING_KTAP_H */

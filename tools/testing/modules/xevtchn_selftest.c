@@ -8,13 +8,12 @@
  * Xen's errors come back as errors.
  */
 
-#define pr_fmt(fmt) fmt
-
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <asm/processor.h>
+#include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/version.h>
 
@@ -32,10 +31,13 @@ struct fake_cpuid {
 	size_t count;
 };
 
-#define SIG_XEN		0x566e6558, 0x65584d4d, 0x4d4d566e	/* XenVMMXenVMM */
-#define SIG_HYPERV	0x7263694d, 0x666f736f, 0x76482074	/* Microsoft Hv */
-#define SIG_KVM		0x4b4d564b, 0x564b4d56, 0x0000004d	/* KVMKVMKVM */
 #define XEN_4_17	0x00040011
+
+/* A max-leaf value and a 12-character signature, as one CPUID leaf. */
+#define XEN_SIG(max)	{ (max), XEN_CPUID_SIGNATURE_EBX, \
+			  XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX }
+#define HYPERV_SIG(max)	{ (max), 0x7263694d, 0x666f736f, 0x76482074 }
+#define KVM_SIG(max)	{ (max), 0x4b4d564b, 0x564b4d56, 0x0000004d }
 
 static void fake_cpuid_leaf(u32 leaf, struct xevtchn_cpuid_regs *r, void *ctx)
 {
@@ -62,18 +64,18 @@ static int detect_fake(const struct fake_leaf *leaves, size_t count,
 }
 
 static const struct fake_leaf xen_behind_viridian[] = {
-	{ 0x40000000, { 0x40000006, SIG_HYPERV } },
-	{ 0x40000100, { 0x40000105, SIG_XEN } },
+	{ 0x40000000, HYPERV_SIG(0x40000006) },
+	{ 0x40000100, XEN_SIG(0x40000105) },
 	{ 0x40000101, { XEN_4_17, 0, 0, 0 } },
 	{ 0x40000104, { 0x58, 1, 7, 0 } },	/* vcpu id, domid present */
 };
 
 static const struct fake_leaf kvm_only[] = {
-	{ 0x40000000, { 0x40000001, SIG_KVM } },
+	{ 0x40000000, KVM_SIG(0x40000001) },
 };
 
 static const struct fake_leaf xen_too_few_leaves[] = {
-	{ 0x40000000, { 0x40000002, SIG_XEN } },
+	{ 0x40000000, XEN_SIG(0x40000002) },
 };
 
 static void test_detection(struct ktap_suite *s)

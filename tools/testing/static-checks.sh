@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The static checks of "make check": a clean build of the module and of the
+# test modules with W=1 and sparse (C=1 on a clean tree checks every file),
+# then checkpatch.pl --strict (from Debian's linux-source) on every C file
+# and header. Any compiler or sparse warning, or any checkpatch complaint,
+# fails. Usage: static-checks.sh KDIR KVER
+set -euo pipefail
+
+kdir=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${XEVTCHN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xevtchn-testhost}
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+status=0
+
+# $1: what; the rest: the make command. Fails on any warning in its output.
+warning_free() {
+	local what=$1
+	shift
+	if ! "$@" >"$logs/out" 2>&1; then
+		cat "$logs/out"
+		echo "static-checks: $what: build failed" >&2
+		status=1
+		return
+	fi
+	if grep -E "warning:|error:" "$logs/out"; then
+		echo "static-checks: $what: warnings above" >&2
+		status=1
+	else
+		echo "static-checks: $what: no warnings"
+	fi
+}
+
+make -s -C "$top" clean >/dev/null 2>&1 || true
+warning_free "W=1 + sparse, xevtchn.ko" \
+	make -C "$kdir" M="$top" W=1 C=1 modules
+warning_free "W=1 + sparse, test modules" \
+	make -C "$kdir" M="$top/tools/testing/modules" W=1 C=1 \
+	KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" modules
+
+# checkpatch.pl and the data files it reads, from Debian's linux-source.
+cp_dir=$cache/checkpatch
+if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+	mkdir -p "$cp_dir"
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$cp_dir" \
+		--strip-components=1 linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+fi
+# Justified exceptions to checkpatch --strict, as "FILE TYPE[,TYPE]":
+#
+# - The self-test expects -ENOSYS because that is what Xen returns for an
+#   unknown hypercall; the test checks Xen's answer, it does not return it.
+exceptions=(
+	"tools/testing/modules/xevtchn_selftest.c ENOSYS"
+)
+
+ignored_types() {
+	local e
+	for e in "${exceptions[@]}"; do
+		if [ "${e%% *}" = "$1" ]; then
+			echo "${e#* }"
+		fi
+	done
+}
+
+mapfile -t sources < <(cd "$top" && git ls-files -- '*.c' '*.h')
+complaints=0
+for f in "${sources[@]}"; do
+	ignore=$(ignored_types "$f")
+	(cd "$top" && "$cp_dir/scripts/checkpatch.pl" --no-tree --strict \
+		--quiet --show-types ${ignore:+--ignore "$ignore"} -f "$f") ||
+		complaints=$((complaints + 1))
+done
+if [ $complaints -eq 0 ]; then
+	echo "static-checks: checkpatch --strict: clean (${#sources[@]} files)"
+else
+	echo "static-checks: checkpatch --strict: $complaints file(s) with complaints above" >&2
+	status=1
+fi
+exit $status
