@@ -5,6 +5,141 @@
 #ifndef _XEVTCHN_INTERNAL_H
 #define _XEVTCHN_INTERNAL_H
 
+#include <linux/atomic.h>
+#include <linux/irq.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/event_channel.h>
+
+/* hypervisor.c */
 int xevtchn_hypervisor_init(void);
+
+/* What an event channel port is bound to. */
+enum xevtchn_port_type {
+	XEVTCHN_PORT_EVTCHN,	/* interdomain, unbound or loopback */
+	XEVTCHN_PORT_VIRQ,
+	XEVTCHN_PORT_IPI,
+};
+
+/*
+ * Why a port is masked. Several actors mask the same port; it is unmasked
+ * only when no reason remains.
+ */
+#define XEVTCHN_MASK_EXPLICIT	BIT(0)	/* genirq or the driver: irq_mask */
+#define XEVTCHN_MASK_TEMPORARY	BIT(1)	/* moving to another vCPU */
+
+/**
+ * struct xevtchn_irq - one event channel port bound to one Linux IRQ
+ * @irq: the Linux IRQ
+ * @port: the event channel port
+ * @type: what the port is bound to
+ * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
+ * @close_on_unbind: xevtchn opened the port, so it closes it on unbind
+ * @cpu: the CPU whose vCPU Xen notifies for this port
+ * @mask_reason: XEVTCHN_MASK_* bits, under @lock
+ * @lock: guards @mask_reason and the port's mask bit
+ * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
+ * @has_handler: the handler was requested through an xevtchn *_irqhandler()
+ * @dev_id: that handler's dev_id, checked when unbinding
+ * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
+ * @ipi: the IPI number, for XEVTCHN_PORT_IPI
+ * @events: events taken from the port, for debugfs
+ *
+ * Owned by the binding code under xevtchn_bind_mutex; found from the upcall
+ * through the port table under RCU, and freed only after a grace period.
+ */
+struct xevtchn_irq {
+	unsigned int irq;
+	evtchn_port_t port;
+	enum xevtchn_port_type type;
+	bool percpu;
+	bool close_on_unbind;
+	unsigned int cpu;
+	u8 mask_reason;
+	raw_spinlock_t lock;
+	int refcount;
+	bool has_handler;
+	void *dev_id;
+	union {
+		unsigned int virq;
+		unsigned int ipi;
+	};
+	atomic_long_t events;
+};
+
+/**
+ * struct xevtchn_abi - an event channel ABI (2-level or FIFO)
+ * @name: shown in the kernel log and debugfs
+ * @max_ports: ports the ABI can address
+ * @init: set up after shared_info is mapped; every port masked
+ * @exit: undo @init; every port masked
+ * @cpu_up: a CPU comes online (its vCPU id is known)
+ * @cpu_down: a CPU goes offline
+ * @bind_to_cpu: @port now notifies @cpu instead of @old_cpu
+ * @remove: @port, last bound to @cpu, is being unbound
+ * @mask: set the port's mask bit
+ * @unmask: clear it, making sure a pending event is delivered
+ * @is_masked: test the mask bit
+ * @set_pending: set the pending bit (no upcall by itself)
+ * @clear_pending: clear it
+ * @is_pending: test it
+ * @handle_events: called in the upcall on @cpu; calls
+ *	xevtchn_handle_port() for each pending, unmasked port of @cpu
+ */
+struct xevtchn_abi {
+	const char *name;
+	unsigned int max_ports;
+	int (*init)(void);
+	void (*exit)(void);
+	int (*cpu_up)(unsigned int cpu);
+	void (*cpu_down)(unsigned int cpu);
+	void (*bind_to_cpu)(evtchn_port_t port, unsigned int cpu,
+			    unsigned int old_cpu);
+	void (*remove)(evtchn_port_t port, unsigned int cpu);
+	void (*mask)(evtchn_port_t port);
+	void (*unmask)(evtchn_port_t port);
+	bool (*is_masked)(evtchn_port_t port);
+	void (*set_pending)(evtchn_port_t port);
+	void (*clear_pending)(evtchn_port_t port);
+	bool (*is_pending)(evtchn_port_t port);
+	void (*handle_events)(unsigned int cpu);
+};
+
+extern const struct xevtchn_abi *xevtchn_abi;
+extern const struct xevtchn_abi xevtchn_abi_2l;
+
+/* upcall.c: shared_info, per-vCPU state, the upcall itself */
+extern struct shared_info *xevtchn_shared;
+int xevtchn_upcall_init(void);
+void xevtchn_upcall_exit(void);
+const char *xevtchn_upcall_mode(void);
+bool xevtchn_cpu_takes_ports(unsigned int cpu);
+bool xevtchn_ports_can_move(void);
+unsigned int xevtchn_vcpu_id(unsigned int cpu);
+struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
+unsigned long xevtchn_upcalls(unsigned int cpu);
+
+/* events.c: the port table and the event dispatch */
+void xevtchn_handle_port(evtchn_port_t port);
+struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
+int xevtchn_events_init(void);
+void xevtchn_events_exit(void);
+extern struct mutex xevtchn_bind_mutex;
+typedef void (*xevtchn_port_visitor)(struct xevtchn_irq *info, void *ctx);
+void xevtchn_for_each_port(xevtchn_port_visitor fn, void *ctx);
+
+/* irq_chips.c: chips, flows, masking by reason, affinity */
+extern struct irq_chip xevtchn_dyn_chip;
+extern struct irq_chip xevtchn_percpu_chip;
+void xevtchn_handle_percpu_flow(struct irq_desc *desc);
+bool xevtchn_is_our_chip(const struct irq_chip *chip);
+void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
+void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);
+int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu);
+
+/* debugfs.c */
+void xevtchn_debugfs_init(void);
+void xevtchn_debugfs_exit(void);
 
 #endif /* _XEVTCHN_INTERNAL_H */

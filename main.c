@@ -20,12 +20,16 @@ static int __init xevtchn_init(void)
 	ret = xevtchn_hypervisor_init();
 	if (ret)
 		return ret;
+	ret = xevtchn_events_init();
+	if (ret)
+		return ret;
 	pr_info("ready\n");
 	return 0;
 }
 
 static void __exit xevtchn_exit(void)
 {
+	xevtchn_events_exit();
 	pr_info("unloaded\n");
 }
 

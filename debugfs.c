@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/xevtchn/ports: every bound port, one line each.
+ *
+ *   port  irq  type     cpu  masked  pending  events  chip
+ *      5   24  evtchn     1  no      no          100  xen-dyn-edge
+ *
+ * "masked" and "pending" are the port's bits at the time of reading;
+ * "events" counts the events the upcall took from the port.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/irq.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+static struct dentry *dir;
+
+static void show_port(struct xevtchn_irq *info, void *ctx)
+{
+	struct seq_file *m = ctx;
+	char type[16];
+
+	switch (info->type) {
+	case XEVTCHN_PORT_VIRQ:
+		snprintf(type, sizeof(type), "virq %u", info->virq);
+		break;
+	case XEVTCHN_PORT_IPI:
+		snprintf(type, sizeof(type), "ipi %u", info->ipi);
+		break;
+	default:
+		snprintf(type, sizeof(type), "evtchn");
+		break;
+	}
+	seq_printf(m, "%6u %5u  %-8s %4u  %-6s  %-7s %8ld  %s\n", info->port,
+		   info->irq, type, READ_ONCE(info->cpu),
+		   xevtchn_abi->is_masked(info->port) ? "yes" : "no",
+		   xevtchn_abi->is_pending(info->port) ? "yes" : "no",
+		   atomic_long_read(&info->events),
+		   irq_get_chip(info->irq)->name);
+}
+
+static int ports_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "# upcall=%s abi=%s\n", xevtchn_upcall_mode(),
+		   xevtchn_abi->name);
+	seq_puts(m, "  port   irq  type      cpu  masked  pending   events  chip\n");
+	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_for_each_port(show_port, m);
+	mutex_unlock(&xevtchn_bind_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ports);
+
+void xevtchn_debugfs_init(void)
+{
+	dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("ports", 0444, dir, NULL, &ports_fops);
+}
+
+void xevtchn_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dir);
+	dir = NULL;
+}

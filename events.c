@@ -1,0 +1,1211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event channel core: the port table, binding ports to Linux IRQs, and
+ * the dispatch of events from the upcall to those IRQs.
+ *
+ *   Xen ──upcall──▶ upcall.c ──scan──▶ events_2l.c ──port──▶ xevtchn_handle_port()
+ *                                                               │
+ *                     irq_chips.c flow handler ◀─generic_handle_irq()
+ *
+ * Lock order (outermost first):
+ *
+ *   xevtchn_bind_mutex		binding and unbinding; the port table and the
+ *				per-CPU VIRQ/IPI tables change only under it
+ *     IRQ descriptor lock	genirq's; held around the chip callbacks,
+ *				including irq_set_affinity()
+ *       xevtchn_irq.lock	a raw spinlock: the mask reasons and the mask bit
+ *
+ * The upcall takes none of these: it finds ports in the port table under
+ * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
+ * for masking, the port's lock, in that order. Nothing in the upcall path
+ * sleeps. Unbinding clears the port's table entry first, then waits for an
+ * RCU grace period before the port is closed, its IRQ freed and its
+ * xevtchn_irq released, so an upcall that found the port still sees valid
+ * memory, and a port number Xen hands out again cannot meet a stale entry.
+ *
+ * Invariant: table entry for port P is NULL or points to the xevtchn_irq
+ * whose .port is P.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <asm/msr.h>
+#include <xen/interface/sched.h>
+
+#include <xevtchn/events.h>
+#include <xevtchn/hypercall.h>
+#include <xevtchn/testing.h>
+#include "internal.h"
+
+/* The most ports any ABI addresses (FIFO: 2^17). */
+#define MAX_PORTS	(1U << 17)
+#define ROW_PORTS	(PAGE_SIZE / sizeof(void *))
+#define NR_ROWS		DIV_ROUND_UP(MAX_PORTS, ROW_PORTS)
+
+DEFINE_MUTEX(xevtchn_bind_mutex);
+const struct xevtchn_abi *xevtchn_abi;
+
+/* Rows of the port table, allocated as ports get bound, freed at unload. */
+static struct xevtchn_irq __rcu **port_rows[NR_ROWS];
+
+/* The per-CPU sources bound on each CPU. */
+struct cpu_sources {
+	struct xevtchn_irq __rcu *virq[NR_VIRQS];
+	struct xevtchn_irq __rcu *ipi[XEVTCHN_NR_IPIS];
+};
+static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
+
+static bool ready;
+
+/* Say in the kernel log why the calling function refuses. */
+#define complain(fmt, ...)						\
+	pr_warn_ratelimited("%s: " fmt "\n", __func__, ##__VA_ARGS__)
+
+/* complain(), then evaluate to @err. */
+#define refuse(err, fmt, ...)						\
+	({								\
+		complain(fmt, ##__VA_ARGS__);				\
+		(err);							\
+	})
+
+/**
+ * xevtchn_port_info() - the binding of @port
+ * @port: an event channel port
+ *
+ * Call under rcu_read_lock() or xevtchn_bind_mutex.
+ *
+ * Return: the port's xevtchn_irq, or NULL when it is not bound.
+ */
+struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
+{
+	struct xevtchn_irq __rcu **row;
+
+	if (port >= MAX_PORTS)
+		return NULL;
+	row = smp_load_acquire(&port_rows[port / ROW_PORTS]);
+	if (!row)
+		return NULL;
+	return rcu_dereference_check(row[port % ROW_PORTS],
+				     lockdep_is_held(&xevtchn_bind_mutex));
+}
+
+static int set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
+{
+	struct xevtchn_irq __rcu **row;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	row = port_rows[port / ROW_PORTS];
+	if (!row) {
+		row = kcalloc(ROW_PORTS, sizeof(*row), GFP_KERNEL);
+		if (!row)
+			return -ENOMEM;
+		smp_store_release(&port_rows[port / ROW_PORTS], row);
+	}
+	rcu_assign_pointer(row[port % ROW_PORTS], info);
+	return 0;
+}
+
+/**
+ * xevtchn_for_each_port() - call @fn for every bound port, in port order
+ * @fn: the function; called under xevtchn_bind_mutex
+ * @ctx: passed to @fn
+ */
+void xevtchn_for_each_port(xevtchn_port_visitor fn, void *ctx)
+{
+	struct xevtchn_irq *info;
+	unsigned int row, i;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	for (row = 0; row < NR_ROWS; row++) {
+		if (!port_rows[row])
+			continue;
+		for (i = 0; i < ROW_PORTS; i++) {
+			info = rcu_dereference_protected(port_rows[row][i],
+							 true);
+			if (info)
+				fn(info, ctx);
+		}
+	}
+}
+
+/**
+ * xevtchn_handle_port() - an event arrived on @port: run its IRQ
+ * @port: a pending, unmasked port of this CPU
+ *
+ * Called by the ABI's scan, in the upcall, under rcu_read_lock().
+ */
+void xevtchn_handle_port(evtchn_port_t port)
+{
+	struct xevtchn_irq *info = xevtchn_port_info(port);
+
+	if (unlikely(!info)) {
+		/* No IRQ to run: mask it, so it cannot raise upcalls forever. */
+		xevtchn_abi->mask(port);
+		xevtchn_abi->clear_pending(port);
+		pr_warn_ratelimited("event on port %u, which is not bound; masked it\n",
+				    port);
+		return;
+	}
+	atomic_long_inc(&info->events);
+	generic_handle_irq(info->irq);
+}
+
+/* The xevtchn_irq of @irq, or NULL if @irq is not one of ours. */
+static struct xevtchn_irq *irq_info(unsigned int irq)
+{
+	struct irq_data *data = irq_get_irq_data(irq);
+
+	if (!data || !xevtchn_is_our_chip(irq_data_get_irq_chip(data)))
+		return NULL;
+	return irq_data_get_irq_chip_data(data);
+}
+
+static struct xevtchn_irq __rcu **cpu_source_slot(struct xevtchn_irq *info)
+{
+	struct cpu_sources *s = per_cpu_ptr(&cpu_sources, info->cpu);
+
+	if (info->type == XEVTCHN_PORT_VIRQ)
+		return &s->virq[info->virq];
+	if (info->type == XEVTCHN_PORT_IPI)
+		return &s->ipi[info->ipi];
+	return NULL;
+}
+
+static int close_port(evtchn_port_t port)
+{
+	struct evtchn_close close = { .port = port };
+
+	return xevtchn_event_channel_op(EVTCHNOP_close, &close);
+}
+
+/* The first CPU that takes dynamic ports; CPU 0 under INTx. */
+static unsigned int default_cpu(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (xevtchn_cpu_takes_ports(cpu))
+			return cpu;
+	return 0;
+}
+
+/*
+ * Bind @port, which Xen already has set up (and notifying @cpu's vCPU for
+ * per-CPU sources), to a new Linux IRQ. Returns the IRQ or a negative errno;
+ * on failure the port stays as it was, and whoever opened it closes it.
+ */
+static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
+		     bool percpu, unsigned int cpu, unsigned int source)
+{
+	struct xevtchn_irq *info;
+	int irq, ret;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (port >= xevtchn_abi->max_ports)
+		return refuse(-EINVAL, "port %u is beyond the %s ABI's %u ports",
+			      port, xevtchn_abi->name, xevtchn_abi->max_ports);
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	irq = irq_alloc_desc(cpu_to_node(cpu));
+	if (irq < 0) {
+		ret = refuse(irq, "no Linux IRQ left for port %u", port);
+		goto free_info;
+	}
+	info->irq = irq;
+	info->port = port;
+	info->type = type;
+	info->percpu = percpu;
+	info->cpu = cpu;
+	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
+	info->virq = source;	/* or .ipi: the same storage */
+	raw_spin_lock_init(&info->lock);
+	xevtchn_abi->mask(port);
+
+	if (percpu) {
+		irq_set_chip_and_handler_name(irq, &xevtchn_percpu_chip,
+					      xevtchn_handle_percpu_flow,
+					      "percpu");
+		irq_set_status_flags(irq, IRQ_PER_CPU | IRQ_NO_BALANCING);
+	} else {
+		struct evtchn_bind_vcpu bind = {
+			.port = port,
+			.vcpu = xevtchn_vcpu_id(cpu),
+		};
+
+		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+		if (ret) {
+			ret = refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
+				     port, bind.vcpu, ret);
+			goto free_irq;
+		}
+		irq_set_chip_and_handler_name(irq, &xevtchn_dyn_chip,
+					      handle_edge_irq, "edge");
+		irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
+	}
+	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
+	irq_set_chip_data(irq, info);
+	irq_data_update_effective_affinity(irq_get_irq_data(irq),
+					   cpumask_of(cpu));
+
+	ret = set_port_info(port, info);
+	if (ret)
+		goto free_irq;
+	xevtchn_abi->bind_to_cpu(port, cpu, cpu);
+	if (cpu_source_slot(info))
+		rcu_assign_pointer(*cpu_source_slot(info), info);
+	return irq;
+
+free_irq:
+	irq_set_chip_data(irq, NULL);
+	irq_free_desc(irq);
+free_info:
+	kfree(info);
+	return ret;
+}
+
+/* bind_port() for a port xevtchn opened itself: closed again on failure. */
+static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
+			 bool percpu, unsigned int cpu, unsigned int source)
+{
+	int ret = bind_port(port, type, percpu, cpu, source);
+
+	if (ret < 0)
+		close_port(port);
+	return ret;
+}
+
+/*
+ * Undo bind_port(): mask, forget the port, wait until no upcall can be
+ * using it, close it in Xen, free the IRQ. The IRQ must have no handler.
+ */
+static void unbind_port(struct xevtchn_irq *info)
+{
+	evtchn_port_t port = info->port;
+	int ret;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	xevtchn_abi->mask(port);
+	set_port_info(port, NULL);	/* the row exists: cannot fail */
+	if (cpu_source_slot(info))
+		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
+	xevtchn_abi->remove(port, info->cpu);
+	synchronize_rcu();
+
+	ret = close_port(port);
+	if (ret)
+		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
+	/* Nothing stale for whoever gets this port number next. */
+	xevtchn_abi->clear_pending(port);
+	irq_set_chip_data(info->irq, NULL);
+	irq_free_desc(info->irq);
+	kfree(info);
+}
+
+static int request_handler(int irq, irq_handler_t handler,
+			   unsigned long irqflags, const char *devname,
+			   void *dev_id)
+{
+	struct xevtchn_irq *info = irq_info(irq);
+	int ret;
+
+	ret = request_irq(irq, handler, irqflags, devname, dev_id);
+	mutex_lock(&xevtchn_bind_mutex);
+	if (ret) {
+		pr_warn("cannot request IRQ %d for %s (%d)\n", irq, devname,
+			ret);
+		unbind_port(info);
+	} else {
+		info->has_handler = true;
+		info->dev_id = dev_id;
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret ? ret : irq;
+}
+
+/* Ask Xen what @port is. Returns EVTCHNSTAT_* or a negative errno. */
+static int port_status(evtchn_port_t port)
+{
+	struct evtchn_status status = { .dom = DOMID_SELF, .port = port };
+	int ret;
+
+	ret = xevtchn_event_channel_op(EVTCHNOP_status, &status);
+	return ret ? ret : status.status;
+}
+
+static int check_ready(const char *caller)
+{
+	if (likely(READ_ONCE(ready)))
+		return 0;
+	pr_warn_ratelimited("%s: xevtchn is not ready (loading, unloading or paused)\n",
+			    caller);
+	return -ENODEV;
+}
+
+/**
+ * xevtchn_bind_evtchn_to_irq() - bind an open port of this domain to an IRQ
+ * @port: an unbound or interdomain port of this domain
+ *
+ * The IRQ uses the xen-dyn-edge chip and starts on CPU 0 (or the first CPU
+ * that takes events); irq_set_affinity() moves it. Unbinding closes the
+ * port, as in mainline. May sleep.
+ *
+ * Return: the Linux IRQ; -EINVAL for a port that is closed, out of range or
+ * bound to a VIRQ, IPI or PIRQ; -EBUSY when it is already bound to an IRQ.
+ */
+int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
+{
+	int status, ret;
+
+	ret = check_ready(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	if (xevtchn_port_info(port)) {
+		ret = refuse(-EBUSY, "port %u is already bound to IRQ %u",
+			     port, xevtchn_port_info(port)->irq);
+		goto out;
+	}
+	status = port_status(port);
+	if (status < 0) {
+		ret = refuse(status, "port %u does not exist in this domain (%d)",
+			     port, status);
+		goto out;
+	}
+	if (status != EVTCHNSTAT_unbound && status != EVTCHNSTAT_interdomain) {
+		ret = refuse(-EINVAL, "port %u is %s; only unbound or interdomain ports bind here",
+			     port, status == EVTCHNSTAT_closed ? "closed" :
+			     "a VIRQ, IPI or PIRQ port");
+		goto out;
+	}
+	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false, default_cpu(), 0);
+out:
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_evtchn_to_irq);
+
+/**
+ * xevtchn_bind_evtchn_to_irqhandler() - bind a port and request its IRQ
+ * @port: as for xevtchn_bind_evtchn_to_irq()
+ * @handler: the handler, run in hard IRQ context
+ * @irqflags: request_irq() flags
+ * @devname: the name in /proc/interrupts
+ * @dev_id: the handler's cookie, also needed to unbind
+ *
+ * Return: the Linux IRQ, or a negative errno (nothing stays bound).
+ */
+int xevtchn_bind_evtchn_to_irqhandler(evtchn_port_t port,
+				      irq_handler_t handler,
+				      unsigned long irqflags,
+				      const char *devname, void *dev_id)
+{
+	int irq = xevtchn_bind_evtchn_to_irq(port);
+
+	if (irq < 0)
+		return irq;
+	return request_handler(irq, handler, irqflags, devname, dev_id);
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_evtchn_to_irqhandler);
+
+/**
+ * xevtchn_bind_interdomain_evtchn_to_irq() - connect to a remote port
+ * @remote_domain: the other domain (DOMID_SELF for a loopback)
+ * @remote_port: its port, allocated unbound for this domain
+ *
+ * Opens a local port connected to @remote_port (EVTCHNOP_bind_interdomain)
+ * and binds it like xevtchn_bind_evtchn_to_irq(). May sleep.
+ *
+ * Return: the Linux IRQ, or Xen's error (-EINVAL when @remote_port is not
+ * waiting for this domain), with the reason in the kernel log.
+ */
+int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
+					   evtchn_port_t remote_port)
+{
+	struct evtchn_bind_interdomain bind = {
+		.remote_dom = remote_domain,
+		.remote_port = remote_port,
+	};
+	int ret;
+
+	ret = check_ready(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	if (ret)
+		ret = refuse(ret, "Xen refused to connect to port %u of domain %u (%d)",
+			     remote_port, remote_domain, ret);
+	else
+		ret = bind_new_port(bind.local_port, XEVTCHN_PORT_EVTCHN,
+				    false, default_cpu(), 0);
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_interdomain_evtchn_to_irq);
+
+/**
+ * xevtchn_bind_interdomain_evtchn_to_irqhandler() - connect and request
+ * @remote_domain: as for xevtchn_bind_interdomain_evtchn_to_irq()
+ * @remote_port: as for xevtchn_bind_interdomain_evtchn_to_irq()
+ * @handler: the handler, run in hard IRQ context
+ * @irqflags: request_irq() flags
+ * @devname: the name in /proc/interrupts
+ * @dev_id: the handler's cookie, also needed to unbind
+ *
+ * Return: the Linux IRQ, or a negative errno (nothing stays open).
+ */
+int xevtchn_bind_interdomain_evtchn_to_irqhandler(domid_t remote_domain,
+						  evtchn_port_t remote_port,
+						  irq_handler_t handler,
+						  unsigned long irqflags,
+						  const char *devname,
+						  void *dev_id)
+{
+	int irq = xevtchn_bind_interdomain_evtchn_to_irq(remote_domain,
+							 remote_port);
+
+	if (irq < 0)
+		return irq;
+	return request_handler(irq, handler, irqflags, devname, dev_id);
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_interdomain_evtchn_to_irqhandler);
+
+/**
+ * xevtchn_alloc_unbound() - open a port that @remote_domain may connect to
+ * @remote_domain: the domain allowed to connect (DOMID_SELF for loopback)
+ * @port: set to the new port
+ *
+ * The port is not bound to an IRQ; bind it with xevtchn_bind_evtchn_to_irq()
+ * or close it with xevtchn_close_port().
+ *
+ * Return: 0, or Xen's error (-ESRCH: no such domain; -ENOSPC: no free port).
+ */
+int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
+{
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF,
+		.remote_dom = remote_domain,
+	};
+	int ret;
+
+	ret = check_ready(__func__);
+	if (ret)
+		return ret;
+	ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	if (ret)
+		return refuse(ret, "Xen refused a port for domain %u (%d)",
+			      remote_domain, ret);
+	*port = alloc.port;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_alloc_unbound);
+
+/**
+ * xevtchn_alloc_loopback() - open two connected ports of this domain
+ * @port_a: set to the first port (allocated unbound for ourselves)
+ * @port_b: set to the second, connected to @port_a
+ *
+ * A send on either port raises an event on the other. Neither is bound to
+ * an IRQ yet.
+ *
+ * Return: 0, or Xen's error; on error no port stays open.
+ */
+int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b)
+{
+	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
+	int ret;
+
+	ret = xevtchn_alloc_unbound(DOMID_SELF, port_a);
+	if (ret)
+		return ret;
+	bind.remote_port = *port_a;
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	if (ret) {
+		close_port(*port_a);
+		return refuse(ret, "Xen refused the loopback to port %u (%d)",
+			      *port_a, ret);
+	}
+	*port_b = bind.local_port;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
+
+/**
+ * xevtchn_close_port() - close a port that is not bound to an IRQ
+ * @port: the port
+ *
+ * Return: 0; -EBUSY when the port is bound (unbind it instead); Xen's error.
+ */
+int xevtchn_close_port(evtchn_port_t port)
+{
+	int ret;
+
+	ret = check_ready(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	if (xevtchn_port_info(port)) {
+		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
+			     port, xevtchn_port_info(port)->irq);
+	} else {
+		ret = close_port(port);
+		if (ret)
+			complain("Xen refused to close port %u (%d)", port, ret);
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_close_port);
+
+static int check_cpu(unsigned int cpu, const char *caller)
+{
+	const char *why = NULL;
+	int ret = -EINVAL;
+
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu)) {
+		why = "does not exist";
+	} else if (!cpu_online(cpu)) {
+		why = "is offline";
+	} else if (!xevtchn_cpu_takes_ports(cpu)) {
+		why = "takes no events (under the INTx upcall only CPU 0 does)";
+		ret = -EOPNOTSUPP;
+	}
+	if (!why)
+		return 0;
+	pr_warn_ratelimited("%s: CPU %u %s\n", caller, cpu, why);
+	return ret;
+}
+
+/**
+ * xevtchn_bind_virq_to_irq() - bind a virtual IRQ of Xen's to a Linux IRQ
+ * @virq: a VIRQ_* number
+ * @cpu: the CPU whose vCPU gets it (CPU 0 for a global VIRQ)
+ * @percpu: true for a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...), which
+ *	gets the xen-percpu chip and never moves; false for a global VIRQ,
+ *	which gets the xen-dyn-edge chip and can move
+ *
+ * May sleep.
+ *
+ * Return: the Linux IRQ; -EINVAL for a bad VIRQ or CPU; -EBUSY when the
+ * VIRQ is already bound on @cpu; Xen's error otherwise.
+ */
+int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
+{
+	struct evtchn_bind_virq bind = { .virq = virq };
+	int ret;
+
+	ret = check_ready(__func__);
+	if (ret)
+		return ret;
+	if (virq >= NR_VIRQS)
+		return refuse(-EINVAL, "VIRQ %u is out of range (0..%u)", virq,
+			      NR_VIRQS - 1);
+	mutex_lock(&xevtchn_bind_mutex);
+	ret = check_cpu(cpu, __func__);
+	if (ret)
+		goto out;
+	if (rcu_access_pointer(per_cpu(cpu_sources, cpu).virq[virq])) {
+		ret = refuse(-EBUSY, "VIRQ %u is already bound on CPU %u",
+			     virq, cpu);
+		goto out;
+	}
+	bind.vcpu = xevtchn_vcpu_id(cpu);
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_virq, &bind);
+	if (ret) {
+		ret = refuse(ret, "Xen refused VIRQ %u on vCPU %u (%d)%s", virq,
+			     bind.vcpu, ret, ret == -EEXIST ?
+			     ": someone else bound it" : "");
+		goto out;
+	}
+	ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu, virq);
+out:
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irq);
+
+/**
+ * xevtchn_bind_virq_to_irqhandler() - bind a VIRQ and request its IRQ
+ * @virq: a VIRQ_* number
+ * @cpu: as for xevtchn_bind_virq_to_irq()
+ * @handler: the handler, run in hard IRQ context
+ * @irqflags: request_irq() flags; IRQF_PERCPU asks for a per-CPU binding
+ * @devname: the name in /proc/interrupts
+ * @dev_id: the handler's cookie, also needed to unbind
+ *
+ * Return: the Linux IRQ, or a negative errno (nothing stays bound).
+ */
+int xevtchn_bind_virq_to_irqhandler(unsigned int virq, unsigned int cpu,
+				    irq_handler_t handler,
+				    unsigned long irqflags,
+				    const char *devname, void *dev_id)
+{
+	int irq = xevtchn_bind_virq_to_irq(virq, cpu, irqflags & IRQF_PERCPU);
+
+	if (irq < 0)
+		return irq;
+	return request_handler(irq, handler, irqflags, devname, dev_id);
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irqhandler);
+
+/**
+ * xevtchn_bind_ipi_to_irqhandler() - bind an inter-processor event
+ * @ipi: 0 .. XEVTCHN_NR_IPIS - 1 (mainline's enum ipi_vector values fit)
+ * @cpu: the CPU that receives it
+ * @handler: the handler, run in hard IRQ context on @cpu
+ * @irqflags: request_irq() flags (IRQF_PERCPU is implied)
+ * @devname: the name in /proc/interrupts
+ * @dev_id: the handler's cookie, also needed to unbind
+ *
+ * Send it with xevtchn_send_ipi(). The IRQ uses the xen-percpu chip. May
+ * sleep.
+ *
+ * Return: the Linux IRQ; -EINVAL for a bad IPI number or CPU; -EBUSY when
+ * @ipi is already bound on @cpu; -EOPNOTSUPP for a CPU other than 0 under
+ * the INTx upcall; Xen's error otherwise.
+ */
+int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
+				   irq_handler_t handler,
+				   unsigned long irqflags,
+				   const char *devname, void *dev_id)
+{
+	struct evtchn_bind_ipi bind = {};
+	int ret;
+
+	ret = check_ready(__func__);
+	if (ret)
+		return ret;
+	if (ipi >= XEVTCHN_NR_IPIS)
+		return refuse(-EINVAL, "IPI %u is out of range (0..%u)", ipi,
+			      XEVTCHN_NR_IPIS - 1);
+	mutex_lock(&xevtchn_bind_mutex);
+	ret = check_cpu(cpu, __func__);
+	if (ret)
+		goto unlock;
+	if (rcu_access_pointer(per_cpu(cpu_sources, cpu).ipi[ipi])) {
+		ret = refuse(-EBUSY, "IPI %u is already bound on CPU %u", ipi,
+			     cpu);
+		goto unlock;
+	}
+	bind.vcpu = xevtchn_vcpu_id(cpu);
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_ipi, &bind);
+	if (ret) {
+		ret = refuse(ret, "Xen refused an IPI port on vCPU %u (%d)",
+			     bind.vcpu, ret);
+		goto unlock;
+	}
+	ret = bind_new_port(bind.port, XEVTCHN_PORT_IPI, true, cpu, ipi);
+unlock:
+	mutex_unlock(&xevtchn_bind_mutex);
+	if (ret < 0)
+		return ret;
+	return request_handler(ret, handler, irqflags | IRQF_PERCPU, devname,
+			       dev_id);
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_ipi_to_irqhandler);
+
+/**
+ * xevtchn_send_ipi() - raise IPI @ipi on @cpu
+ * @cpu: the target CPU
+ * @ipi: an IPI bound there with xevtchn_bind_ipi_to_irqhandler()
+ *
+ * May be called from any context.
+ *
+ * Return: 0; -ENOENT when @ipi is not bound on @cpu; Xen's error.
+ */
+int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
+{
+	struct xevtchn_irq *info = NULL;
+	struct evtchn_send send;
+
+	if (cpu < nr_cpu_ids && cpu_possible(cpu) && ipi < XEVTCHN_NR_IPIS) {
+		rcu_read_lock();
+		info = rcu_dereference(per_cpu(cpu_sources, cpu).ipi[ipi]);
+		send.port = info ? info->port : 0;
+		rcu_read_unlock();
+	}
+	if (!info)
+		return refuse(-ENOENT, "IPI %u is not bound on CPU %u", ipi, cpu);
+	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
+}
+EXPORT_SYMBOL_GPL(xevtchn_send_ipi);
+
+/* Drop one reference; unbind when none is left. */
+static void put_binding(struct xevtchn_irq *info)
+{
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (info->refcount > 0 && --info->refcount > 0)
+		return;
+	if (info->has_handler) {
+		free_irq(info->irq, info->dev_id);
+		info->has_handler = false;
+	}
+	unbind_port(info);
+}
+
+/**
+ * xevtchn_unbind_from_irqhandler() - free the handler and unbind
+ * @irq: an IRQ bound by one of the xevtchn bind functions
+ * @dev_id: the cookie given when the handler was requested
+ *
+ * Frees the handler, then unbinds the port and closes it (for a refcounted
+ * port: drops the binder's reference). May sleep.
+ *
+ * Return: 0; -EINVAL when @irq is not an xevtchn IRQ or @dev_id is not the
+ * handler's.
+ */
+int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
+{
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	info = irq_info(irq);
+	if (!info) {
+		ret = refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
+	} else if (info->has_handler && info->dev_id != dev_id) {
+		ret = refuse(-EINVAL, "IRQ %u: dev_id %p is not the handler's",
+			     irq, dev_id);
+	} else {
+		/* A handler requested by the caller itself goes too. */
+		if (!info->has_handler && irq_has_action(irq)) {
+			info->has_handler = true;
+			info->dev_id = dev_id;
+		}
+		if (info->has_handler) {
+			free_irq(irq, dev_id);
+			info->has_handler = false;
+		}
+		put_binding(info);
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irqhandler);
+
+/**
+ * xevtchn_unbind_from_irq() - unbind an IRQ that has no handler
+ * @irq: an IRQ from xevtchn_bind_evtchn_to_irq() or a sibling
+ *
+ * May sleep.
+ *
+ * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; -EBUSY when it still
+ * has a handler (free_irq() it first).
+ */
+int xevtchn_unbind_from_irq(unsigned int irq)
+{
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	info = irq_info(irq);
+	if (!info)
+		ret = refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
+	else if (info->has_handler || irq_has_action(irq))
+		ret = refuse(-EBUSY, "IRQ %u still has a handler; free it first",
+			     irq);
+	else
+		put_binding(info);
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irq);
+
+/**
+ * xevtchn_notify_remote_via_evtchn() - send an event on @port
+ * @port: an open port of this domain
+ *
+ * May be called from any context.
+ *
+ * Return: 0, or Xen's error (-EINVAL for a port that is not open).
+ */
+int xevtchn_notify_remote_via_evtchn(evtchn_port_t port)
+{
+	struct evtchn_send send = { .port = port };
+
+	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
+}
+EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
+
+/**
+ * xevtchn_notify_remote_via_irq() - send an event on @irq's port
+ * @irq: an xevtchn IRQ
+ *
+ * May be called from any context.
+ *
+ * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; Xen's error.
+ */
+int xevtchn_notify_remote_via_irq(int irq)
+{
+	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
+
+	if (!port)
+		return refuse(-EINVAL, "IRQ %d is not bound by xevtchn", irq);
+	return xevtchn_notify_remote_via_evtchn(port);
+}
+EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
+
+/**
+ * xevtchn_irq_from_evtchn() - the IRQ @port is bound to
+ * @port: a port
+ *
+ * Return: the Linux IRQ, or -ENOENT when the port is not bound.
+ */
+int xevtchn_irq_from_evtchn(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	int irq;
+
+	rcu_read_lock();
+	info = xevtchn_port_info(port);
+	irq = info ? info->irq : -ENOENT;
+	rcu_read_unlock();
+	return irq;
+}
+EXPORT_SYMBOL_GPL(xevtchn_irq_from_evtchn);
+
+/**
+ * xevtchn_evtchn_from_irq() - the port bound to @irq
+ * @irq: a Linux IRQ
+ *
+ * Return: the port, or 0 (never a valid port) when @irq is not ours.
+ */
+evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
+{
+	struct xevtchn_irq *info = irq_info(irq);
+
+	return info ? info->port : 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_evtchn_from_irq);
+
+/* The port of @irq for the pending-bit helpers, or 0 with a message. */
+static evtchn_port_t pending_port(int irq, const char *caller)
+{
+	evtchn_port_t port = irq < 0 ? 0 : xevtchn_evtchn_from_irq(irq);
+
+	if (!port)
+		pr_warn_ratelimited("%s: IRQ %d is not bound by xevtchn\n",
+				    caller, irq);
+	return port;
+}
+
+/**
+ * xevtchn_set_irq_pending() - set @irq's pending bit (raises no upcall)
+ * @irq: an xevtchn IRQ
+ *
+ * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
+ */
+int xevtchn_set_irq_pending(int irq)
+{
+	evtchn_port_t port = pending_port(irq, __func__);
+
+	if (!port)
+		return -EINVAL;
+	xevtchn_abi->set_pending(port);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_set_irq_pending);
+
+/**
+ * xevtchn_clear_irq_pending() - clear @irq's pending bit
+ * @irq: an xevtchn IRQ
+ *
+ * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
+ */
+int xevtchn_clear_irq_pending(int irq)
+{
+	evtchn_port_t port = pending_port(irq, __func__);
+
+	if (!port)
+		return -EINVAL;
+	xevtchn_abi->clear_pending(port);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_clear_irq_pending);
+
+/**
+ * xevtchn_test_irq_pending() - is @irq's pending bit set?
+ * @irq: an xevtchn IRQ
+ *
+ * Return: the bit; false when @irq is not an xevtchn IRQ.
+ */
+bool xevtchn_test_irq_pending(int irq)
+{
+	evtchn_port_t port = pending_port(irq, __func__);
+
+	return port && xevtchn_abi->is_pending(port);
+}
+EXPORT_SYMBOL_GPL(xevtchn_test_irq_pending);
+
+/**
+ * xevtchn_xen_time() - Xen's system time, in ns since Xen booted
+ *
+ * The clock of SCHEDOP_poll's timeout, computed from this vCPU's time info.
+ *
+ * Return: the time in nanoseconds.
+ */
+u64 xevtchn_xen_time(void)
+{
+	struct pvclock_vcpu_time_info *t;
+	u32 version;
+	u64 delta, now;
+
+	preempt_disable();
+	t = &xevtchn_vcpu_info(smp_processor_id())->time;
+	do {
+		version = READ_ONCE(t->version);
+		smp_rmb();	/* the fields after the version */
+		delta = rdtsc_ordered() - READ_ONCE(t->tsc_timestamp);
+		if (t->tsc_shift >= 0)
+			delta <<= t->tsc_shift;
+		else
+			delta >>= -t->tsc_shift;
+		now = READ_ONCE(t->system_time) +
+		      mul_u64_u32_shr(delta, READ_ONCE(t->tsc_to_system_mul),
+				       32);
+		smp_rmb();	/* then the version again */
+	} while ((version & 1) || version != READ_ONCE(t->version));
+	preempt_enable();
+	return now;
+}
+EXPORT_SYMBOL_GPL(xevtchn_xen_time);
+
+/**
+ * xevtchn_poll_irq_timeout() - block this vCPU until @irq is pending
+ * @irq: an xevtchn IRQ (usually disabled, so no handler takes the event)
+ * @timeout: Xen system time (xevtchn_xen_time()) to give up at; 0: never
+ *
+ * Returns at once if the port is already pending. May be called with
+ * interrupts off.
+ *
+ * Return: 0 when the port is pending or the timeout passed; -EINVAL when
+ * @irq is not an xevtchn IRQ; Xen's error.
+ */
+int xevtchn_poll_irq_timeout(int irq, u64 timeout)
+{
+	evtchn_port_t port = pending_port(irq, __func__);
+	struct sched_poll poll = { .nr_ports = 1, .timeout = timeout };
+
+	if (!port)
+		return -EINVAL;
+	set_xen_guest_handle(poll.ports, &port);
+	return xevtchn_sched_op(SCHEDOP_poll, &poll);
+}
+EXPORT_SYMBOL_GPL(xevtchn_poll_irq_timeout);
+
+/**
+ * xevtchn_poll_irq() - block this vCPU until @irq is pending
+ * @irq: an xevtchn IRQ
+ *
+ * Return: as for xevtchn_poll_irq_timeout().
+ */
+int xevtchn_poll_irq(int irq)
+{
+	return xevtchn_poll_irq_timeout(irq, 0);
+}
+EXPORT_SYMBOL_GPL(xevtchn_poll_irq);
+
+/**
+ * xevtchn_evtchn_make_refcounted() - let evtchn_get()/evtchn_put() hold
+ *	@port's binding
+ * @port: a bound port
+ *
+ * The binder holds the first reference; xevtchn_unbind_from_irqhandler()
+ * drops it; the last xevtchn_evtchn_put() unbinds.
+ *
+ * Return: 0, or -ENOENT when @port is not bound.
+ */
+int xevtchn_evtchn_make_refcounted(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
+	if (info)
+		info->refcount = 1;
+	else
+		ret = refuse(-ENOENT, "port %u is not bound", port);
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_evtchn_make_refcounted);
+
+/**
+ * xevtchn_evtchn_get() - take a reference on a refcounted port's binding
+ * @port: a port made refcounted
+ *
+ * Return: 0; -ENOENT when @port is not bound or not refcounted.
+ */
+int xevtchn_evtchn_get(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
+	if (!info || info->refcount <= 0)
+		ret = refuse(-ENOENT, "port %u is not bound or not refcounted",
+			     port);
+	else
+		info->refcount++;
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_evtchn_get);
+
+/**
+ * xevtchn_evtchn_put() - drop a reference taken with xevtchn_evtchn_get()
+ * @port: the port
+ *
+ * The last reference unbinds the port and closes it. May sleep.
+ */
+void xevtchn_evtchn_put(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
+	if (!info || info->refcount <= 0)
+		complain("port %u is not bound or not refcounted", port);
+	else
+		put_binding(info);
+	mutex_unlock(&xevtchn_bind_mutex);
+}
+EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);
+
+/**
+ * xevtchn_nr_channels() - how many ports the event channel ABI addresses
+ *
+ * Return: 4096 for the 2-level ABI on a 64-bit guest.
+ */
+unsigned int xevtchn_nr_channels(void)
+{
+	return xevtchn_abi ? xevtchn_abi->max_ports : 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_nr_channels);
+
+/**
+ * xevtchn_testing_pause() - make every call fail as before load (tests)
+ * @pause: true to pause, false to resume
+ */
+void xevtchn_testing_pause(bool pause)
+{
+	WRITE_ONCE(ready, !pause);
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_pause, XEVTCHN_TESTING);
+
+static irqreturn_t delivery_check_interrupt(int irq, void *done)
+{
+	complete(done);
+	return IRQ_HANDLED;
+}
+
+/* What the delivery check saw, for the kernel log. */
+static void report_port_state(evtchn_port_t port)
+{
+	struct xevtchn_irq *info = xevtchn_port_info(port);
+	unsigned int cpu;
+
+	pr_err("port %u: pending %d, masked %d, CPU %u, mask reasons 0x%x\n",
+	       port, xevtchn_abi->is_pending(port), xevtchn_abi->is_masked(port),
+	       info ? info->cpu : -1, info ? info->mask_reason : 0);
+	for_each_online_cpu(cpu)
+		if (xevtchn_vcpu_info(cpu))
+			pr_err("CPU %u (vCPU %u): upcall pending %u, selector 0x%lx, %lu upcalls\n",
+			       cpu, xevtchn_vcpu_id(cpu),
+			       READ_ONCE(xevtchn_vcpu_info(cpu)->evtchn_upcall_pending),
+			       (unsigned long)READ_ONCE(xevtchn_vcpu_info(cpu)->evtchn_pending_sel),
+			       xevtchn_upcalls(cpu));
+}
+
+/*
+ * Send one event over a loopback and wait for it: proves that the upcall
+ * reaches us, before any driver relies on it.
+ */
+static int check_delivery(void)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	evtchn_port_t a, b;
+	int irq, ret;
+
+	ret = xevtchn_alloc_loopback(&a, &b);
+	if (ret)
+		return ret;
+	irq = xevtchn_bind_evtchn_to_irqhandler(a, delivery_check_interrupt,
+						0, "xevtchn-check", &done);
+	if (irq < 0) {
+		xevtchn_close_port(b);
+		return irq;
+	}
+	ret = xevtchn_notify_remote_via_evtchn(b);
+	if (!ret && !wait_for_completion_timeout(&done, HZ)) {
+		pr_err("no event arrived within a second through upcall=%s; if this guest ran xevtchn with upcall=vector before, Xen keeps using the vector until the guest reboots\n",
+		       xevtchn_upcall_mode());
+		report_port_state(a);
+		ret = -EIO;
+	}
+	xevtchn_unbind_from_irqhandler(irq, &done);
+	xevtchn_close_port(b);
+	return ret;
+}
+
+static void unbind_leftover(struct xevtchn_irq *info, void *ctx)
+{
+	pr_warn("port %u (IRQ %u) still bound at unload; unbinding it\n",
+		info->port, info->irq);
+	info->refcount = 0;
+	put_binding(info);
+}
+
+/**
+ * xevtchn_events_init() - start the event channel layer
+ *
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int xevtchn_events_init(void)
+{
+	int ret;
+
+	ret = xevtchn_upcall_init();
+	if (ret)
+		return ret;
+	WRITE_ONCE(ready, true);
+	ret = check_delivery();
+	if (ret) {
+		WRITE_ONCE(ready, false);
+		xevtchn_upcall_exit();
+		return ret;
+	}
+	xevtchn_debugfs_init();
+	return 0;
+}
+
+/**
+ * xevtchn_events_exit() - close every port and stop the upcall
+ */
+void xevtchn_events_exit(void)
+{
+	unsigned int row;
+
+	xevtchn_debugfs_exit();
+	WRITE_ONCE(ready, false);
+	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_for_each_port(unbind_leftover, NULL);
+	mutex_unlock(&xevtchn_bind_mutex);
+	xevtchn_upcall_exit();
+	for (row = 0; row < NR_ROWS; row++) {
+		kfree(port_rows[row]);
+		port_rows[row] = NULL;
+	}
+}

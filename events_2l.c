@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The 2-level event channel ABI.
+ *
+ * shared_info holds two bitmaps of 4096 bits (on a 64-bit guest): pending,
+ * set by Xen when an event arrives, and mask, set by the guest. Each vCPU's
+ * vcpu_info has a selector word, evtchn_pending_sel, whose bit N says "word
+ * N of the pending bitmap may have news for you". Xen sets a port's pending
+ * bit, and, only if the port was not pending and is not masked, the
+ * selector bit of the vCPU the port notifies and that vCPU's
+ * evtchn_upcall_pending.
+ *
+ * Every vCPU sees the same bitmaps, so each CPU also keeps a bitmap of the
+ * ports it owns (those bound to it) and handles only those.
+ *
+ * Unmasking a port that may be pending must go through EVTCHNOP_unmask: Xen
+ * raised no upcall while the port was masked, and a plain bit clear would
+ * leave the event sitting there, lost to an HVM guest. Xen re-raises only if
+ * the mask bit was set when it looks, so the bit is set again before the call.
+ */
+
+#include <linux/bitops.h>
+#include <linux/percpu.h>
+#include <asm/sync_bitops.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/event_channel.h>
+
+#include <xevtchn/hypercall.h>
+#include "internal.h"
+
+#define WORD_BITS	BITS_PER_LONG
+#define NR_WORDS	(EVTCHN_2L_NR_CHANNELS / WORD_BITS)
+
+static_assert(sizeof(xen_ulong_t) == sizeof(unsigned long));
+static_assert(NR_WORDS <= BITS_PER_LONG);	/* one selector word suffices */
+
+/* The ports each CPU owns, and where its last scan stopped. */
+struct cpu_2l {
+	unsigned long owned[NR_WORDS];
+	unsigned int last_word;
+	unsigned int last_bit;
+};
+static DEFINE_PER_CPU(struct cpu_2l, cpu_2l);
+
+static volatile unsigned long *pending_map(void)
+{
+	return (volatile unsigned long *)xevtchn_shared->evtchn_pending;
+}
+
+static volatile unsigned long *mask_map(void)
+{
+	return (volatile unsigned long *)xevtchn_shared->evtchn_mask;
+}
+
+static void mask_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_WORDS; i++)
+		WRITE_ONCE(xevtchn_shared->evtchn_mask[i], ~0UL);
+}
+
+static int evtchn_2l_init(void)
+{
+	mask_all();
+	return 0;
+}
+
+static void evtchn_2l_exit(void)
+{
+	mask_all();
+}
+
+static int evtchn_2l_cpu_up(unsigned int cpu)
+{
+	struct cpu_2l *c = per_cpu_ptr(&cpu_2l, cpu);
+
+	c->last_word = NR_WORDS - 1;
+	c->last_bit = WORD_BITS - 1;
+	return 0;
+}
+
+static void evtchn_2l_cpu_down(unsigned int cpu)
+{
+}
+
+static void evtchn_2l_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
+				  unsigned int old_cpu)
+{
+	clear_bit(port, per_cpu_ptr(&cpu_2l, old_cpu)->owned);
+	set_bit(port, per_cpu_ptr(&cpu_2l, cpu)->owned);
+}
+
+static void evtchn_2l_remove(evtchn_port_t port, unsigned int cpu)
+{
+	clear_bit(port, per_cpu_ptr(&cpu_2l, cpu)->owned);
+}
+
+static void evtchn_2l_mask(evtchn_port_t port)
+{
+	sync_set_bit(port, mask_map());
+}
+
+static void evtchn_2l_unmask(evtchn_port_t port)
+{
+	struct evtchn_unmask unmask = { .port = port };
+
+	sync_clear_bit(port, mask_map());
+	if (!sync_test_bit(port, pending_map()))
+		return;
+	/* Pending: have Xen re-raise it, which it does only for a masked port. */
+	sync_set_bit(port, mask_map());
+	xevtchn_event_channel_op(EVTCHNOP_unmask, &unmask);
+}
+
+static bool evtchn_2l_is_masked(evtchn_port_t port)
+{
+	return sync_test_bit(port, mask_map());
+}
+
+static void evtchn_2l_set_pending(evtchn_port_t port)
+{
+	sync_set_bit(port, pending_map());
+}
+
+static void evtchn_2l_clear_pending(evtchn_port_t port)
+{
+	sync_clear_bit(port, pending_map());
+}
+
+static bool evtchn_2l_is_pending(evtchn_port_t port)
+{
+	return sync_test_bit(port, pending_map());
+}
+
+/* Ports of word @w that are pending, unmasked and owned by @c. */
+static unsigned long active_bits(struct cpu_2l *c, unsigned int w)
+{
+	return READ_ONCE(xevtchn_shared->evtchn_pending[w]) &
+	       ~READ_ONCE(xevtchn_shared->evtchn_mask[w]) & c->owned[w];
+}
+
+/* Handle the active ports of word @w from bit @lo up to, not incl., @hi. */
+static void scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
+		      unsigned int hi)
+{
+	unsigned long bits;
+	unsigned int bit;
+
+	while (lo < hi) {
+		bits = active_bits(c, w) & GENMASK(hi - 1, lo);
+		if (!bits)
+			return;
+		bit = __ffs(bits);
+		xevtchn_handle_port(w * WORD_BITS + bit);
+		c->last_word = w;
+		c->last_bit = bit;
+		lo = bit + 1;
+	}
+}
+
+/*
+ * A fair scan: start just after the port handled last, go round every
+ * word the selector names once, and finish with the part of the first word
+ * that lies before the starting point. A port that keeps firing cannot
+ * starve the others; anything that arrives meanwhile sets the selector
+ * again, and the upcall loop comes back for it.
+ */
+static void evtchn_2l_handle_events(unsigned int cpu)
+{
+	struct cpu_2l *c = per_cpu_ptr(&cpu_2l, cpu);
+	struct vcpu_info *vi = xevtchn_vcpu_info(cpu);
+	unsigned int start_word, start_bit, i, w;
+	unsigned long sel;
+
+	sel = xchg(&vi->evtchn_pending_sel, 0);
+	if (!sel)
+		return;
+
+	start_bit = c->last_bit + 1;
+	start_word = c->last_word;
+	if (start_bit == WORD_BITS) {
+		start_bit = 0;
+		start_word = (start_word + 1) % NR_WORDS;
+	}
+
+	for (i = 0; i < NR_WORDS; i++) {
+		w = (start_word + i) % NR_WORDS;
+		if (sel & BIT(w))
+			scan_word(c, w, i ? 0 : start_bit, WORD_BITS);
+	}
+	if (start_bit && (sel & BIT(start_word)))
+		scan_word(c, start_word, 0, start_bit);
+}
+
+const struct xevtchn_abi xevtchn_abi_2l = {
+	.name		= "2-level",
+	.max_ports	= EVTCHN_2L_NR_CHANNELS,
+	.init		= evtchn_2l_init,
+	.exit		= evtchn_2l_exit,
+	.cpu_up		= evtchn_2l_cpu_up,
+	.cpu_down	= evtchn_2l_cpu_down,
+	.bind_to_cpu	= evtchn_2l_bind_to_cpu,
+	.remove		= evtchn_2l_remove,
+	.mask		= evtchn_2l_mask,
+	.unmask		= evtchn_2l_unmask,
+	.is_masked	= evtchn_2l_is_masked,
+	.set_pending	= evtchn_2l_set_pending,
+	.clear_pending	= evtchn_2l_clear_pending,
+	.is_pending	= evtchn_2l_is_pending,
+	.handle_events	= evtchn_2l_handle_events,
+};

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xevtchn: Xen event channels as Linux IRQs, for drivers in an HVM guest
+ * whose kernel runs with its own Xen support off ("nopv").
+ *
+ * Every function is exported as xevtchn_*. A driver written for mainline's
+ * <xen/events.h> builds unchanged by including this header instead: the
+ * mainline names below map onto the xevtchn ones. This header claims
+ * <xen/events.h>'s include guard, so a later include of that header (by
+ * another kernel header) adds nothing that could clash.
+ *
+ * Errors: every function that can fail returns a negative errno and says
+ * why in the kernel log. Before xevtchn is ready (during its own load and
+ * unload) every call fails with -ENODEV.
+ */
+#ifndef _XEVTCHN_EVENTS_H
+#define _XEVTCHN_EVENTS_H
+
+#ifdef _XEN_EVENTS_H
+#error "include <xevtchn/events.h> instead of <xen/events.h>, not both"
+#endif
+#define _XEN_EVENTS_H
+
+#include <linux/interrupt.h>
+#include <linux/types.h>
+#include <xen/interface/event_channel.h>
+
+/* IPIs a CPU can have bound at once (mainline's enum ipi_vector fits). */
+#define XEVTCHN_NR_IPIS	8
+
+int xevtchn_bind_evtchn_to_irq(evtchn_port_t port);
+int xevtchn_bind_evtchn_to_irqhandler(evtchn_port_t port,
+				      irq_handler_t handler,
+				      unsigned long irqflags,
+				      const char *devname, void *dev_id);
+int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
+					   evtchn_port_t remote_port);
+int xevtchn_bind_interdomain_evtchn_to_irqhandler(domid_t remote_domain,
+						  evtchn_port_t remote_port,
+						  irq_handler_t handler,
+						  unsigned long irqflags,
+						  const char *devname,
+						  void *dev_id);
+int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port);
+int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b);
+int xevtchn_close_port(evtchn_port_t port);
+int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu,
+			     bool percpu);
+int xevtchn_bind_virq_to_irqhandler(unsigned int virq, unsigned int cpu,
+				    irq_handler_t handler,
+				    unsigned long irqflags,
+				    const char *devname, void *dev_id);
+int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
+				   irq_handler_t handler,
+				   unsigned long irqflags,
+				   const char *devname, void *dev_id);
+int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi);
+int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id);
+int xevtchn_unbind_from_irq(unsigned int irq);
+int xevtchn_notify_remote_via_evtchn(evtchn_port_t port);
+int xevtchn_notify_remote_via_irq(int irq);
+int xevtchn_irq_from_evtchn(evtchn_port_t port);
+evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq);
+int xevtchn_set_irq_pending(int irq);
+int xevtchn_clear_irq_pending(int irq);
+bool xevtchn_test_irq_pending(int irq);
+int xevtchn_poll_irq(int irq);
+int xevtchn_poll_irq_timeout(int irq, u64 timeout);
+u64 xevtchn_xen_time(void);
+int xevtchn_evtchn_make_refcounted(evtchn_port_t port);
+int xevtchn_evtchn_get(evtchn_port_t port);
+void xevtchn_evtchn_put(evtchn_port_t port);
+unsigned int xevtchn_nr_channels(void);
+
+/* The names of mainline's <xen/events.h>. */
+#define bind_evtchn_to_irq			xevtchn_bind_evtchn_to_irq
+#define bind_evtchn_to_irqhandler		xevtchn_bind_evtchn_to_irqhandler
+#define bind_interdomain_evtchn_to_irq		xevtchn_bind_interdomain_evtchn_to_irq
+#define bind_interdomain_evtchn_to_irqhandler	\
+	xevtchn_bind_interdomain_evtchn_to_irqhandler
+#define bind_virq_to_irq			xevtchn_bind_virq_to_irq
+#define bind_virq_to_irqhandler			xevtchn_bind_virq_to_irqhandler
+#define bind_ipi_to_irqhandler			xevtchn_bind_ipi_to_irqhandler
+#define unbind_from_irqhandler			xevtchn_unbind_from_irqhandler
+#define notify_remote_via_evtchn		xevtchn_notify_remote_via_evtchn
+#define notify_remote_via_irq			xevtchn_notify_remote_via_irq
+#define irq_from_evtchn				xevtchn_irq_from_evtchn
+#define evtchn_from_irq				xevtchn_evtchn_from_irq
+#define xen_set_irq_pending			xevtchn_set_irq_pending
+#define xen_clear_irq_pending			xevtchn_clear_irq_pending
+#define xen_test_irq_pending			xevtchn_test_irq_pending
+#define xen_poll_irq				xevtchn_poll_irq
+#define xen_poll_irq_timeout			xevtchn_poll_irq_timeout
+#define evtchn_make_refcounted			xevtchn_evtchn_make_refcounted
+#define evtchn_get				xevtchn_evtchn_get
+#define evtchn_put				xevtchn_evtchn_put
+#define xen_evtchn_nr_channels			xevtchn_nr_channels
+#define xen_send_IPI_one(cpu, ipi)		((void)xevtchn_send_ipi(cpu, ipi))
+
+#endif /* _XEVTCHN_EVENTS_H */

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shared_info, the vCPUs, and how Xen tells a vCPU that events are pending.
+ *
+ * shared_info: Xen's page with the event bitmaps and, for the first 32
+ * vCPUs, their vcpu_info. It is mapped (XENMEM_add_to_physmap) over a RAM
+ * page the module allocates; Xen frees the RAM behind that frame. On unload
+ * the frame is unmapped (XENMEM_remove_from_physmap), given RAM again
+ * (XENMEM_populate_physmap) and only then returned to the page allocator.
+ *
+ * vcpu_info: the legacy slots in shared_info, so at most 32 vCPUs.
+ * VCPUOP_register_vcpu_info would lift that limit, but Xen can never undo
+ * it: the registered memory would belong to Xen until the guest reboots,
+ * which a module that can be unloaded must not do.
+ *
+ * The upcall, two ways:
+ *
+ * - "vector" (preferred, when Xen advertises XEN_HVM_CPUID_UPCALL_VECTOR):
+ *   each CPU gets a vector of its own from x86_vector_domain and tells Xen
+ *   with HVMOP_set_evtchn_upcall_vector. Xen injects it on the vCPU the
+ *   event is for, as an edge through the local APIC (so it needs an EOI,
+ *   which the vector domain's chip sends in its ack). Ports can be bound to
+ *   any CPU. Xen refuses vectors below 0x10, so a per-vCPU vector can never
+ *   be switched off again: on unload, and when a CPU goes offline, the vCPU's
+ *   vector is parked on RESCHEDULE_VECTOR before ours is freed, so an
+ *   injection that should never come turns into a harmless spurious
+ *   reschedule IPI rather than reaching a device that reuses the vector.
+ *   It also means Xen keeps using vectors for the rest of the guest's life:
+ *   "intx" mode cannot work after "vector" mode in the same boot, which the
+ *   delivery check at load detects.
+ *
+ * - "intx": the Xen platform PCI device's interrupt line
+ *   (HVM_PARAM_CALLBACK_IRQ). Xen raises it, level-triggered, while vCPU 0
+ *   has an upcall pending, and only for vCPU 0: every port lives on CPU 0
+ *   and cannot move.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/interrupt.h>
+#include <linux/irqdomain.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <asm/hw_irq.h>
+#include <asm/irq_vectors.h>
+#include <asm/irqdomain.h>
+#include <asm/xen/cpuid.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/memory.h>
+#include <xen/interface/hvm/hvm_op.h>
+#include <xen/interface/hvm/params.h>
+
+#include <xevtchn/hypercall.h>
+#include <xevtchn/hypervisor.h>
+#include "internal.h"
+
+#define PCI_VENDOR_ID_XEN_PLATFORM	0x5853
+#define PCI_DEVICE_ID_XEN_PLATFORM	0x0001
+#define CALLBACK_VIA_PCI_INTX(pdev)					\
+	((u64)HVM_PARAM_CALLBACK_TYPE_PCI_INTX << 56 |			\
+	 (u64)pci_domain_nr((pdev)->bus) << 32 |			\
+	 (u64)(pdev)->bus->number << 16 | (u64)(pdev)->devfn << 8 |	\
+	 (u64)(((pdev)->pin - 1) & 3))
+
+static char *upcall = "auto";
+module_param(upcall, charp, 0444);
+MODULE_PARM_DESC(upcall,
+		 "how Xen signals events: auto (vector when Xen offers it), vector (per-vCPU upcall vectors), intx (Xen platform PCI device interrupt, CPU 0 only)");
+
+enum upcall_mode { UPCALL_VECTOR, UPCALL_INTX };
+static enum upcall_mode mode;
+
+struct shared_info *xevtchn_shared;
+static struct page *shared_page;
+
+/**
+ * struct xevtchn_cpu - per-CPU upcall state
+ * @vcpu_id: Xen's id of the vCPU this CPU runs on
+ * @vcpu_info: its slot in shared_info
+ * @upcall_irq: the Linux IRQ of its upcall vector (vector mode)
+ * @upcall_name: that IRQ's name in /proc/interrupts
+ * @ready: this CPU takes events
+ * @upcalls: upcalls taken on this CPU
+ */
+struct xevtchn_cpu {
+	unsigned int vcpu_id;
+	struct vcpu_info *vcpu_info;
+	int upcall_irq;
+	char upcall_name[24];
+	bool ready;
+	unsigned long upcalls;
+};
+static DEFINE_PER_CPU(struct xevtchn_cpu, xevtchn_cpu);
+static enum cpuhp_state hotplug_state;
+static struct pci_dev *platform_dev;
+
+unsigned int xevtchn_vcpu_id(unsigned int cpu)
+{
+	return per_cpu(xevtchn_cpu, cpu).vcpu_id;
+}
+
+struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu)
+{
+	return per_cpu(xevtchn_cpu, cpu).vcpu_info;
+}
+
+const char *xevtchn_upcall_mode(void)
+{
+	return mode == UPCALL_VECTOR ? "vector" : "intx";
+}
+
+/* Under INTx only CPU 0 hears about events, so ports cannot move. */
+bool xevtchn_ports_can_move(void)
+{
+	return mode == UPCALL_VECTOR;
+}
+
+/* Can ports be bound to @cpu? */
+bool xevtchn_cpu_takes_ports(unsigned int cpu)
+{
+	if (cpu >= nr_cpu_ids || !READ_ONCE(per_cpu(xevtchn_cpu, cpu).ready))
+		return false;
+	return mode == UPCALL_VECTOR || cpu == 0;
+}
+
+/*
+ * The upcall: take the events pending for @cpu's vCPU until Xen stops
+ * raising more. Runs in hard IRQ context; the port table is read under RCU.
+ */
+static void xevtchn_upcall(unsigned int cpu)
+{
+	struct vcpu_info *vi = xevtchn_vcpu_info(cpu);
+
+	per_cpu(xevtchn_cpu, cpu).upcalls++;
+	rcu_read_lock();
+	do {
+		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
+		xevtchn_abi->handle_events(cpu);
+		virt_rmb();	/* Xen may set it again meanwhile */
+	} while (READ_ONCE(vi->evtchn_upcall_pending));
+	rcu_read_unlock();
+}
+
+unsigned long xevtchn_upcalls(unsigned int cpu)
+{
+	return per_cpu(xevtchn_cpu, cpu).upcalls;
+}
+
+static irqreturn_t upcall_vector_interrupt(int irq, void *unused)
+{
+	xevtchn_upcall(smp_processor_id());
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t upcall_intx_interrupt(int irq, void *unused)
+{
+	if (!READ_ONCE(xevtchn_vcpu_info(0)->evtchn_upcall_pending))
+		return IRQ_NONE;	/* the line may be shared */
+	xevtchn_upcall(0);
+	return IRQ_HANDLED;
+}
+
+static int set_upcall_vector(unsigned int vcpu, u8 vector)
+{
+	struct xen_hvm_evtchn_upcall_vector op = {
+		.vcpu = vcpu,
+		.vector = vector,
+	};
+
+	return xevtchn_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
+static int set_callback_via(u64 via)
+{
+	struct xen_hvm_param param = {
+		.domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+		.value = via,
+	};
+
+	return xevtchn_hvm_op(HVMOP_set_param, &param);
+}
+
+/* Give @cpu an upcall vector of its own and tell Xen to use it. */
+static int vector_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
+{
+	struct irq_affinity_desc affinity = {};
+	struct irq_alloc_info info = {};
+	struct irq_data *data;
+	int irq, ret;
+	u8 vector;
+
+	cpumask_copy(&affinity.mask, cpumask_of(cpu));
+	info.mask = cpumask_of(cpu);
+	irq = __irq_domain_alloc_irqs(x86_vector_domain, -1, 1, cpu_to_node(cpu),
+				      &info, false, &affinity);
+	if (irq < 0) {
+		pr_err("CPU %u: no interrupt vector for the upcall (%d)\n",
+		       cpu, irq);
+		return irq;
+	}
+	__irq_set_handler(irq, handle_edge_irq, 0, "edge");
+	snprintf(c->upcall_name, sizeof(c->upcall_name), "xen-upcall-cpu%u",
+		 cpu);
+	ret = request_irq(irq, upcall_vector_interrupt,
+			  IRQF_NOBALANCING | IRQF_NO_THREAD, c->upcall_name,
+			  NULL);
+	if (ret) {
+		pr_err("CPU %u: cannot request the upcall IRQ %d (%d)\n",
+		       cpu, irq, ret);
+		goto dispose;
+	}
+	data = irq_get_irq_data(irq);
+	vector = irqd_cfg(data)->vector;
+	if (!cpumask_equal(irq_data_get_effective_affinity_mask(data),
+			   cpumask_of(cpu))) {
+		pr_err("CPU %u: the upcall vector landed on another CPU\n", cpu);
+		ret = -EIO;
+		goto free;
+	}
+	ret = set_upcall_vector(c->vcpu_id, vector);
+	if (ret) {
+		pr_err("CPU %u: Xen refused upcall vector 0x%x for vCPU %u (%d)\n",
+		       cpu, vector, c->vcpu_id, ret);
+		goto free;
+	}
+	c->upcall_irq = irq;
+	return 0;
+
+free:
+	free_irq(irq, NULL);
+dispose:
+	irq_dispose_mapping(irq);
+	return ret;
+}
+
+static void vector_cpu_down(struct xevtchn_cpu *c)
+{
+	if (!c->upcall_irq)
+		return;
+	/* Park Xen's vector before ours goes away (see the top of the file). */
+	if (set_upcall_vector(c->vcpu_id, RESCHEDULE_VECTOR))
+		pr_warn("vCPU %u: could not park the upcall vector\n",
+			c->vcpu_id);
+	free_irq(c->upcall_irq, NULL);
+	irq_dispose_mapping(c->upcall_irq);
+	c->upcall_irq = 0;
+}
+
+/* Runs on @cpu as it comes online, and for every online CPU at load. */
+static int xevtchn_cpu_online(unsigned int cpu)
+{
+	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
+	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
+	u32 eax, ebx, ecx, edx;
+	int ret;
+
+	cpuid(xen->cpuid_base + 4, &eax, &ebx, &ecx, &edx);
+	c->vcpu_id = (eax & XEN_HVM_CPUID_VCPU_ID_PRESENT) ? ebx : cpu;
+	if (c->vcpu_id >= MAX_VIRT_CPUS) {
+		pr_err("CPU %u is Xen vCPU %u; only vCPUs below %u have a vcpu_info slot in shared_info\n",
+		       cpu, c->vcpu_id, MAX_VIRT_CPUS);
+		return -EINVAL;
+	}
+	c->vcpu_info = &xevtchn_shared->vcpu_info[c->vcpu_id];
+	ret = xevtchn_abi->cpu_up(cpu);
+	if (ret)
+		return ret;
+	if (mode == UPCALL_VECTOR) {
+		ret = vector_cpu_up(cpu, c);
+		if (ret) {
+			xevtchn_abi->cpu_down(cpu);
+			return ret;
+		}
+	}
+	WRITE_ONCE(c->ready, true);
+	return 0;
+}
+
+static int xevtchn_cpu_offline(unsigned int cpu)
+{
+	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
+
+	WRITE_ONCE(c->ready, false);
+	if (mode == UPCALL_VECTOR)
+		vector_cpu_down(c);
+	xevtchn_abi->cpu_down(cpu);
+	return 0;
+}
+
+static int map_shared_info(void)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info,
+		.idx = 0,
+	};
+	int ret;
+
+	shared_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!shared_page)
+		return -ENOMEM;
+	xatp.gpfn = page_to_pfn(shared_page);
+	ret = xevtchn_memory_op(XENMEM_add_to_physmap, &xatp);
+	if (ret) {
+		pr_err("Xen refused to map shared_info at frame 0x%lx (%d)\n",
+		       (unsigned long)xatp.gpfn, ret);
+		__free_page(shared_page);
+		return ret;
+	}
+	xevtchn_shared = page_address(shared_page);
+	return 0;
+}
+
+static void unmap_shared_info(void)
+{
+	xen_pfn_t pfn = page_to_pfn(shared_page);
+	struct xen_remove_from_physmap xrfp = {
+		.domid = DOMID_SELF,
+		.gpfn = pfn,
+	};
+	struct xen_memory_reservation reservation = {
+		.nr_extents = 1,
+		.extent_order = 0,
+		.domid = DOMID_SELF,
+	};
+	int ret;
+
+	xevtchn_shared = NULL;
+	ret = xevtchn_memory_op(XENMEM_remove_from_physmap, &xrfp);
+	if (ret)
+		pr_err("Xen refused to unmap shared_info from frame 0x%lx (%d)\n",
+		       (unsigned long)pfn, ret);
+	set_xen_guest_handle(reservation.extent_start, &pfn);
+	ret = xevtchn_memory_op(XENMEM_populate_physmap, &reservation);
+	if (ret != 1) {
+		/* The frame has no RAM behind it: never hand it out again. */
+		pr_err("Xen gave no RAM back for frame 0x%lx (%d); leaking that page\n",
+		       (unsigned long)pfn, ret);
+		return;
+	}
+	__free_page(shared_page);
+}
+
+static int choose_mode(void)
+{
+	bool offered = xevtchn_xen_info()->hvm_flags &
+		       XEN_HVM_CPUID_UPCALL_VECTOR;
+
+	if (!strcmp(upcall, "intx")) {
+		mode = UPCALL_INTX;
+	} else if (!strcmp(upcall, "vector") || !strcmp(upcall, "auto")) {
+		mode = offered ? UPCALL_VECTOR : UPCALL_INTX;
+		if (!offered && upcall[0] == 'v') {
+			pr_err("upcall=vector, but this Xen offers no per-vCPU upcall vector (XEN_HVM_CPUID_UPCALL_VECTOR); try upcall=intx\n");
+			return -ENODEV;
+		}
+	} else {
+		pr_err("upcall=%s is not one of auto, vector, intx\n", upcall);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int intx_init(void)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	pdev = pci_get_device(PCI_VENDOR_ID_XEN_PLATFORM,
+			      PCI_DEVICE_ID_XEN_PLATFORM, NULL);
+	if (!pdev) {
+		pr_err("upcall=intx needs the Xen platform PCI device (5853:0001), and there is none\n");
+		return -ENODEV;
+	}
+	ret = pci_enable_device(pdev);
+	if (ret) {
+		pr_err("cannot enable the Xen platform PCI device %s (%d)\n",
+		       pci_name(pdev), ret);
+		goto put;
+	}
+	if (!pdev->irq || !pdev->pin) {
+		pr_err("the Xen platform PCI device %s has no interrupt line\n",
+		       pci_name(pdev));
+		ret = -ENODEV;
+		goto disable;
+	}
+	ret = request_irq(pdev->irq, upcall_intx_interrupt,
+			  IRQF_SHARED | IRQF_NOBALANCING, "xen-upcall-intx",
+			  &platform_dev);
+	if (ret) {
+		pr_err("cannot request IRQ %u of %s (%d)\n", pdev->irq,
+		       pci_name(pdev), ret);
+		goto disable;
+	}
+	/* Xen raises it for vCPU 0's events; take them on CPU 0. */
+	irq_set_affinity(pdev->irq, cpumask_of(0));
+	ret = set_callback_via(CALLBACK_VIA_PCI_INTX(pdev));
+	if (ret) {
+		pr_err("Xen refused the callback via %s INTx (%d)\n",
+		       pci_name(pdev), ret);
+		goto free;
+	}
+	platform_dev = pdev;
+	return 0;
+
+free:
+	free_irq(pdev->irq, &platform_dev);
+disable:
+	pci_disable_device(pdev);
+put:
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static void intx_exit(void)
+{
+	struct pci_dev *pdev = platform_dev;
+
+	if (!pdev)
+		return;
+	free_irq(pdev->irq, &platform_dev);
+	pci_disable_device(pdev);
+	pci_dev_put(pdev);
+	platform_dev = NULL;
+}
+
+/**
+ * xevtchn_upcall_init() - map shared_info and start taking upcalls
+ *
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int xevtchn_upcall_init(void)
+{
+	int ret;
+
+	ret = choose_mode();
+	if (ret)
+		return ret;
+	/*
+	 * Xen lays shared_info out for 32- or 64-bit guests, latching the
+	 * guest's mode when it sets HVM_PARAM_CALLBACK_IRQ. hvmloader runs in
+	 * 32-bit mode and leaves the 32-bit layout behind: Xen would then look
+	 * for mask bits and write selector bits where a 64-bit guest has
+	 * other fields, and events get lost. Setting the parameter from here,
+	 * in 64-bit mode, latches the 64-bit layout. 0 means "no callback";
+	 * intx_init() sets the real one.
+	 */
+	ret = set_callback_via(0);
+	if (ret) {
+		pr_err("Xen refused HVM_PARAM_CALLBACK_IRQ (%d)\n", ret);
+		return ret;
+	}
+	ret = map_shared_info();
+	if (ret)
+		return ret;
+	xevtchn_abi = &xevtchn_abi_2l;
+	ret = xevtchn_abi->init();
+	if (ret)
+		goto unmap;
+
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xevtchn:online",
+				xevtchn_cpu_online, xevtchn_cpu_offline);
+	if (ret < 0) {
+		pr_err("cannot set up the upcall on every CPU (%d)\n", ret);
+		goto abi_exit;
+	}
+	hotplug_state = ret;
+	if (mode == UPCALL_INTX) {
+		ret = intx_init();
+		if (ret)
+			goto hotplug;
+	}
+	pr_info("upcall by %s, %s event channel ABI\n",
+		mode == UPCALL_VECTOR ? "per-vCPU vectors" :
+		"the platform device's INTx (CPU 0 only)", xevtchn_abi->name);
+	return 0;
+
+hotplug:
+	cpuhp_remove_state(hotplug_state);
+abi_exit:
+	xevtchn_abi->exit();
+unmap:
+	unmap_shared_info();
+	return ret;
+}
+
+/**
+ * xevtchn_upcall_exit() - stop taking upcalls and give shared_info back
+ *
+ * Every port must be closed by now.
+ */
+void xevtchn_upcall_exit(void)
+{
+	if (set_callback_via(0))
+		pr_warn("could not reset HVM_PARAM_CALLBACK_IRQ\n");
+	intx_exit();
+	cpuhp_remove_state(hotplug_state);
+	xevtchn_abi->exit();
+	unmap_shared_info();
+}
