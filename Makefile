@@ -16,7 +16,9 @@ KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
 KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
 	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
 
-.PHONY: kver all modules test-modules deps sparse static-checks runner-tests \
+DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer
+
+.PHONY: kver all modules test-modules dom0-tools deps sparse static-checks runner-tests \
 	images check demo clean help have-kdir
 
 all: modules
@@ -41,6 +43,12 @@ modules: have-kdir
 test-modules: modules
 	$(KMAKE_TEST) modules
 
+# Tools that run in the test host's dom0, against Debian's libxen-dev.
+dom0-tools: $(DOM0_TOOLS)
+
+$(TESTING)/dom0/%: $(TESTING)/dom0/%.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn
+
 sparse: have-kdir
 	$(KMAKE) C=2 modules
 
@@ -62,8 +70,9 @@ images: have-kdir
 check demo: deps
 	@$(MAKE) --no-print-directory $@-run
 
-check-run: static-checks runner-tests test-modules
-	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check
+check-run: static-checks runner-tests test-modules dom0-tools
+	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check \
+		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 
 demo-run: test-modules
 	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/demo --echo
@@ -71,3 +80,4 @@ demo-run: test-modules
 clean:
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_TEST) clean
 	-test -f "$(KDIR)/Makefile" && $(KMAKE) clean
+	rm -f $(DOM0_TOOLS)

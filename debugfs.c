@@ -17,9 +17,8 @@
 
 static struct dentry *dir;
 
-static void show_port(struct xevtchn_irq *info, void *ctx)
+static void show_port(struct seq_file *m, struct xevtchn_irq *info)
 {
-	struct seq_file *m = ctx;
 	char type[16];
 
 	switch (info->type) {
@@ -43,11 +42,15 @@ static void show_port(struct xevtchn_irq *info, void *ctx)
 
 static int ports_show(struct seq_file *m, void *unused)
 {
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
+
 	seq_printf(m, "# upcall=%s abi=%s\n", xevtchn_upcall_mode(),
 		   xevtchn_abi->name);
 	seq_puts(m, "  port   irq  type      cpu  masked  pending   events  chip\n");
 	mutex_lock(&xevtchn_bind_mutex);
-	xevtchn_for_each_port(show_port, m);
+	for (port = 0; (info = xevtchn_next_port(&port)); port++)
+		show_port(m, info);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return 0;
 }

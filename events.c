@@ -3,9 +3,9 @@
  * The event channel core: the port table, binding ports to Linux IRQs, and
  * the dispatch of events from the upcall to those IRQs.
  *
- *   Xen ──upcall──▶ upcall.c ──scan──▶ events_2l.c ──port──▶ xevtchn_handle_port()
- *                                                               │
- *                     irq_chips.c flow handler ◀─generic_handle_irq()
+ *   Xen --upcall--> upcall.c --scan--> events_2l.c --port--> handle_port()
+ *                                                               |
+ *             flow handler of irq_chips.c <--generic_handle_irq-+
  *
  * Lock order (outermost first):
  *
@@ -47,10 +47,11 @@
 #include "internal.h"
 
 /* The most ports any ABI addresses (FIFO: 2^17). */
-#define MAX_PORTS	(1U << 17)
+#define MAX_PORTS	BIT(17)
 #define ROW_PORTS	(PAGE_SIZE / sizeof(void *))
 #define NR_ROWS		DIV_ROUND_UP(MAX_PORTS, ROW_PORTS)
 
+/* Serializes binding and unbinding; see the lock order above. */
 DEFINE_MUTEX(xevtchn_bind_mutex);
 const struct xevtchn_abi *xevtchn_abi;
 
@@ -62,6 +63,7 @@ struct cpu_sources {
 	struct xevtchn_irq __rcu *virq[NR_VIRQS];
 	struct xevtchn_irq __rcu *ipi[XEVTCHN_NR_IPIS];
 };
+
 static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
 
 static bool ready;
@@ -91,6 +93,7 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 
 	if (port >= MAX_PORTS)
 		return NULL;
+	/* Pairs with the release in set_port_info(): the row is zeroed. */
 	row = smp_load_acquire(&port_rows[port / ROW_PORTS]);
 	if (!row)
 		return NULL;
@@ -108,6 +111,7 @@ static int set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
 		row = kcalloc(ROW_PORTS, sizeof(*row), GFP_KERNEL);
 		if (!row)
 			return -ENOMEM;
+		/* Publish the zeroed row; see xevtchn_port_info(). */
 		smp_store_release(&port_rows[port / ROW_PORTS], row);
 	}
 	rcu_assign_pointer(row[port % ROW_PORTS], info);
@@ -115,26 +119,29 @@ static int set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
 }
 
 /**
- * xevtchn_for_each_port() - call @fn for every bound port, in port order
- * @fn: the function; called under xevtchn_bind_mutex
- * @ctx: passed to @fn
+ * xevtchn_next_port() - the first bound port at or after *@port
+ * @port: where to start; set to the port found
+ *
+ * Call under xevtchn_bind_mutex. Visit every bound port with
+ * for (port = 0; (info = xevtchn_next_port(&port)); port++).
+ *
+ * Return: the port's binding, or NULL when no bound port follows.
  */
-void xevtchn_for_each_port(xevtchn_port_visitor fn, void *ctx)
+struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port)
 {
 	struct xevtchn_irq *info;
-	unsigned int row, i;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	for (row = 0; row < NR_ROWS; row++) {
-		if (!port_rows[row])
+	for (; *port < MAX_PORTS; (*port)++) {
+		if (!port_rows[*port / ROW_PORTS]) {
+			*port = round_up(*port + 1, ROW_PORTS) - 1;
 			continue;
-		for (i = 0; i < ROW_PORTS; i++) {
-			info = rcu_dereference_protected(port_rows[row][i],
-							 true);
-			if (info)
-				fn(info, ctx);
 		}
+		info = xevtchn_port_info(*port);
+		if (info)
+			return info;
 	}
+	return NULL;
 }
 
 /**
@@ -957,7 +964,7 @@ EXPORT_SYMBOL_GPL(xevtchn_test_irq_pending);
 u64 xevtchn_xen_time(void)
 {
 	struct pvclock_vcpu_time_info *t;
-	u32 version;
+	u32 version, mul;
 	u64 delta, now;
 
 	preempt_disable();
@@ -970,9 +977,8 @@ u64 xevtchn_xen_time(void)
 			delta <<= t->tsc_shift;
 		else
 			delta >>= -t->tsc_shift;
-		now = READ_ONCE(t->system_time) +
-		      mul_u64_u32_shr(delta, READ_ONCE(t->tsc_to_system_mul),
-				       32);
+		mul = READ_ONCE(t->tsc_to_system_mul);
+		now = READ_ONCE(t->system_time) + mul_u64_u32_shr(delta, mul, 32);
 		smp_rmb();	/* then the version again */
 	} while ((version & 1) || version != READ_ONCE(t->version));
 	preempt_enable();
@@ -1160,14 +1166,6 @@ static int check_delivery(void)
 	return ret;
 }
 
-static void unbind_leftover(struct xevtchn_irq *info, void *ctx)
-{
-	pr_warn("port %u (IRQ %u) still bound at unload; unbinding it\n",
-		info->port, info->irq);
-	info->refcount = 0;
-	put_binding(info);
-}
-
 /**
  * xevtchn_events_init() - start the event channel layer
  *
@@ -1196,12 +1194,19 @@ int xevtchn_events_init(void)
  */
 void xevtchn_events_exit(void)
 {
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
 	unsigned int row;
 
 	xevtchn_debugfs_exit();
 	WRITE_ONCE(ready, false);
 	mutex_lock(&xevtchn_bind_mutex);
-	xevtchn_for_each_port(unbind_leftover, NULL);
+	for (port = 0; (info = xevtchn_next_port(&port)); port++) {
+		pr_warn("port %u (IRQ %u) still bound at unload; unbinding it\n",
+			info->port, info->irq);
+		info->refcount = 0;
+		put_binding(info);
+	}
 	mutex_unlock(&xevtchn_bind_mutex);
 	xevtchn_upcall_exit();
 	for (row = 0; row < NR_ROWS; row++) {

@@ -40,16 +40,18 @@ struct cpu_2l {
 	unsigned int last_word;
 	unsigned int last_bit;
 };
+
 static DEFINE_PER_CPU(struct cpu_2l, cpu_2l);
 
-static volatile unsigned long *pending_map(void)
+/* The bitmaps Xen shares; the sync_* bitops are locked, as Xen's are. */
+static unsigned long *pending_map(void)
 {
-	return (volatile unsigned long *)xevtchn_shared->evtchn_pending;
+	return (unsigned long *)xevtchn_shared->evtchn_pending;
 }
 
-static volatile unsigned long *mask_map(void)
+static unsigned long *mask_map(void)
 {
-	return (volatile unsigned long *)xevtchn_shared->evtchn_mask;
+	return (unsigned long *)xevtchn_shared->evtchn_mask;
 }
 
 static void mask_all(void)

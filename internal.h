@@ -126,8 +126,7 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
 int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
 extern struct mutex xevtchn_bind_mutex;
-typedef void (*xevtchn_port_visitor)(struct xevtchn_irq *info, void *ctx);
-void xevtchn_for_each_port(xevtchn_port_visitor fn, void *ctx);
+struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
 
 /* irq_chips.c: chips, flows, masking by reason, affinity */
 extern struct irq_chip xevtchn_dyn_chip;

@@ -150,6 +150,8 @@ static int xevtchn_dyn_set_affinity(struct irq_data *data,
 	int ret;
 
 	if (!xevtchn_ports_can_move()) {
+		if (cpumask_test_cpu(info->cpu, dest))
+			return IRQ_SET_MASK_OK;	/* it stays where it is */
 		pr_info_ratelimited("IRQ %u (port %u) cannot move: under the INTx upcall every port stays on CPU 0\n",
 				    info->irq, info->port);
 		return -EINVAL;

@@ -59,11 +59,6 @@
 
 #define PCI_VENDOR_ID_XEN_PLATFORM	0x5853
 #define PCI_DEVICE_ID_XEN_PLATFORM	0x0001
-#define CALLBACK_VIA_PCI_INTX(pdev)					\
-	((u64)HVM_PARAM_CALLBACK_TYPE_PCI_INTX << 56 |			\
-	 (u64)pci_domain_nr((pdev)->bus) << 32 |			\
-	 (u64)(pdev)->bus->number << 16 | (u64)(pdev)->devfn << 8 |	\
-	 (u64)(((pdev)->pin - 1) & 3))
 
 static char *upcall = "auto";
 module_param(upcall, charp, 0444);
@@ -93,6 +88,7 @@ struct xevtchn_cpu {
 	bool ready;
 	unsigned long upcalls;
 };
+
 static DEFINE_PER_CPU(struct xevtchn_cpu, xevtchn_cpu);
 static enum cpuhp_state hotplug_state;
 static struct pci_dev *platform_dev;
@@ -171,6 +167,15 @@ static int set_upcall_vector(unsigned int vcpu, u8 vector)
 	};
 
 	return xevtchn_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
+/* HVM_PARAM_CALLBACK_IRQ's encoding of a PCI device's interrupt pin. */
+static u64 callback_via_pci_intx(struct pci_dev *pdev)
+{
+	return (u64)HVM_PARAM_CALLBACK_TYPE_PCI_INTX << 56 |
+	       (u64)pci_domain_nr(pdev->bus) << 32 |
+	       (u64)pdev->bus->number << 16 | (u64)pdev->devfn << 8 |
+	       (u64)((pdev->pin - 1) & 3);
 }
 
 static int set_callback_via(u64 via)
@@ -398,7 +403,7 @@ static int intx_init(void)
 	}
 	/* Xen raises it for vCPU 0's events; take them on CPU 0. */
 	irq_set_affinity(pdev->irq, cpumask_of(0));
-	ret = set_callback_via(CALLBACK_VIA_PCI_INTX(pdev));
+	ret = set_callback_via(callback_via_pci_intx(pdev));
 	if (ret) {
 		pr_err("Xen refused the callback via %s INTx (%d)\n",
 		       pci_name(pdev), ret);

@@ -33,7 +33,8 @@ warning_free() {
 	fi
 }
 
-make -s -C "$top" clean >/dev/null 2>&1 || true
+make -s -C "$kdir" M="$top" clean >/dev/null 2>&1 || true
+make -s -C "$kdir" M="$top/tools/testing/modules" clean >/dev/null 2>&1 || true
 warning_free "W=1 + sparse, xevtchn.ko" \
 	make -C "$kdir" M="$top" W=1 C=1 modules
 warning_free "W=1 + sparse, test modules" \

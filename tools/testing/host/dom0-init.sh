@@ -7,6 +7,11 @@
 # (output prefixed "[dom0] "), waits for the guest to power off, then powers
 # the host off. Lines starting "XTH-DOM0:" mark the stages for the runner.
 # /xth/config (written by the runner) sets GUEST_* and XTH_* variables.
+#
+# Requests from the guest: a line "XTH-REQ <id> <cmd> <args>" on the guest's
+# console runs "/payload/dom0/run.sh <cmd> <args>" here; its output goes to
+# dom0's console and its last line back to the guest, as "XTH-REP <id>
+# <line>", on the guest's second serial port (a pty; ttyS1 in the guest).
 
 PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -52,7 +57,7 @@ vcpus = ${GUEST_VCPUS}
 kernel = "/xth/vmlinuz"
 ramdisk = "/xth/guest-initrd.gz"
 cmdline = "${GUEST_CMDLINE}"
-serial = "file:/tmp/guest.log"
+serial = [ "file:/tmp/guest.log", "pty" ]
 vnc = 0
 sdl = 0
 vga = "none"
@@ -73,9 +78,43 @@ xl create -q /tmp/guest.cfg >/tmp/xl-create.log 2>&1 || {
 domid=$(xl domid xth-guest)
 say "guest created domid=$domid"
 
+# The pty of the guest's second serial port, once QEMU has made it.
+guest_pty() {
+	for _ in $(seq 30); do
+		xenstore-read "/local/domain/$domid/serial/1/tty" 2>/dev/null &&
+			return 0
+		sleep 1
+	done
+	return 1
+}
+
+serve_guest() {
+	$bb tail -n +1 -f /tmp/guest.log | while IFS= read -r line; do
+		line=$(printf '%s' "$line" | $bb tr -d '\r')
+		case "$line" in
+		"XTH-REQ "*) ;;
+		*) continue ;;
+		esac
+		# shellcheck disable=SC2086
+		set -- $line
+		id=$2
+		shift 2
+		(cd /payload/dom0 && GUEST_DOMID=$domid ./run.sh "$@") \
+			>"/tmp/rpc.$id" 2>&1
+		$bb sed 's/^/[dom0] /' "/tmp/rpc.$id"
+		echo "XTH-REP $id $($bb tail -n 1 "/tmp/rpc.$id")" >&4
+	done
+}
+
+if [ -x /payload/dom0/run.sh ]; then
+	pty=$(guest_pty) || die "the guest's second serial port has no pty"
+	exec 4>"$pty"
+	serve_guest &
+fi
+
 payload_pid=
 if [ -x /payload/dom0/run.sh ]; then
-	(cd /payload/dom0 && GUEST_DOMID=$domid ./run.sh 2>&1 |
+	(cd /payload/dom0 && GUEST_DOMID=$domid ./run.sh start 2>&1 |
 		$bb sed 's/^/[dom0] /') &
 	payload_pid=$!
 fi

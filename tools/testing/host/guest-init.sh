@@ -14,6 +14,12 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 
+# dom0's replies to dom0_call (ktap.sh) arrive on the second serial port.
+if [ -c /dev/ttyS1 ]; then
+	stty -F /dev/ttyS1 raw -echo
+	exec 3</dev/ttyS1
+fi
+
 echo "XTH-GUEST: init $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
 cd /payload && sh ./run.sh
 echo "XTH-GUEST: done rc=$?"

@@ -66,6 +66,14 @@ void ktap_result(struct ktap_suite *s, bool ok, const char *name,
 	va_end(args);
 }
 
+/* Report one case as skipped, saying why. */
+static inline void ktap_skip(struct ktap_suite *s, const char *name,
+			     const char *why)
+{
+	s->number++;
+	pr_info("ok %u %s # SKIP %s\n", s->number, name, why);
+}
+
 static inline __printf(1, 2) void ktap_diag(const char *fmt, ...)
 {
 	struct va_format vaf = { .fmt = fmt };

@@ -52,3 +52,23 @@ load_module() {
 	kmsg
 	return $_rc
 }
+
+# dom0_call CMD ARGS...: have dom0 run its payload's "dom0.sh CMD ARGS" and
+# print the last line of its output. Fails after 180 s without an answer.
+# Only in the guest (guest-init opens dom0's reply channel as fd 3).
+dom0_call() {
+	_id=$(($(cat /tmp/xth-rpc-id 2>/dev/null || echo 0) + 1))
+	echo "$_id" >/tmp/xth-rpc-id
+	echo "XTH-REQ $_id $*" >/dev/console
+	while IFS= read -r -t 180 _line <&3; do
+		_line=$(echo "$_line" | tr -d '\r')
+		case "$_line" in
+		"XTH-REP $_id "*)
+			echo "${_line#"XTH-REP $_id "}"
+			return 0
+			;;
+		esac
+	done
+	echo "dom0_call $*: no answer from dom0" >/dev/console
+	return 1
+}

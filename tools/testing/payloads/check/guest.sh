@@ -2,30 +2,108 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The test suite, guest side: runs in the HVM guest of the test host.
+# INTx mode runs first: once a per-vCPU upcall vector is set, Xen keeps
+# using it until the guest reboots, so INTx could not work after it.
 . ./ktap.sh
 
-log=$(load_module xevtchn.ko)
-rc=$?
-echo "$log"
-logged() { echo "$log" | grep -q "$1"; }
+ROUNDS=1000
+DOM0_ROUNDS=200
+CYCLES=50
 
-ktap_start xevtchn_load 4
-ktap_expect module_loads 0 "$rc"
-ktap_check logs_xen_version logged 'xevtchn: Xen 4\.17'
-ktap_check logs_xen_features logged 'xevtchn: Xen features 0x'
-ktap_check logs_hvm_cpuid_flags logged 'xevtchn: HVM CPUID flags 0x'
+# The total count of /proc/interrupts lines named $1, over all CPUs.
+irq_count() {
+	awk -v name="$1" '$NF == name { s = 0; for (i = 2; i <= NF; i++)
+		if ($i ~ /^[0-9]+$/) s += $i; else break; t += s } END { print t + 0 }' \
+		/proc/interrupts
+}
 
-load_module xevtchn_selftest.ko
-rmmod xevtchn_selftest
+# The chip shown for the /proc/interrupts line named $1.
+irq_chip() {
+	awk -v name="$1" '$NF == name { for (i = 2; i <= NF; i++)
+		if ($i !~ /^[0-9]+$/) { print $i; exit } }' /proc/interrupts
+}
 
-ktap_start xevtchn_unload 3
-ktap_check module_unloads rmmod xevtchn
-ktap_expect module_gone "" "$(grep '^xevtchn ' /proc/modules)"
+# /proc/interrupts without the counts, and the number of Linux IRQs.
+irq_layout() {
+	awk '{ $2 = $3 = ""; print }' /proc/interrupts | grep -v -e '^ *[A-Z]*:' -e CPU
+	echo "irqs $(ls /sys/kernel/irq | wc -l)"
+}
+
+dom0_call lsevtchn boot >/dev/null
+irq_layout >/tmp/layout.boot
+
+run_mode() {
+	mode=$1
+
+	log=$(load_module xevtchn.ko upcall="$mode")
+	rc=$?
+	echo "$log"
+	ktap_start "xevtchn_load_$mode" 4
+	ktap_expect module_loads 0 "$rc"
+	ktap_expect loads_on_first_attempt "1 0" \
+		"$(echo "$log" | grep -c 'xevtchn: ready') $(echo "$log" | grep -c -e 'refusing' -e 'no event arrived')"
+	if [ "$mode" = vector ]; then
+		ktap_expect upcall_logged 1 "$(echo "$log" | grep -c 'upcall by per-vCPU vectors')"
+		ktap_expect upcall_per_cpu_in_proc_interrupts "APIC APIC" \
+			"$(irq_chip xen-upcall-cpu0) $(irq_chip xen-upcall-cpu1)"
+	else
+		ktap_expect upcall_logged 1 "$(echo "$log" | grep -c "the platform device's INTx")"
+		ktap_expect upcall_intx_in_proc_interrupts 1 \
+			"$(grep -c 'xen-upcall-intx$' /proc/interrupts)"
+	fi
+
+	if [ "$mode" = vector ]; then
+		load_module xevtchn_selftest.ko
+		rmmod xevtchn_selftest
+	fi
+
+	port=$(dom0_call peer-start $DOM0_ROUNDS)
+	load_module xevtchn_events_test.ko mode="$mode" rounds=$ROUNDS \
+		remote_port="${port:-0}" dom0_rounds=$DOM0_ROUNDS >/tmp/events.log
+	cat /tmp/events.log
+	dom0_call peer-result >/dev/null
+
+	# /proc/interrupts tells the truth: counts and chips.
+	ktap_start "proc_interrupts_$mode" 4
+	sed -n 's/^.*# interrupts //p' /tmp/events.log >/tmp/expected-counts
+	while read -r name want; do
+		ktap_expect "count_$name" "$want" "$(irq_count "$name")"
+	done </tmp/expected-counts
+	ktap_expect chip_dynamic_ports xen-dyn-edge "$(irq_chip xevtchn-test-pp-a)"
+	ktap_expect chip_per_cpu_virq xen-percpu "$(irq_chip xevtchn-test-virq-debug)"
+
+	# VIRQ_DEBUG: dom0 has Xen raise it once on every vCPU.
+	dom0_call debug-keys q >/dev/null
+	want=$([ "$mode" = vector ] && echo 2 || echo 1)
+	for _ in $(seq 60); do
+		[ "$(irq_count xevtchn-test-virq-debug)" -ge "$want" ] && break
+		sleep 1
+	done
+	echo "== debugfs, upcall=$mode"
+	cat /sys/kernel/debug/xevtchn/ports
+	rmmod xevtchn_events_test
+	kmsg
+	rmmod xevtchn
+	kmsg
+}
+
+run_mode intx
+run_mode vector
+
+# Load and unload many times; nothing may be left behind, in the guest or
+# in Xen's view of the guest's ports.
+ktap_start xevtchn_unload 5
 cycles=0
-for i in 1 2 3 4 5; do
+for i in $(seq $CYCLES); do
 	insmod xevtchn.ko && rmmod xevtchn && cycles=$((cycles + 1))
 done
-ktap_expect five_load_unload_cycles 5 "$cycles"
+ktap_expect load_unload_cycles $CYCLES "$cycles"
+ktap_expect module_gone "" "$(grep '^xevtchn' /proc/modules)"
+irq_layout >/tmp/layout.end
+ktap_check proc_interrupts_and_irqs_as_at_boot diff /tmp/layout.boot /tmp/layout.end
+dom0_call lsevtchn end >/dev/null
+ktap_expect xen_ports_as_at_boot same "$(dom0_call lsevtchn-compare boot end)"
+ktap_expect no_errors_logged 0 "$(dmesg | grep -c -e 'xevtchn: .*refus' -e 'no event arrived')"
 
 # The runner must see this suite fail (the payload's expect file says so):
 # it shows that a failing guest test makes the run fail.
