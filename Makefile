@@ -74,8 +74,9 @@ check-run: static-checks runner-tests test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check \
 		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 
-demo-run: test-modules
-	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/demo --echo
+demo-run: test-modules dom0-tools
+	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/demo --echo \
+		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 
 clean:
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_TEST) clean

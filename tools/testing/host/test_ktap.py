@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Unit tests of the runner's judgement (ktap.py) and of "xth evaluate".
 
-The fixtures are console logs of a real "make check" run on the test host
-(check-pass.log) and the same log with one guest test turned into a failure
-(check-fail.log).
+The fixtures (fixtures/check/) are the console log of a real "make check"
+run on the test host (pass.log), the same log with one guest test turned
+into a failure (fail.log), and the payload's expect file of that run.
 """
 
 import subprocess
@@ -14,8 +14,7 @@ from pathlib import Path
 import ktap
 
 HERE = Path(__file__).resolve().parent
-FIXTURES = HERE / "fixtures"
-CHECK_PAYLOAD = HERE.parent / "payloads" / "check"
+RECORDED = HERE / "fixtures" / "check"
 
 
 def doc(*lines, source="[guest] "):
@@ -120,16 +119,16 @@ class RecordedRunTest(unittest.TestCase):
     def evaluate(self, name):
         return subprocess.run(
             [sys.executable, str(HERE / "xth"), "evaluate",
-             "--log", str(FIXTURES / name), "--payload", str(CHECK_PAYLOAD)],
+             "--log", str(RECORDED / name), "--payload", str(RECORDED)],
             capture_output=True, text=True)
 
     def test_recorded_passing_run_passes(self):
-        run = self.evaluate("check-pass.log")
+        run = self.evaluate("pass.log")
         self.assertEqual(run.returncode, 0, run.stdout)
         self.assertRegex(run.stdout.splitlines()[-1], r"^\d+ passed, 0 failed(, \d+ skipped)?$")
 
     def test_recorded_failing_run_fails(self):
-        run = self.evaluate("check-fail.log")
+        run = self.evaluate("fail.log")
         self.assertEqual(run.returncode, 1, run.stdout)
         self.assertIn("FAIL xevtchn_hypervisor.hypercall_version_matches_cpuid",
                       run.stdout)

@@ -317,6 +317,15 @@ static irqreturn_t count_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* Wait up to 5 s for @c to reach @want. */
+static void wait_for_count(struct counter *c, int want)
+{
+	unsigned int ms;
+
+	for (ms = 0; atomic_read(&c->count) < want && ms < 5000; ms++)
+		usleep_range(1000, 2000);
+}
+
 /* Bind a loopback's port a to count_interrupt; b is left unbound. */
 static int bind_counter(struct counter *c, evtchn_port_t *a, evtchn_port_t *b)
 {
@@ -379,8 +388,7 @@ static void test_pending(void)
 	xevtchn_set_irq_pending(irq);
 	disable_irq(irq);
 	enable_irq(irq);	/* unmask finds it pending: Xen re-raises it */
-	for (ret = 0; !atomic_read(&c.count) && ret < 5000; ret++)
-		msleep(1);
+	wait_for_count(&c, 1);
 	ktap_result(&s, atomic_read(&c.count) == 1, "set_pending_delivered_on_unmask",
 		    "handled %d, want 1", atomic_read(&c.count));
 
@@ -425,13 +433,13 @@ static void test_refcount(void)
 
 /* ---- bad input ----------------------------------------------------------- */
 
-/* Report whether @got (evaluated once) equals @want. */
+/* Report whether @got equals @want (each evaluated once). */
 #define EXPECT(s, name, got, want)					\
 	do {								\
-		int _got = (got);					\
+		int _got = (got), _want = (want);			\
 									\
-		ktap_result(s, _got == (want), name, "got %d, want %d",	\
-			    _got, (int)(want));				\
+		ktap_result(s, _got == _want, name, "got %d, want %d",	\
+			    _got, _want);				\
 	} while (0)
 
 static irqreturn_t never_interrupt(int irq, void *data)
@@ -469,9 +477,7 @@ static void test_bad_input(void)
 	       -EBUSY);
 	/* The binding survived the refusals: an event still gets through. */
 	xevtchn_notify_remote_via_evtchn(b);
-	ret = 0;
-	while (atomic_read(&c.count) < 1 && ret++ < 5000)
-		msleep(1);
+	wait_for_count(&c, 1);
 	ktap_result(&s, atomic_read(&c.count) >= 1, "still_works_after_refusals",
 		    "handled %d", atomic_read(&c.count));
 	EXPECT(&s, "unbind_right_dev_id",

@@ -62,9 +62,11 @@ run_mode() {
 		remote_port="${port:-0}" dom0_rounds=$DOM0_ROUNDS >/tmp/events.log
 	cat /tmp/events.log
 	dom0_call peer-result >/dev/null
+	load_module xevtchn_mainline_style.ko
+	echo "# interrupts xevtchn-mainline-style 100" >>/tmp/events.log
 
 	# /proc/interrupts tells the truth: counts and chips.
-	ktap_start "proc_interrupts_$mode" 4
+	ktap_start "proc_interrupts_$mode" 5
 	sed -n 's/^.*# interrupts //p' /tmp/events.log >/tmp/expected-counts
 	while read -r name want; do
 		ktap_expect "count_$name" "$want" "$(irq_count "$name")"
@@ -81,7 +83,7 @@ run_mode() {
 	done
 	echo "== debugfs, upcall=$mode"
 	cat /sys/kernel/debug/xevtchn/ports
-	rmmod xevtchn_events_test
+	rmmod xevtchn_events_test xevtchn_mainline_style
 	kmsg
 	rmmod xevtchn
 	kmsg

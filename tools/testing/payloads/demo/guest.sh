@@ -1,25 +1,60 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make demo", guest side: load xevtchn in the HVM guest and show what it
-# found.
+# "make demo", guest side: load xevtchn in the HVM guest, bind event
+# channels of every kind, and show what Linux and xevtchn say about them.
 . ./ktap.sh
 
-echo "== the guest: $(uname -r), booted with: $(cat /proc/cmdline)"
-echo "== PCI devices (Xen platform device 5853:0001, QEMU edu 1234:11e8):"
+say() {
+	echo
+	echo "== $*"
+}
+
+# The header of /proc/interrupts and the lines matching the regex $1.
+counts() {
+	grep -E "CPU0|$1" /proc/interrupts
+}
+
+say "the guest: $(uname -r), booted with: $(cat /proc/cmdline)"
+say "PCI devices (Xen platform device 5853:0001, QEMU edu 1234:11e8):"
 for d in /sys/bus/pci/devices/*; do
 	echo "   ${d##*/} $(cat "$d/vendor"):$(cat "$d/device")"
 done
-echo "== insmod xevtchn.ko"
-kmsg >/dev/null
-insmod xevtchn.ko
-echo "== insmod returned $?; the module says:"
-kmsg | grep xevtchn
-echo "== lsmod"
-grep xevtchn /proc/modules
-echo "== rmmod xevtchn"
-rmmod xevtchn
-kmsg | grep xevtchn
 
-ktap_start xevtchn_demo 1
-ktap_expect module_unloaded "" "$(grep '^xevtchn ' /proc/modules)"
+say "insmod xevtchn.ko: what it found"
+load_module xevtchn.ko | sed -n 's/^\[[ 0-9.]*\] //p' | grep '^xevtchn'
+say "each CPU's upcall in /proc/interrupts"
+counts xen-upcall
+
+say "a driver written against mainline's <xen/events.h> API binds a loopback channel and sends 100 events"
+load_module xevtchn_mainline_style.ko | sed -n 's/^\[[ 0-9.]*\] //p' | grep -e '^ok' -e '^not ok'
+counts xevtchn-mainline-style
+
+say "the event channel tests: loopback on each CPU, IPIs, dom0 (xth-evtchn-peer with libxenevtchn), bad input"
+port=$(dom0_call peer-start 200)
+load_module xevtchn_events_test.ko rounds=1000 remote_port="${port:-0}" \
+	>/tmp/events.log
+dom0_call peer-result >/dev/null
+grep -c '] ok ' /tmp/events.log | sed 's/$/ cases passed/'
+grep '] not ok ' /tmp/events.log
+say "dom0 runs 'xl debug-keys q': Xen raises VIRQ_DEBUG once on every vCPU"
+dom0_call debug-keys q >/dev/null
+sleep 3
+
+say "/proc/interrupts: one line per source, its chip and flow"
+counts 'xen-|xevtchn-'
+echo "   expected:"
+sed -n 's/^.*# interrupts /     /p' /tmp/events.log
+echo "     xevtchn-mainline-style 100"
+echo "     xevtchn-test-virq-debug 1 on each CPU"
+
+say "/sys/kernel/debug/xevtchn/ports"
+cat /sys/kernel/debug/xevtchn/ports
+
+say "rmmod: everything is closed and freed"
+rmmod xevtchn_events_test xevtchn_mainline_style xevtchn
+kmsg | sed -n 's/^\[[ 0-9.]*\] //p' | grep -e '^xevtchn' -e '^ok' -e '^not ok'
+
+ktap_start xevtchn_demo 2
+ktap_expect module_unloaded "" "$(grep '^xevtchn' /proc/modules)"
+ktap_expect no_xevtchn_irqs_left 0 "$(grep -c -e 'xen-dyn' -e 'xen-percpu' -e 'xen-upcall' /proc/interrupts)"
