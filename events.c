@@ -148,7 +148,8 @@ struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port)
  * xevtchn_handle_port() - an event arrived on @port: run its IRQ
  * @port: a pending, unmasked port of this CPU
  *
- * Called by the ABI's scan, in the upcall, under rcu_read_lock().
+ * Called by the ABI's scan, in the upcall, under rcu_read_lock(). The
+ * flow handler's ack (or mask_ack) releases the port's gate.
  */
 void xevtchn_handle_port(evtchn_port_t port)
 {
@@ -162,7 +163,17 @@ void xevtchn_handle_port(evtchn_port_t port)
 				    port);
 		return;
 	}
+	/* Another CPU is taking this event, or already took it. */
+	if (xchg(&info->is_active, 1))
+		return;
+	if (!xevtchn_abi->is_pending(port)) {
+		/* Someone took the event before us; nothing was touched. */
+		smp_store_release(&info->is_active, 0);
+		return;
+	}
 	atomic_long_inc(&info->events);
+	if (info->take_before_dispatch)
+		xevtchn_port_taken(info);
 	generic_handle_irq(info->irq);
 }
 
@@ -242,7 +253,13 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 		irq_set_chip_and_handler_name(irq, &xevtchn_percpu_chip,
 					      xevtchn_handle_percpu_flow,
 					      "percpu");
-		irq_set_status_flags(irq, IRQ_PER_CPU | IRQ_NO_BALANCING);
+		/*
+		 * IRQ_MOVE_PCNTXT here too: without it genirq would defer a
+		 * move, report success and never do it; with it, our chip
+		 * refuses the move and the caller hears so.
+		 */
+		irq_set_status_flags(irq, IRQ_PER_CPU | IRQ_NO_BALANCING |
+				     IRQ_MOVE_PCNTXT);
 	} else {
 		struct evtchn_bind_vcpu bind = {
 			.port = port,
@@ -255,8 +272,7 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 				     port, bind.vcpu, ret);
 			goto free_irq;
 		}
-		irq_set_chip_and_handler_name(irq, &xevtchn_dyn_chip,
-					      handle_edge_irq, "edge");
+		xevtchn_set_dyn_flow(info);
 		irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
 	}
 	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);

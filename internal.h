@@ -37,6 +37,10 @@ enum xevtchn_port_type {
  * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
  * @close_on_unbind: xevtchn opened the port, so it closes it on unbind
  * @cpu: the CPU whose vCPU Xen notifies for this port
+ * @is_active: a CPU is taking this port's event: set by xchg before the
+ *	event is dispatched, cleared after the pending bit (the ack)
+ * @take_before_dispatch: clear the pending bit before the flow handler runs
+ *	(only the test-only level and fasteoi flows, which do not ack)
  * @mask_reason: XEVTCHN_MASK_* bits, under @lock
  * @lock: guards @mask_reason and the port's mask bit
  * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
@@ -56,6 +60,8 @@ struct xevtchn_irq {
 	bool percpu;
 	bool close_on_unbind;
 	unsigned int cpu;
+	int is_active;
+	bool take_before_dispatch;
 	u8 mask_reason;
 	raw_spinlock_t lock;
 	int refcount;
@@ -129,9 +135,11 @@ extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
 
 /* irq_chips.c: chips, flows, masking by reason, affinity */
-extern struct irq_chip xevtchn_dyn_chip;
 extern struct irq_chip xevtchn_percpu_chip;
 void xevtchn_handle_percpu_flow(struct irq_desc *desc);
+int xevtchn_check_test_flow(void);
+void xevtchn_set_dyn_flow(struct xevtchn_irq *info);
+void xevtchn_port_taken(struct xevtchn_irq *info);
 bool xevtchn_is_our_chip(const struct irq_chip *chip);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
 void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);

@@ -20,9 +20,27 @@
  *	runs the handler; the kernel's handle_percpu_irq() is not exported to
  *	modules.
  *
+ * One event, one handler run: before an event is dispatched, the CPU takes
+ * the port's is_active flag with xchg and checks the port is still pending;
+ * the ack clears the pending bit and only then the flag. Two CPUs can both
+ * see a port pending when a move re-raises an event on the new CPU before
+ * the old CPU has acked it; without the flag both would run the handler for
+ * one event (Linux's 2021 fix, b6622798bc50). An event that arrives after
+ * the ack sets the pending bit anew and is delivered as a new event.
+ *
  * Masking is a set of reasons (internal.h): the port's mask bit is set while
  * any reason remains, so a temporary mask for a move cannot unmask a port
  * that genirq or the driver masked.
+ *
+ * Negative controls (test_flow=, never for real use): "level" puts dynamic
+ * ports on handle_level_irq with the chip semantics Xen events had until
+ * 2010 (the upcall cleared the pending bit before dispatch, and the "ack"
+ * in mask_ack unmasked the port, so it stayed live while the handler ran);
+ * "fasteoi" puts them on handle_fasteoi_irq, which on this kernel (6.1) has
+ * no resend when the IRQ is already in progress on another CPU (added in
+ * 6.5 as IRQD_RESEND_WHEN_IN_PROGRESS). An event that arrives on a new CPU
+ * while the old one still runs the handler is lost in both; the migration
+ * storm test shows it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,6 +48,8 @@
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <xen/interface/event_channel.h>
 
 #include <xevtchn/hypercall.h>
@@ -120,9 +140,36 @@ static void xevtchn_irq_unmask(struct irq_data *data)
 	xevtchn_unmask_reason(irq_data_info(data), XEVTCHN_MASK_EXPLICIT);
 }
 
+/**
+ * xevtchn_port_taken() - the event is taken: clear pending, then the gate
+ * @info: the port
+ *
+ * The order matters: a CPU that takes the gate after this sees the port
+ * pending only for a new event.
+ */
+void xevtchn_port_taken(struct xevtchn_irq *info)
+{
+	xevtchn_abi->clear_pending(info->port);
+	/* Release: the cleared pending bit is seen before the open gate. */
+	smp_store_release(&info->is_active, 0);
+}
+
 static void xevtchn_irq_ack(struct irq_data *data)
 {
-	xevtchn_abi->clear_pending(irq_data_info(data)->port);
+	xevtchn_port_taken(irq_data_info(data));
+}
+
+/* The fasteoi negative control took the event before dispatch. */
+static void xevtchn_irq_eoi_nop(struct irq_data *data)
+{
+}
+
+/*
+ * The level negative control, as in 2010: the event was taken before
+ * dispatch, and "mask, then ack" left the port unmasked.
+ */
+static void xevtchn_irq_level_mask_ack(struct irq_data *data)
+{
 }
 
 static void xevtchn_irq_mask_ack(struct irq_data *data)
@@ -204,7 +251,7 @@ void xevtchn_handle_percpu_flow(struct irq_desc *desc)
 	handle_simple_irq(desc);
 }
 
-struct irq_chip xevtchn_dyn_chip = {
+static struct irq_chip xevtchn_dyn_chip = {
 	.name			= "xen-dyn-edge",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
@@ -223,7 +270,72 @@ struct irq_chip xevtchn_percpu_chip = {
 	.irq_set_affinity	= xevtchn_percpu_set_affinity,
 };
 
+static struct irq_chip xevtchn_dyn_level_chip = {
+	.name			= "xen-dyn-level",
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_mask_ack		= xevtchn_irq_level_mask_ack,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+};
+
+static struct irq_chip xevtchn_dyn_fasteoi_chip = {
+	.name			= "xen-dyn-fasteoi",
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_eoi		= xevtchn_irq_eoi_nop,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+};
+
 bool xevtchn_is_our_chip(const struct irq_chip *chip)
 {
-	return chip == &xevtchn_dyn_chip || chip == &xevtchn_percpu_chip;
+	return chip == &xevtchn_dyn_chip || chip == &xevtchn_percpu_chip ||
+	       chip == &xevtchn_dyn_level_chip ||
+	       chip == &xevtchn_dyn_fasteoi_chip;
+}
+
+static char *test_flow = "edge";
+module_param(test_flow, charp, 0444);
+MODULE_PARM_DESC(test_flow,
+		 "TESTS ONLY: edge (the default and the only correct one), or level or fasteoi, which lose events (negative controls)");
+
+/**
+ * xevtchn_check_test_flow() - validate test_flow= at load
+ *
+ * Return: 0, or -EINVAL for an unknown flow.
+ */
+int xevtchn_check_test_flow(void)
+{
+	if (!strcmp(test_flow, "edge"))
+		return 0;
+	if (strcmp(test_flow, "level") && strcmp(test_flow, "fasteoi")) {
+		pr_err("test_flow=%s is not one of edge, level, fasteoi\n",
+		       test_flow);
+		return -EINVAL;
+	}
+	pr_warn("test_flow=%s: dynamic ports use a flow that LOSES events; for negative-control tests only\n",
+		test_flow);
+	return 0;
+}
+
+/**
+ * xevtchn_set_dyn_flow() - give a dynamic port its chip and flow handler
+ * @info: a port that is not per-CPU, its IRQ allocated
+ */
+void xevtchn_set_dyn_flow(struct xevtchn_irq *info)
+{
+	if (!strcmp(test_flow, "level")) {
+		info->take_before_dispatch = true;
+		irq_set_chip_and_handler_name(info->irq, &xevtchn_dyn_level_chip,
+					      handle_level_irq, "level");
+	} else if (!strcmp(test_flow, "fasteoi")) {
+		info->take_before_dispatch = true;
+		irq_set_chip_and_handler_name(info->irq,
+					      &xevtchn_dyn_fasteoi_chip,
+					      handle_fasteoi_irq, "fasteoi");
+	} else {
+		irq_set_chip_and_handler_name(info->irq, &xevtchn_dyn_chip,
+					      handle_edge_irq, "edge");
+	}
 }

@@ -8,6 +8,8 @@
  *   pending_*    pending bits, SCHEDOP_poll, retrigger on enable
  *   refcount_*   evtchn_make_refcounted / get / put
  *   bad_input_*  every refusal of the API, with its errno
+ *   affinity_*   which IRQs move: dynamic ports and global VIRQs do (not
+ *                under INTx), per-CPU VIRQs and IPIs never
  *   dom0_*       a channel with dom0 in both directions (remote_port=)
  * and binds VIRQ_DEBUG on every CPU that takes events. The payload then has
  * dom0 run "xl debug-keys q", which raises VIRQ_DEBUG once on every vCPU,
@@ -247,6 +249,10 @@ struct ipi_state {
 	atomic_t count, wrong_cpu;
 	struct completion done;
 };
+
+/* VIRQ_DEBUG, bound on every CPU at load, reported at unload. */
+static struct ipi_state virq_state[NR_CPUS];
+static int virq_irq[NR_CPUS];
 
 static irqreturn_t ipi_interrupt(int irq, void *data)
 {
@@ -516,6 +522,70 @@ static void test_bad_input(void)
 	       -ENOENT);
 }
 
+/* ---- affinity -------------------------------------------------------------- */
+
+/* Move @irq to CPU 1 and report; under INTx the move must be refused. */
+static void expect_move(struct ktap_suite *s, const char *name, int irq)
+{
+	const struct cpumask *eff;
+	int ret, want = intx_mode() ? -EINVAL : 0;
+
+	ret = irq_set_affinity(irq, cpumask_of(1));
+	eff = irq_data_get_effective_affinity_mask(irq_get_irq_data(irq));
+	ktap_result(s, ret == want && cpumask_test_cpu(intx_mode() ? 0 : 1, eff),
+		    name, "moving IRQ %d to CPU 1 gave %d (want %d), effective CPUs %*pbl",
+		    irq, ret, want, cpumask_pr_args(eff));
+}
+
+static void test_affinity(void)
+{
+	struct ktap_suite s;
+	struct ipi_state st = {};
+	struct counter c;
+	evtchn_port_t a, b;
+	int irq, ret;
+
+	start(&s, "affinity", 4);
+	if (num_online_cpus() < 2) {
+		ktap_skip(&s, "dynamic_port_moves", "one CPU");
+		ktap_skip(&s, "global_virq_moves", "one CPU");
+		ktap_skip(&s, "per_cpu_ipi_stays", "one CPU");
+		ktap_skip(&s, "per_cpu_virq_stays", "one CPU");
+		return;
+	}
+	irq = bind_counter(&c, &a, &b);
+	if (irq > 0) {
+		expect_move(&s, "dynamic_port_moves", irq);
+		xevtchn_unbind_from_irqhandler(irq, &c);
+		xevtchn_close_port(b);
+	} else {
+		ktap_result(&s, false, "dynamic_port_moves", "binding gave %d", irq);
+	}
+
+	/* A global VIRQ (no event comes: dom0 handles VIRQ_CON_RING). */
+	irq = xevtchn_bind_virq_to_irqhandler(VIRQ_CON_RING, 0, never_interrupt, 0,
+					      "xevtchn-test-global-virq", &c);
+	if (irq > 0) {
+		expect_move(&s, "global_virq_moves", irq);
+		xevtchn_unbind_from_irqhandler(irq, &c);
+	} else {
+		ktap_result(&s, false, "global_virq_moves", "binding gave %d", irq);
+	}
+
+	irq = xevtchn_bind_ipi_to_irqhandler(TEST_IPI, 0, ipi_interrupt, 0,
+					     "xevtchn-test-ipi", &st);
+	ret = irq > 0 ? irq_set_affinity(irq, cpumask_of(1)) : irq;
+	ktap_result(&s, irq > 0 && ret < 0, "per_cpu_ipi_stays",
+		    "IRQ %d: moving it gave %d", irq, ret);
+	if (irq > 0)
+		xevtchn_unbind_from_irqhandler(irq, &st);
+
+	irq = virq_irq[0];
+	ret = irq > 0 ? irq_set_affinity(irq, cpumask_of(1)) : irq;
+	ktap_result(&s, irq > 0 && ret < 0, "per_cpu_virq_stays",
+		    "IRQ %d: moving it gave %d", irq, ret);
+}
+
 /* ---- dom0 ---------------------------------------------------------------- */
 
 static irqreturn_t dom0_interrupt(int irq, void *data)
@@ -560,9 +630,6 @@ static void test_dom0(void)
 }
 
 /* ---- VIRQ_DEBUG, reported at unload --------------------------------------- */
-
-static struct ipi_state virq_state[NR_CPUS];
-static int virq_irq[NR_CPUS];
 
 static void bind_virq_debug(void)
 {
@@ -615,6 +682,7 @@ static int __init events_test_init(void)
 	test_pending();
 	test_refcount();
 	test_bad_input();
+	test_affinity();
 	if (remote_port)
 		test_dom0();
 	report_interrupts();

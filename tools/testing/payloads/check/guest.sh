@@ -9,6 +9,7 @@
 ROUNDS=1000
 DOM0_ROUNDS=200
 CYCLES=50
+STORM_SECONDS=10
 
 # The total count of /proc/interrupts lines named $1, over all CPUs.
 irq_count() {
@@ -21,6 +22,28 @@ irq_count() {
 irq_chip() {
 	awk -v name="$1" '$NF == name { for (i = 2; i <= NF; i++)
 		if ($i !~ /^[0-9]+$/) { print $i; exit } }' /proc/interrupts
+}
+
+# The number of the (first) IRQ named $1 in /proc/interrupts.
+irq_of() {
+	awk -v name="$1" '$NF == name { sub(":", "", $1); print $1; exit }' \
+		/proc/interrupts
+}
+
+# Set IRQ $1's affinity to CPU list $2 from user space, as irqbalance does;
+# print "moved" or "refused", then the effective CPU list.
+user_move() {
+	if echo "$2" >"/proc/irq/$1/smp_affinity_list" 2>/dev/null; then
+		echo "moved $(cat "/proc/irq/$1/effective_affinity_list")"
+	else
+		echo "refused $(cat "/proc/irq/$1/effective_affinity_list")"
+	fi
+}
+
+# The migration storm (xevtchn_storm_test) with the given parameters.
+storm() {
+	load_module xevtchn_storm_test.ko seconds=$STORM_SECONDS "$@"
+	rmmod xevtchn_storm_test
 }
 
 # /proc/interrupts without the counts, and the number of Linux IRQs.
@@ -74,6 +97,13 @@ run_mode() {
 	ktap_expect chip_dynamic_ports xen-dyn-edge "$(irq_chip xevtchn-test-pp-a)"
 	ktap_expect chip_per_cpu_virq xen-percpu "$(irq_chip xevtchn-test-virq-debug)"
 
+	# Moves from user space (/proc/irq/N/smp_affinity_list).
+	ktap_start "user_affinity_$mode" 2
+	if [ "$mode" = vector ]; then want="moved 1"; else want="refused 0"; fi
+	ktap_expect dynamic_port "$want" "$(user_move "$(irq_of xevtchn-test-pp-a)" 1)"
+	ktap_expect per_cpu_virq "refused 0" \
+		"$(user_move "$(irq_of xevtchn-test-virq-debug)" 1)"
+
 	# VIRQ_DEBUG: dom0 has Xen raise it once on every vCPU.
 	dom0_call debug-keys q >/dev/null
 	want=$([ "$mode" = vector ] && echo 2 || echo 1)
@@ -85,12 +115,29 @@ run_mode() {
 	cat /sys/kernel/debug/xevtchn/ports
 	rmmod xevtchn_events_test xevtchn_mainline_style
 	kmsg
+
+	# Events while their IRQs move: exact counts required.
+	storm tag="edge_$mode"
+	if [ "$mode" = vector ]; then
+		storm tag=edge_vector_hotplug hotplug=1 ipis=0
+	fi
+	rmmod xevtchn
+	kmsg
+}
+
+# A negative control: xevtchn with a flow that loses events when an IRQ moves
+# while its handler runs. The storm must catch it losing events.
+negative_control() {
+	load_module xevtchn.ko upcall=vector test_flow="$1"
+	storm tag="$1_vector" expect=loss ipis=0
 	rmmod xevtchn
 	kmsg
 }
 
 run_mode intx
 run_mode vector
+negative_control level
+negative_control fasteoi
 
 # Load and unload many times; nothing may be left behind, in the guest or
 # in Xen's view of the guest's ports.

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xevtchn_storm_test: events while their IRQs move between CPUs.
+ *
+ * Several loopback channels, each with a sender thread on a home CPU; a
+ * mover thread flips every channel's affinity between the CPUs as fast as
+ * it can; an IPI sender hammers the per-CPU flow; optionally a thread takes
+ * CPU 1 offline and online again and again. Each sender passes a token: it
+ * sends the next event as soon as the handler has *started* with the
+ * previous one. A handler that runs away from its sender's CPU moves its own
+ * IRQ there before it spins on (for a varying time), so the next event
+ * arrives on the new CPU while the old one still runs the handler: the race
+ * of the 2010 and 2023 bugs, on purpose, thousands of times.
+ *
+ * Every event must be handled exactly once: sent == handled, and no
+ * handler ever runs on two CPUs at once (the handler detects overlaps). A
+ * lost event shows as a sender waiting in vain (counted, then the sender
+ * goes on) and, at the end, as handled < sent. A doubled one shows as
+ * handled > sent or as an overlap.
+ *
+ * Parameters: tag= suite name suffix (with "intx" in it, no port may
+ * move); seconds= storm length; channels=;
+ * ipis= run the IPI storm; hotplug= take CPU 1 down and up meanwhile;
+ * expect= "exact" (the real flow) or "loss" (a negative control: xevtchn
+ * was loaded with test_flow=level or fasteoi, and the test passes only if
+ * it sees events lost).
+ */
+
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/wait.h>
+#include <xen/interface/xen.h>
+
+#include <xevtchn/events.h>
+#include "ktap.h"
+
+static char *tag = "edge";
+module_param(tag, charp, 0444);
+MODULE_PARM_DESC(tag, "suite name suffix");
+static unsigned int seconds = 10;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "how long the storm lasts");
+static unsigned int channels = 4;
+module_param(channels, uint, 0444);
+MODULE_PARM_DESC(channels, "loopback channels (1..16)");
+static bool ipis = true;
+module_param(ipis, bool, 0444);
+MODULE_PARM_DESC(ipis, "run the IPI storm too");
+static bool hotplug;
+module_param(hotplug, bool, 0444);
+MODULE_PARM_DESC(hotplug, "take CPU 1 offline and online during the storm");
+static char *expect = "exact";
+module_param(expect, charp, 0444);
+MODULE_PARM_DESC(expect, "exact, or loss for a negative control");
+
+#define MAX_CHANNELS	16
+#define STORM_IPI	2
+/* Long enough for any real delivery on the emulated host. */
+#define TOKEN_WAIT	(2 * HZ)
+
+/**
+ * struct stream - one source of events and its books
+ * @irq: the Linux IRQ of the receiving port
+ * @port: the port events are sent on (loopback) or 0 (IPI)
+ * @cpu: the IPI's CPU, or the channel sender's home CPU
+ * @sent: events sent (by the sender thread only)
+ * @waits_in_vain: tokens that never came back
+ * @handled: handler runs
+ * @running: handlers running now
+ * @overlaps: handler runs that found another one running
+ * @wrong_cpu: IPI handler runs on another CPU
+ * @wq: the sender waits here for the token
+ */
+struct stream {
+	int irq;
+	evtchn_port_t port;
+	unsigned int cpu;
+	unsigned long sent, waits_in_vain;
+	atomic_t handled, running, overlaps, wrong_cpu;
+	wait_queue_head_t wq;
+};
+
+static struct stream chan[MAX_CHANNELS];
+static evtchn_port_t chan_rx[MAX_CHANNELS];
+static struct stream ipi[NR_CPUS];
+static bool pin_senders;
+static atomic_long_t moves, refused_moves, hotplug_cycles;
+
+static irqreturn_t storm_interrupt(int irq, void *data)
+{
+	struct stream *st = data;
+	int n;
+
+	if (atomic_inc_return(&st->running) > 1)
+		atomic_inc(&st->overlaps);
+	if (st->port == 0 && smp_processor_id() != st->cpu)
+		atomic_inc(&st->wrong_cpu);
+	n = atomic_inc_return(&st->handled);
+	wake_up(&st->wq);		/* the token: send the next one now */
+	if (st->port && pin_senders && smp_processor_id() != st->cpu &&
+	    !irq_set_affinity(irq, cpumask_of(st->cpu)))
+		atomic_long_inc(&moves);
+	udelay(10 + n % 40);		/* while this handler still runs */
+	atomic_dec(&st->running);
+	return IRQ_HANDLED;
+}
+
+/* Send, then wait until the handler has started on it. */
+static void send_one(struct stream *st)
+{
+	int ret;
+
+	st->sent++;
+	ret = st->port ? xevtchn_notify_remote_via_evtchn(st->port) :
+			 xevtchn_send_ipi(st->cpu, STORM_IPI);
+	if (ret) {
+		st->sent--;
+		msleep(20);
+		return;
+	}
+	if (!wait_event_timeout(st->wq, atomic_read(&st->handled) +
+				st->waits_in_vain >= st->sent, TOKEN_WAIT))
+		st->waits_in_vain++;
+}
+
+static int channel_sender(void *data)
+{
+	while (!kthread_should_stop())
+		send_one(data);
+	return 0;
+}
+
+static int ipi_sender(void *unused)
+{
+	unsigned int cpu;
+
+	while (!kthread_should_stop())
+		for_each_online_cpu(cpu)
+			if (ipi[cpu].irq > 0)
+				send_one(&ipi[cpu]);
+	return 0;
+}
+
+static int mover(void *unused)
+{
+	unsigned int i, cpu = 0;
+
+	while (!kthread_should_stop()) {
+		cpu = cpumask_next(cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		for (i = 0; i < channels; i++) {
+			const struct cpumask *now = irq_data_get_effective_affinity_mask(irq_get_irq_data(chan[i].irq));
+			bool moving = !cpumask_test_cpu(cpu, now);
+
+			if (irq_set_affinity(chan[i].irq, cpumask_of(cpu)))
+				atomic_long_inc(&refused_moves);
+			else if (moving)
+				atomic_long_inc(&moves);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int hotplugger(void *unused)
+{
+	while (!kthread_should_stop()) {
+		if (remove_cpu(1) == 0) {
+			msleep(100);
+			add_cpu(1);
+			atomic_long_inc(&hotplug_cycles);
+		}
+		msleep(100);
+	}
+	return 0;
+}
+
+static void init_stream(struct stream *st)
+{
+	memset(st, 0, sizeof(*st));
+	init_waitqueue_head(&st->wq);
+}
+
+static int bind_channels(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < channels; i++) {
+		init_stream(&chan[i]);
+		ret = xevtchn_alloc_loopback(&chan_rx[i], &chan[i].port);
+		if (ret)
+			return ret;
+		/* Xen left the sending side pending when it connected it. */
+		chan[i].irq = xevtchn_bind_evtchn_to_irqhandler(chan_rx[i],
+								storm_interrupt,
+								0, "xevtchn-storm",
+								&chan[i]);
+		if (chan[i].irq < 0)
+			return chan[i].irq;
+	}
+	return 0;
+}
+
+static void bind_ipis(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		init_stream(&ipi[cpu]);
+		ipi[cpu].cpu = cpu;
+		ipi[cpu].irq = xevtchn_bind_ipi_to_irqhandler(STORM_IPI, cpu,
+							      storm_interrupt, 0,
+							      "xevtchn-storm-ipi",
+							      &ipi[cpu]);
+	}
+}
+
+static void unbind_all(void)
+{
+	unsigned int i, cpu;
+
+	for (i = 0; i < channels; i++) {
+		if (chan[i].irq > 0)
+			xevtchn_unbind_from_irqhandler(chan[i].irq, &chan[i]);
+		else if (chan_rx[i])
+			xevtchn_close_port(chan_rx[i]);
+		if (chan[i].port)
+			xevtchn_close_port(chan[i].port);
+	}
+	for_each_possible_cpu(cpu)
+		if (ipi[cpu].irq > 0)
+			xevtchn_unbind_from_irqhandler(ipi[cpu].irq, &ipi[cpu]);
+}
+
+struct totals {
+	unsigned long sent, handled, overlaps, wrong_cpu, waits_in_vain;
+};
+
+static void add_up(struct totals *t, struct stream *st)
+{
+	t->sent += st->sent;
+	t->handled += atomic_read(&st->handled);
+	t->overlaps += atomic_read(&st->overlaps);
+	t->wrong_cpu += atomic_read(&st->wrong_cpu);
+	t->waits_in_vain += st->waits_in_vain;
+}
+
+static long lost(const struct totals *t)
+{
+	return t->handled < t->sent ? t->sent - t->handled : 0;
+}
+
+static long doubled(const struct totals *t)
+{
+	return (t->handled > t->sent ? t->handled - t->sent : 0) + t->overlaps;
+}
+
+static void report(struct totals *dyn, struct totals *per_cpu)
+{
+	bool want_loss = !strcmp(expect, "loss");
+	struct ktap_suite s;
+	char name[48];
+
+	snprintf(name, sizeof(name), "storm_%s", tag);
+	ktap_start(&s, name, want_loss ? 1 : 4);
+	ktap_diag("storm %s: dynamic ports: %lu events, %ld moves (%ld refused), %ld lost, %ld doubled, %lu overlaps, %lu waits in vain, %ld CPU 1 off/on cycles, %u s",
+		  tag, dyn->sent, atomic_long_read(&moves),
+		  atomic_long_read(&refused_moves), lost(dyn), doubled(dyn),
+		  dyn->overlaps, dyn->waits_in_vain,
+		  atomic_long_read(&hotplug_cycles), seconds);
+	if (ipis)
+		ktap_diag("storm %s: per-CPU IPIs: %lu events, %ld lost, %ld doubled, %lu on a wrong CPU",
+			  tag, per_cpu->sent, lost(per_cpu), doubled(per_cpu),
+			  per_cpu->wrong_cpu);
+	if (want_loss) {
+		ktap_result(&s, lost(dyn) > 0, "negative_control_loses_events",
+			    "no event lost in %lu events and %ld moves: this flow could not be shown losing events here",
+			    dyn->sent, atomic_long_read(&moves));
+		return;
+	}
+	ktap_result(&s, dyn->sent > 0 && !lost(dyn) && !doubled(dyn),
+		    "dynamic_sent_equals_handled",
+		    "%lu sent, %lu handled, %lu overlaps", dyn->sent,
+		    dyn->handled, dyn->overlaps);
+	ktap_result(&s, !dyn->waits_in_vain, "dynamic_no_token_lost",
+		    "%lu tokens never came back", dyn->waits_in_vain);
+	if (ipis)
+		ktap_result(&s, per_cpu->sent > 0 && !lost(per_cpu) &&
+			    !doubled(per_cpu) && !per_cpu->wrong_cpu,
+			    "ipi_sent_equals_handled",
+			    "%lu sent, %lu handled, %lu overlaps, %lu on a wrong CPU",
+			    per_cpu->sent, per_cpu->handled, per_cpu->overlaps,
+			    per_cpu->wrong_cpu);
+	else
+		ktap_skip(&s, "ipi_sent_equals_handled", "no IPI storm in this run");
+	ktap_result(&s, atomic_long_read(&moves) > 0 || strstr(tag, "intx"),
+		    "ports_moved", "%ld moves, %ld refused",
+		    atomic_long_read(&moves), atomic_long_read(&refused_moves));
+}
+
+static int __init storm_init(void)
+{
+	struct task_struct *threads[MAX_CHANNELS + 3] = {};
+	struct totals dyn = {}, per_cpu = {};
+	unsigned int i, n = 0, cpu;
+	int ret;
+
+	channels = clamp(channels, 1U, (unsigned int)MAX_CHANNELS);
+	ret = bind_channels();
+	if (ret) {
+		pr_info("# storm %s: binding failed (%d)\n", tag, ret);
+		unbind_all();
+		return ret;
+	}
+	if (ipis)
+		bind_ipis();
+	msleep(100);	/* let the events Xen raised on connection pass */
+	for (i = 0; i < channels; i++)
+		atomic_set(&chan[i].handled, 0);
+
+	/* Pinned senders can be the target of a move; not while CPUs go. */
+	pin_senders = !hotplug && num_online_cpus() > 1;
+	for (i = 0; i < channels; i++) {
+		chan[i].cpu = pin_senders ? i % num_online_cpus() : 0;
+		threads[n] = kthread_create(channel_sender, &chan[i],
+					    "storm-send/%u", i);
+		if (!IS_ERR(threads[n])) {
+			if (pin_senders)
+				kthread_bind(threads[n], chan[i].cpu);
+			wake_up_process(threads[n]);
+		}
+		n++;
+	}
+	if (ipis)
+		threads[n++] = kthread_run(ipi_sender, NULL, "storm-ipi");
+	threads[n++] = kthread_run(mover, NULL, "storm-move");
+	if (hotplug)
+		threads[n++] = kthread_run(hotplugger, NULL, "storm-hotplug");
+
+	msleep(seconds * 1000);
+	while (n--)
+		if (!IS_ERR(threads[n]))
+			kthread_stop(threads[n]);
+	msleep(500);	/* late deliveries still count as handled */
+
+	for (i = 0; i < channels; i++)
+		add_up(&dyn, &chan[i]);
+	for_each_possible_cpu(cpu)
+		if (ipis && ipi[cpu].irq > 0)
+			add_up(&per_cpu, &ipi[cpu]);
+	report(&dyn, &per_cpu);
+	unbind_all();
+	return 0;
+}
+
+static void __exit storm_exit(void)
+{
+}
+
+module_init(storm_init);
+module_exit(storm_exit);
+
+MODULE_DESCRIPTION("xevtchn test: no lost and no doubled events while IRQs move");
+MODULE_LICENSE("GPL");
