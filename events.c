@@ -18,13 +18,14 @@
  * The upcall takes none of these: it finds ports in the port table under
  * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
  * for masking, the port's lock, in that order. Nothing in the upcall path
- * sleeps. Unbinding clears the port's table entry first, then waits for an
- * RCU grace period before the port is closed, its IRQ freed and its
- * xevtchn_irq released, so an upcall that found the port still sees valid
- * memory, and a port number Xen hands out again cannot meet a stale entry.
+ * sleeps. Unbinding marks the port's table entry CLOSING at once; after an
+ * RCU grace period a worker closes the port in Xen, clears the entry, frees
+ * the IRQ and the xevtchn_irq. So an upcall that found the port still sees
+ * valid memory, nobody can bind the port while it closes, and a port number
+ * Xen hands out again cannot meet a stale entry.
  *
- * Invariant: table entry for port P is NULL or points to the xevtchn_irq
- * whose .port is P.
+ * Invariant: table entry for port P is NULL, &closing_port, or points to the
+ * xevtchn_irq whose .port is P.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -38,6 +39,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <asm/msr.h>
 #include <xen/interface/sched.h>
 
@@ -68,6 +70,12 @@ static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
 
 static bool ready;
 
+/* The table entry of a port being closed (see the top of the file). */
+static struct xevtchn_irq closing_port;
+
+/* Runs the closing of unbound ports, after their grace period. */
+static struct workqueue_struct *close_wq;
+
 /* Say in the kernel log why the calling function refuses. */
 #define complain(fmt, ...)						\
 	pr_warn_ratelimited("%s: " fmt "\n", __func__, ##__VA_ARGS__)
@@ -87,7 +95,7 @@ static bool ready;
  *
  * Return: the port's xevtchn_irq, or NULL when it is not bound.
  */
-struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
+static struct xevtchn_irq *table_entry(evtchn_port_t port)
 {
 	struct xevtchn_irq __rcu **row;
 
@@ -99,6 +107,29 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 		return NULL;
 	return rcu_dereference_check(row[port % ROW_PORTS],
 				     lockdep_is_held(&xevtchn_bind_mutex));
+}
+
+struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
+{
+	struct xevtchn_irq *info = table_entry(port);
+
+	return info == &closing_port ? NULL : info;
+}
+
+/* Refuse to bind a port that is bound or still closing. */
+static int check_port_free(evtchn_port_t port, const char *caller)
+{
+	struct xevtchn_irq *info = table_entry(port);
+
+	if (!info)
+		return 0;
+	if (info == &closing_port)
+		pr_warn_ratelimited("%s: port %u is being closed\n", caller,
+				    port);
+	else
+		pr_warn_ratelimited("%s: port %u is already bound to IRQ %u\n",
+				    caller, port, info->irq);
+	return -EBUSY;
 }
 
 static int set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
@@ -231,6 +262,12 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 	if (port >= xevtchn_abi->max_ports)
 		return refuse(-EINVAL, "port %u is beyond the %s ABI's %u ports",
 			      port, xevtchn_abi->name, xevtchn_abi->max_ports);
+	if (xevtchn_abi->port_setup) {
+		ret = xevtchn_abi->port_setup(port);
+		if (ret)
+			return refuse(ret, "the %s ABI cannot hold port %u (%d)",
+				      xevtchn_abi->name, port, ret);
+	}
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
@@ -307,31 +344,68 @@ static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 	return ret;
 }
 
-/*
- * Undo bind_port(): mask, forget the port, wait until no upcall can be
- * using it, close it in Xen, free the IRQ. The IRQ must have no handler.
- */
-static void unbind_port(struct xevtchn_irq *info)
+/* After the grace period: close the port in Xen, forget it, free. */
+static void close_and_free(struct work_struct *work)
 {
+	struct xevtchn_irq *info = container_of(to_rcu_work(work),
+						struct xevtchn_irq, rwork);
 	evtchn_port_t port = info->port;
 	int ret;
 
-	lockdep_assert_held(&xevtchn_bind_mutex);
-	xevtchn_abi->mask(port);
-	set_port_info(port, NULL);	/* the row exists: cannot fail */
-	if (cpu_source_slot(info))
-		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
-	xevtchn_abi->remove(port, info->cpu);
-	synchronize_rcu();
-
+	mutex_lock(&xevtchn_bind_mutex);
 	ret = close_port(port);
 	if (ret)
 		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
 	/* Nothing stale for whoever gets this port number next. */
 	xevtchn_abi->clear_pending(port);
+	set_port_info(port, NULL);	/* the row exists: cannot fail */
+	mutex_unlock(&xevtchn_bind_mutex);
 	irq_set_chip_data(info->irq, NULL);
 	irq_free_desc(info->irq);
 	kfree(info);
+}
+
+/*
+ * Undo bind_port(): mask, mark the port closing so no upcall finds it, and
+ * leave the close and the frees to close_and_free() after a grace period.
+ * The IRQ must have no handler.
+ */
+static void unbind_port(struct xevtchn_irq *info)
+{
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	xevtchn_abi->mask(info->port);
+	set_port_info(info->port, &closing_port);
+	if (cpu_source_slot(info))
+		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
+	xevtchn_abi->remove(info->port, info->cpu);
+	INIT_RCU_WORK(&info->rwork, close_and_free);
+	queue_rcu_work(close_wq, &info->rwork);
+}
+
+/**
+ * xevtchn_move_ports_off() - move every dynamic port off a CPU going offline
+ * @cpu: the CPU, which takes no new ports any more
+ *
+ * Called from the CPU hotplug callback, before the ABI drains the CPU.
+ */
+void xevtchn_move_ports_off(unsigned int cpu)
+{
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
+	int ret;
+
+	if (!xevtchn_ports_can_move())
+		return;
+	mutex_lock(&xevtchn_bind_mutex);
+	for (port = 0; (info = xevtchn_next_port(&port)); port++) {
+		if (info->percpu || READ_ONCE(info->cpu) != cpu)
+			continue;
+		ret = irq_set_affinity(info->irq, cpu_online_mask);
+		if (ret)
+			pr_warn("port %u (IRQ %u) could not leave CPU %u (%d)\n",
+				port, info->irq, cpu, ret);
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
 }
 
 static int request_handler(int irq, irq_handler_t handler,
@@ -393,11 +467,9 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
-	if (xevtchn_port_info(port)) {
-		ret = refuse(-EBUSY, "port %u is already bound to IRQ %u",
-			     port, xevtchn_port_info(port)->irq);
+	ret = check_port_free(port, __func__);
+	if (ret)
 		goto out;
-	}
 	status = port_status(port);
 	if (status < 0) {
 		ret = refuse(status, "port %u does not exist in this domain (%d)",
@@ -577,9 +649,9 @@ int xevtchn_close_port(evtchn_port_t port)
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
-	if (xevtchn_port_info(port)) {
-		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
-			     port, xevtchn_port_info(port)->irq);
+	if (table_entry(port)) {
+		ret = refuse(-EBUSY, "port %u is bound to an IRQ, or closing; unbind it instead",
+			     port);
 	} else {
 		ret = close_port(port);
 		if (ret)
@@ -1107,9 +1179,38 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);
 
 /**
+ * xevtchn_set_irq_priority() - set the priority of @irq's port (FIFO ABI)
+ * @irq: an xevtchn IRQ
+ * @priority: XEN_IRQ_PRIORITY_MAX (0, highest) .. XEN_IRQ_PRIORITY_MIN (15)
+ *
+ * Return: 0; -EINVAL for an IRQ that is not xevtchn's or a priority out of
+ * range; Xen's error otherwise (-ENOSYS under the 2-level ABI).
+ */
+int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority)
+{
+	struct evtchn_set_priority set = { .priority = priority };
+	int ret;
+
+	set.port = xevtchn_evtchn_from_irq(irq);
+	if (!set.port)
+		return refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
+	if (priority > EVTCHN_FIFO_PRIORITY_MIN)
+		return refuse(-EINVAL, "priority %u is out of range (%u..%u)",
+			      priority, EVTCHN_FIFO_PRIORITY_MAX,
+			      EVTCHN_FIFO_PRIORITY_MIN);
+	ret = xevtchn_event_channel_op(EVTCHNOP_set_priority, &set);
+	if (ret)
+		complain("Xen refused priority %u for port %u (%d)%s", priority,
+			 set.port, ret, ret == -ENOSYS ?
+			 ": priorities need the FIFO ABI" : "");
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_set_irq_priority);
+
+/**
  * xevtchn_nr_channels() - how many ports the event channel ABI addresses
  *
- * Return: 4096 for the 2-level ABI on a 64-bit guest.
+ * Return: 4096 for the 2-level ABI on a 64-bit guest, 131072 for FIFO.
  */
 unsigned int xevtchn_nr_channels(void)
 {
@@ -1182,6 +1283,13 @@ static int check_delivery(void)
 	return ret;
 }
 
+/* Wait until every unbound port is closed in Xen. */
+static void flush_closing(void)
+{
+	rcu_barrier();		/* queue_rcu_work() waits with call_rcu() */
+	flush_workqueue(close_wq);
+}
+
 /**
  * xevtchn_events_init() - start the event channel layer
  *
@@ -1191,18 +1299,26 @@ int xevtchn_events_init(void)
 {
 	int ret;
 
+	close_wq = alloc_workqueue("xevtchn_close", 0, 0);
+	if (!close_wq)
+		return -ENOMEM;
 	ret = xevtchn_upcall_init();
 	if (ret)
-		return ret;
+		goto destroy_wq;
 	WRITE_ONCE(ready, true);
 	ret = check_delivery();
-	if (ret) {
-		WRITE_ONCE(ready, false);
-		xevtchn_upcall_exit();
-		return ret;
-	}
+	if (ret)
+		goto stop;
 	xevtchn_debugfs_init();
 	return 0;
+
+stop:
+	WRITE_ONCE(ready, false);
+	flush_closing();
+	xevtchn_upcall_exit();
+destroy_wq:
+	destroy_workqueue(close_wq);
+	return ret;
 }
 
 /**
@@ -1224,6 +1340,8 @@ void xevtchn_events_exit(void)
 		put_binding(info);
 	}
 	mutex_unlock(&xevtchn_bind_mutex);
+	flush_closing();
+	destroy_workqueue(close_wq);
 	xevtchn_upcall_exit();
 	for (row = 0; row < NR_ROWS; row++) {
 		kfree(port_rows[row]);

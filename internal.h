@@ -9,6 +9,7 @@
 #include <linux/irq.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
 
@@ -49,6 +50,7 @@ enum xevtchn_port_type {
  * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
  * @ipi: the IPI number, for XEVTCHN_PORT_IPI
  * @events: events taken from the port, for debugfs
+ * @rwork: closes the port and frees all this after an RCU grace period
  *
  * Owned by the binding code under xevtchn_bind_mutex; found from the upcall
  * through the port table under RCU, and freed only after a grace period.
@@ -72,6 +74,7 @@ struct xevtchn_irq {
 		unsigned int ipi;
 	};
 	atomic_long_t events;
+	struct rcu_work rwork;
 };
 
 /**
@@ -81,7 +84,8 @@ struct xevtchn_irq {
  * @init: set up after shared_info is mapped; every port masked
  * @exit: undo @init; every port masked
  * @cpu_up: a CPU comes online (its vCPU id is known)
- * @cpu_down: a CPU goes offline
+ * @cpu_down: a CPU goes offline (its dynamic ports have moved away)
+ * @port_setup: optional: make @port usable before it is bound
  * @bind_to_cpu: @port now notifies @cpu instead of @old_cpu
  * @remove: @port, last bound to @cpu, is being unbound
  * @mask: set the port's mask bit
@@ -100,6 +104,7 @@ struct xevtchn_abi {
 	void (*exit)(void);
 	int (*cpu_up)(unsigned int cpu);
 	void (*cpu_down)(unsigned int cpu);
+	int (*port_setup)(evtchn_port_t port);
 	void (*bind_to_cpu)(evtchn_port_t port, unsigned int cpu,
 			    unsigned int old_cpu);
 	void (*remove)(evtchn_port_t port, unsigned int cpu);
@@ -114,6 +119,7 @@ struct xevtchn_abi {
 
 extern const struct xevtchn_abi *xevtchn_abi;
 extern const struct xevtchn_abi xevtchn_abi_2l;
+extern const struct xevtchn_abi xevtchn_abi_fifo;
 
 /* upcall.c: shared_info, per-vCPU state, the upcall itself */
 extern struct shared_info *xevtchn_shared;
@@ -123,6 +129,7 @@ const char *xevtchn_upcall_mode(void);
 bool xevtchn_cpu_takes_ports(unsigned int cpu);
 bool xevtchn_ports_can_move(void);
 unsigned int xevtchn_vcpu_id(unsigned int cpu);
+unsigned int xevtchn_this_vcpu_id(void);
 struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
 unsigned long xevtchn_upcalls(unsigned int cpu);
 
@@ -133,6 +140,7 @@ int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
 extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
+void xevtchn_move_ports_off(unsigned int cpu);
 
 /* irq_chips.c: chips, flows, masking by reason, affinity */
 extern struct irq_chip xevtchn_percpu_chip;

@@ -65,6 +65,11 @@ module_param(upcall, charp, 0444);
 MODULE_PARM_DESC(upcall,
 		 "how Xen signals events: auto (vector when Xen offers it), vector (per-vCPU upcall vectors), intx (Xen platform PCI device interrupt, CPU 0 only)");
 
+static char *fifo = "auto";
+module_param(fifo, charp, 0444);
+MODULE_PARM_DESC(fifo,
+		 "event channel ABI: auto (FIFO when Xen offers it), on (FIFO or fail), off (2-level)");
+
 enum upcall_mode { UPCALL_VECTOR, UPCALL_INTX };
 static enum upcall_mode mode;
 
@@ -255,16 +260,30 @@ static void vector_cpu_down(struct xevtchn_cpu *c)
 	c->upcall_irq = 0;
 }
 
+/**
+ * xevtchn_this_vcpu_id() - Xen's id of the vCPU we run on
+ *
+ * Call with preemption off, or on a CPU-bound thread.
+ *
+ * Return: the id from the HVM CPUID leaf, or the CPU number when Xen does
+ * not say.
+ */
+unsigned int xevtchn_this_vcpu_id(void)
+{
+	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
+	u32 eax, ebx, ecx, edx;
+
+	cpuid(xen->cpuid_base + 4, &eax, &ebx, &ecx, &edx);
+	return (eax & XEN_HVM_CPUID_VCPU_ID_PRESENT) ? ebx : smp_processor_id();
+}
+
 /* Runs on @cpu as it comes online, and for every online CPU at load. */
 static int xevtchn_cpu_online(unsigned int cpu)
 {
 	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
-	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
-	u32 eax, ebx, ecx, edx;
 	int ret;
 
-	cpuid(xen->cpuid_base + 4, &eax, &ebx, &ecx, &edx);
-	c->vcpu_id = (eax & XEN_HVM_CPUID_VCPU_ID_PRESENT) ? ebx : cpu;
+	c->vcpu_id = xevtchn_this_vcpu_id();
 	if (c->vcpu_id >= MAX_VIRT_CPUS) {
 		pr_err("CPU %u is Xen vCPU %u; only vCPUs below %u have a vcpu_info slot in shared_info\n",
 		       cpu, c->vcpu_id, MAX_VIRT_CPUS);
@@ -289,10 +308,12 @@ static int xevtchn_cpu_offline(unsigned int cpu)
 {
 	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
 
+	/* Take no new ports, move ours away, take what is left, then stop. */
 	WRITE_ONCE(c->ready, false);
+	xevtchn_move_ports_off(cpu);
+	xevtchn_abi->cpu_down(cpu);
 	if (mode == UPCALL_VECTOR)
 		vector_cpu_down(c);
-	xevtchn_abi->cpu_down(cpu);
 	return 0;
 }
 
@@ -348,6 +369,33 @@ static void unmap_shared_info(void)
 		return;
 	}
 	__free_page(shared_page);
+}
+
+/* Start the FIFO ABI if asked and offered, else the 2-level one. */
+static int choose_abi(void)
+{
+	int ret;
+
+	if (strcmp(fifo, "auto") && strcmp(fifo, "on") && strcmp(fifo, "off")) {
+		pr_err("fifo=%s is not one of auto, on, off\n", fifo);
+		return -EINVAL;
+	}
+	if (strcmp(fifo, "off")) {
+		ret = xevtchn_abi_fifo.init();
+		if (!ret) {
+			xevtchn_abi = &xevtchn_abi_fifo;
+			return 0;
+		}
+		if (!strcmp(fifo, "on")) {
+			pr_err("fifo=on, but Xen refused the FIFO event channel ABI (%d)\n",
+			       ret);
+			return -ENODEV;
+		}
+		pr_info("Xen refused the FIFO event channel ABI (%d); using the 2-level one\n",
+			ret);
+	}
+	xevtchn_abi = &xevtchn_abi_2l;
+	return xevtchn_abi->init();
 }
 
 static int choose_mode(void)
@@ -464,8 +512,7 @@ int xevtchn_upcall_init(void)
 	ret = map_shared_info();
 	if (ret)
 		return ret;
-	xevtchn_abi = &xevtchn_abi_2l;
-	ret = xevtchn_abi->init();
+	ret = choose_abi();
 	if (ret)
 		goto unmap;
 
@@ -481,6 +528,7 @@ int xevtchn_upcall_init(void)
 		if (ret)
 			goto hotplug;
 	}
+
 	pr_info("upcall by %s, %s event channel ABI\n",
 		mode == UPCALL_VECTOR ? "per-vCPU vectors" :
 		"the platform device's INTx (CPU 0 only)", xevtchn_abi->name);

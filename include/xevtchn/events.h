@@ -71,6 +71,11 @@ int xevtchn_evtchn_make_refcounted(evtchn_port_t port);
 int xevtchn_evtchn_get(evtchn_port_t port);
 void xevtchn_evtchn_put(evtchn_port_t port);
 unsigned int xevtchn_nr_channels(void);
+int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority);
+
+#define XEN_IRQ_PRIORITY_MAX		EVTCHN_FIFO_PRIORITY_MAX
+#define XEN_IRQ_PRIORITY_DEFAULT	EVTCHN_FIFO_PRIORITY_DEFAULT
+#define XEN_IRQ_PRIORITY_MIN		EVTCHN_FIFO_PRIORITY_MIN
 
 /* The names of mainline's <xen/events.h>. */
 #define bind_evtchn_to_irq			xevtchn_bind_evtchn_to_irq
@@ -95,6 +100,7 @@ unsigned int xevtchn_nr_channels(void);
 #define evtchn_get				xevtchn_evtchn_get
 #define evtchn_put				xevtchn_evtchn_put
 #define xen_evtchn_nr_channels			xevtchn_nr_channels
+#define xen_set_irq_priority			xevtchn_set_irq_priority
 #define xen_send_IPI_one(cpu, ipi)		((void)xevtchn_send_ipi(cpu, ipi))
 
 #endif /* _XEVTCHN_EVENTS_H */

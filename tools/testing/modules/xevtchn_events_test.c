@@ -15,7 +15,8 @@
  * dom0 run "xl debug-keys q", which raises VIRQ_DEBUG once on every vCPU,
  * and unloads the module: the virq_debug_* suite reports at unload.
  *
- * Parameters: mode= the upcall mode xevtchn runs in (vector or intx),
+ * Parameters: mode= the upcall mode xevtchn runs in (vector or intx), tag=
+ * the suites' name suffix (default: the mode),
  * rounds= events per ping-pong, remote_port= dom0's port for the guest,
  * dom0_rounds= round trips with dom0 (its peer must expect as many).
  * The IRQs of the last loopback ping-pong stay bound until unload, named
@@ -44,6 +45,9 @@ MODULE_IMPORT_NS(XEVTCHN_TESTING);
 static char *mode = "vector";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "xevtchn's upcall mode: vector or intx");
+static char *tag;
+module_param(tag, charp, 0444);
+MODULE_PARM_DESC(tag, "suite name suffix (default: the mode)");
 static unsigned int rounds = 1000;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "events per ping-pong");
@@ -71,7 +75,7 @@ static void start(struct ktap_suite *s, const char *name, unsigned int plan)
 {
 	static char full[64];
 
-	snprintf(full, sizeof(full), "%s_%s", name, mode);
+	snprintf(full, sizeof(full), "%s_%s", name, tag ?: mode);
 	ktap_start(s, full, plan);
 }
 

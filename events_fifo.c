@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The FIFO event channel ABI (Xen 4.4 and later): up to 2^17 ports and 16
+ * priorities per vCPU.
+ *
+ * Each port has a 32-bit event word in the event array, pages the guest
+ * hands to Xen one at a time (EVTCHNOP_expand_array, 1024 words a page):
+ *
+ *   bit 31 PENDING  bit 30 MASKED  bit 29 LINKED  bit 28 BUSY  bits 0-16 LINK
+ *
+ * Each vCPU has a control block (EVTCHNOP_init_control) with a ready bit per
+ * priority and the head of 16 queues. When an event becomes pending and is
+ * not masked, Xen links its word at the tail of the queue of the port's
+ * priority on the vCPU it notifies, sets the ready bit and raises the
+ * upcall. The guest walks each ready queue from the head, following LINK;
+ * taking a word off the queue clears LINKED and LINK. BUSY is set while Xen
+ * updates a word, so the guest clears MASKED only while BUSY is clear, and
+ * asks Xen (EVTCHNOP_unmask) when the word is pending, so Xen links it.
+ *
+ * Priorities: the lowest-numbered ready queue is walked first, and after
+ * every event the walk looks again for a higher priority, so a
+ * high-priority event overtakes a queue of low-priority ones.
+ *
+ * Lifetime: the first init_control switches the whole domain to FIFO, and
+ * Xen keeps every control block and array page mapped until EVTCHNOP_reset,
+ * which closes every port of the domain that Xen does not consume itself,
+ * the toolstack's xenstore and console channels included, and returns the
+ * domain to the 2-level ABI. So at unload, once xevtchn's own ports are
+ * closed, this file resets the domain and only then frees the pages. A CPU
+ * that goes offline keeps its control block (Xen cannot take it back); its
+ * queues are drained before it goes, its ports having moved away first.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <asm/sync_bitops.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/event_channel.h>
+
+#include <xevtchn/hypercall.h>
+#include "internal.h"
+
+#define WORDS_PER_PAGE	(PAGE_SIZE / sizeof(event_word_t))
+#define MAX_PAGES	(EVTCHN_FIFO_NR_CHANNELS / WORDS_PER_PAGE)
+#define WORD_PENDING	BIT(EVTCHN_FIFO_PENDING)
+#define WORD_MASKED	BIT(EVTCHN_FIFO_MASKED)
+#define WORD_LINKED	BIT(EVTCHN_FIFO_LINKED)
+#define WORD_BUSY	BIT(EVTCHN_FIFO_BUSY)
+
+/* The event array; pages are added under xevtchn_bind_mutex, never removed. */
+static event_word_t *array_pages[MAX_PAGES];
+static unsigned int nr_pages;
+
+/**
+ * struct cpu_fifo - a CPU's control block and its walk of the queues
+ * @cb: the control block page, registered with Xen for this CPU's vCPU
+ * @head: per priority, the next port to take; 0: read the head from @cb
+ */
+struct cpu_fifo {
+	struct evtchn_fifo_control_block *cb;
+	u32 head[EVTCHN_FIFO_MAX_QUEUES];
+};
+
+static DEFINE_PER_CPU(struct cpu_fifo, cpu_fifo);
+
+static event_word_t *event_word(evtchn_port_t port)
+{
+	unsigned int page = port / WORDS_PER_PAGE;
+
+	/* Pairs with the release in expand_array(). */
+	if (page >= smp_load_acquire(&nr_pages))
+		return NULL;
+	return array_pages[page] + port % WORDS_PER_PAGE;
+}
+
+/*
+ * The sync_* bitops work on unsigned longs; an event word is the low or the
+ * high half of one.
+ */
+static unsigned long *word_long(event_word_t *w)
+{
+	return (unsigned long *)((unsigned long)w & ~7UL);
+}
+
+static unsigned int word_bit(event_word_t *w, unsigned int bit)
+{
+	return bit + ((unsigned long)w & 4 ? 32 : 0);
+}
+
+static int expand_array(void)
+{
+	struct evtchn_expand_array expand = {};
+	struct page *page;
+	int ret;
+
+	if (nr_pages >= MAX_PAGES)
+		return -ENOSPC;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	array_pages[nr_pages] = page_address(page);
+	/* Every new word starts masked; Xen keeps the bit as it finds it. */
+	memset32(array_pages[nr_pages], WORD_MASKED, WORDS_PER_PAGE);
+	expand.array_gfn = page_to_pfn(page);
+	ret = xevtchn_event_channel_op(EVTCHNOP_expand_array, &expand);
+	if (ret) {
+		pr_err("Xen refused event array page %u (%d)\n", nr_pages, ret);
+		array_pages[nr_pages] = NULL;
+		__free_page(page);
+		return ret;
+	}
+	/* Publish the page; see event_word(). */
+	smp_store_release(&nr_pages, nr_pages + 1);
+	return 0;
+}
+
+/* Grow the event array until it holds @port. Under xevtchn_bind_mutex. */
+static int evtchn_fifo_port_setup(evtchn_port_t port)
+{
+	int ret = 0;
+
+	while (!ret && port / WORDS_PER_PAGE >= nr_pages)
+		ret = expand_array();
+	return ret;
+}
+
+/* Register a control block for @cpu's vCPU, once for the domain's life. */
+static int init_control(unsigned int cpu, unsigned int vcpu)
+{
+	struct evtchn_init_control init = { .vcpu = vcpu };
+	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
+	struct page *page;
+	int ret;
+
+	if (f->cb)
+		return 0;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	init.control_gfn = page_to_pfn(page);
+	ret = xevtchn_event_channel_op(EVTCHNOP_init_control, &init);
+	if (ret) {
+		__free_page(page);
+		return ret;
+	}
+	memset(f->head, 0, sizeof(f->head));
+	f->cb = page_address(page);
+	return 0;
+}
+
+static void evtchn_fifo_exit(void);
+
+/*
+ * Switch the domain to FIFO with the control block of the CPU we run on,
+ * and give Xen the first array page (the ports the toolstack opened live
+ * there). Fails, changing nothing, when Xen does not offer FIFO.
+ */
+static int evtchn_fifo_init(void)
+{
+	unsigned int cpu = get_cpu();
+	unsigned int vcpu = xevtchn_this_vcpu_id();
+	int ret;
+
+	put_cpu();	/* the vCPU is what matters, not where we run now */
+	ret = init_control(cpu, vcpu);
+	if (ret)
+		return ret;
+	ret = expand_array();
+	if (ret)
+		evtchn_fifo_exit();	/* back to 2-level, pages freed */
+	return ret;
+}
+
+static void free_pages_of_array(void)
+{
+	unsigned int cpu;
+
+	while (nr_pages) {
+		nr_pages--;
+		free_page((unsigned long)array_pages[nr_pages]);
+		array_pages[nr_pages] = NULL;
+	}
+	for_each_possible_cpu(cpu) {
+		struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
+
+		if (f->cb)
+			free_page((unsigned long)f->cb);
+		f->cb = NULL;
+	}
+}
+
+/* Every xevtchn port is closed by now; give the domain back its 2-level ABI. */
+static void evtchn_fifo_exit(void)
+{
+	struct evtchn_reset reset = { .dom = DOMID_SELF };
+	int ret;
+
+	ret = xevtchn_event_channel_op(EVTCHNOP_reset, &reset);
+	if (ret) {
+		/* Xen still writes into these pages: never hand them back. */
+		pr_err("Xen refused EVTCHNOP_reset (%d); keeping the FIFO pages for good\n",
+		       ret);
+		return;
+	}
+	free_pages_of_array();
+}
+
+static int evtchn_fifo_cpu_up(unsigned int cpu)
+{
+	int ret = init_control(cpu, xevtchn_vcpu_id(cpu));
+
+	if (ret)
+		pr_err("CPU %u: Xen refused a FIFO control block for vCPU %u (%d)\n",
+		       cpu, xevtchn_vcpu_id(cpu), ret);
+	return ret;
+}
+
+static void evtchn_fifo_handle_events(unsigned int cpu);
+
+/* Take what is left in the queues of a CPU going offline. */
+static void evtchn_fifo_cpu_down(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	rcu_read_lock();
+	evtchn_fifo_handle_events(cpu);
+	rcu_read_unlock();
+	local_irq_restore(flags);
+}
+
+static void evtchn_fifo_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
+				    unsigned int old_cpu)
+{
+	/* Xen links events into the queue of the vCPU the port notifies. */
+}
+
+static void evtchn_fifo_remove(evtchn_port_t port, unsigned int cpu)
+{
+}
+
+static void evtchn_fifo_mask(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	if (w)
+		sync_set_bit(word_bit(w, EVTCHN_FIFO_MASKED), word_long(w));
+}
+
+/*
+ * Clear MASKED ourselves only when the word is neither BUSY (Xen is
+ * updating it) nor PENDING (Xen must link it); otherwise Xen does it.
+ */
+static void evtchn_fifo_unmask(evtchn_port_t port)
+{
+	struct evtchn_unmask unmask = { .port = port };
+	event_word_t *w = event_word(port);
+	event_word_t old, seen;
+
+	if (!w)
+		return;
+	old = READ_ONCE(*w);
+	while (!(old & (WORD_BUSY | WORD_PENDING))) {
+		seen = cmpxchg(w, old, old & ~WORD_MASKED);
+		if (seen == old)
+			return;
+		old = seen;
+	}
+	xevtchn_event_channel_op(EVTCHNOP_unmask, &unmask);
+}
+
+static bool evtchn_fifo_is_masked(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	return !w || sync_test_bit(word_bit(w, EVTCHN_FIFO_MASKED), word_long(w));
+}
+
+static void evtchn_fifo_set_pending(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	if (w)
+		sync_set_bit(word_bit(w, EVTCHN_FIFO_PENDING), word_long(w));
+}
+
+static void evtchn_fifo_clear_pending(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	if (w)
+		sync_clear_bit(word_bit(w, EVTCHN_FIFO_PENDING), word_long(w));
+}
+
+static bool evtchn_fifo_is_pending(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+
+	return w && sync_test_bit(word_bit(w, EVTCHN_FIFO_PENDING), word_long(w));
+}
+
+/* Take @port's word off its queue; return the next port (0: none). */
+static u32 unlink(evtchn_port_t port)
+{
+	event_word_t *w = event_word(port);
+	event_word_t old, seen;
+
+	if (!w)
+		return 0;
+	old = READ_ONCE(*w);
+	for (;;) {
+		seen = cmpxchg(w, old, old & ~(WORD_LINKED | EVTCHN_FIFO_LINK_MASK));
+		if (seen == old)
+			return old & EVTCHN_FIFO_LINK_MASK;
+		old = seen;
+	}
+}
+
+/* Take the first event of queue @q of @cpu; clear @q in @ready when empty. */
+static void take_one(unsigned int cpu, unsigned int q, unsigned long *ready)
+{
+	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
+	evtchn_port_t port = f->head[q];
+	u32 next;
+
+	if (!port) {
+		virt_rmb();	/* the words Xen linked before it wrote the head */
+		port = READ_ONCE(f->cb->head[q]);
+	}
+	next = unlink(port);
+	if (!next)
+		__clear_bit(q, ready);
+	f->head[q] = next;
+	if (evtchn_fifo_is_pending(port) && !evtchn_fifo_is_masked(port))
+		xevtchn_handle_port(port);
+}
+
+static void evtchn_fifo_handle_events(unsigned int cpu)
+{
+	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
+	unsigned long ready;
+
+	if (!f->cb)
+		return;
+	ready = xchg(&f->cb->ready, 0);
+	while (ready) {
+		take_one(cpu, __ffs(ready), &ready);
+		ready |= xchg(&f->cb->ready, 0);	/* higher ones overtake */
+	}
+}
+
+const struct xevtchn_abi xevtchn_abi_fifo = {
+	.name		= "FIFO",
+	.max_ports	= EVTCHN_FIFO_NR_CHANNELS,
+	.init		= evtchn_fifo_init,
+	.exit		= evtchn_fifo_exit,
+	.cpu_up		= evtchn_fifo_cpu_up,
+	.cpu_down	= evtchn_fifo_cpu_down,
+	.port_setup	= evtchn_fifo_port_setup,
+	.bind_to_cpu	= evtchn_fifo_bind_to_cpu,
+	.remove		= evtchn_fifo_remove,
+	.mask		= evtchn_fifo_mask,
+	.unmask		= evtchn_fifo_unmask,
+	.is_masked	= evtchn_fifo_is_masked,
+	.set_pending	= evtchn_fifo_set_pending,
+	.clear_pending	= evtchn_fifo_clear_pending,
+	.is_pending	= evtchn_fifo_is_pending,
+	.handle_events	= evtchn_fifo_handle_events,
+};
