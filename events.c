@@ -87,14 +87,7 @@ static struct workqueue_struct *close_wq;
 		(err);							\
 	})
 
-/**
- * xevtchn_port_info() - the binding of @port
- * @port: an event channel port
- *
- * Call under rcu_read_lock() or xevtchn_bind_mutex.
- *
- * Return: the port's xevtchn_irq, or NULL when it is not bound.
- */
+/* The table entry of @port: NULL, &closing_port or the binding. */
 static struct xevtchn_irq *table_entry(evtchn_port_t port)
 {
 	struct xevtchn_irq __rcu **row;
@@ -109,6 +102,14 @@ static struct xevtchn_irq *table_entry(evtchn_port_t port)
 				     lockdep_is_held(&xevtchn_bind_mutex));
 }
 
+/**
+ * xevtchn_port_info() - the binding of @port
+ * @port: an event channel port
+ *
+ * Call under rcu_read_lock() or xevtchn_bind_mutex.
+ *
+ * Return: the port's xevtchn_irq, or NULL when it is not bound.
+ */
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 {
 	struct xevtchn_irq *info = table_entry(port);

@@ -130,8 +130,9 @@ static void test_many_ports_fifo(void)
 	atomic_set(&many_total, 0);
 	for (i = 0; i < m.n; i++)
 		xevtchn_notify_remote_via_evtchn(m.port[i ^ 1]);
-	for (waited = 0; atomic_read(&many_total) < m.n && waited < 60000; waited += 10)
-		msleep(10);
+	for (waited = 0; atomic_read(&many_total) < m.n && waited < 60000;
+	     waited += 20)
+		msleep(20);
 	msleep(100);	/* a doubled event would show now */
 	for (i = 0; i < m.n; i++)
 		if (atomic_read(&m.hits[i]) != 1)

@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The test suite, guest side: runs in the HVM guest of the test host.
-# INTx mode runs first: once a per-vCPU upcall vector is set, Xen keeps
-# using it until the guest reboots, so INTx could not work after it.
+# Every suite runs in each upcall mode and event channel ABI. INTx runs
+# first: once a per-vCPU upcall vector is set, Xen keeps using it until the
+# guest reboots. 2-level runs again after FIFO: that is the reload in
+# 2-level mode after FIFO. The 2-level-only check of Xen's port list against
+# boot comes before the first FIFO unload, whose EVTCHNOP_reset also closes
+# the toolstack's xenstore and console channels.
 . ./ktap.sh
 
 ROUNDS=1000
@@ -57,14 +61,18 @@ irq_layout >/tmp/layout.boot
 
 run_mode() {
 	mode=$1
+	abi=$2
+	tag=${mode}_$abi
+	fifo=$([ "$abi" = fifo ] && echo on || echo off)
 
-	log=$(load_module xevtchn.ko upcall="$mode")
+	log=$(load_module xevtchn.ko upcall="$mode" fifo="$fifo")
 	rc=$?
 	echo "$log"
-	ktap_start "xevtchn_load_$mode" 4
+	ktap_start "xevtchn_load_$tag" 5
 	ktap_expect module_loads 0 "$rc"
 	ktap_expect loads_on_first_attempt "1 0" \
 		"$(echo "$log" | grep -c 'xevtchn: ready') $(echo "$log" | grep -c -e 'refusing' -e 'no event arrived')"
+	ktap_expect abi_logged 1 "$(echo "$log" | grep -c "$([ "$abi" = fifo ] && echo FIFO || echo 2-level) event channel ABI")"
 	if [ "$mode" = vector ]; then
 		ktap_expect upcall_logged 1 "$(echo "$log" | grep -c 'upcall by per-vCPU vectors')"
 		ktap_expect upcall_per_cpu_in_proc_interrupts "APIC APIC" \
@@ -75,13 +83,15 @@ run_mode() {
 			"$(grep -c 'xen-upcall-intx$' /proc/interrupts)"
 	fi
 
-	if [ "$mode" = vector ]; then
+	if [ "$tag" = vector_2level ]; then
 		load_module xevtchn_selftest.ko
 		rmmod xevtchn_selftest
 	fi
+	load_module xevtchn_fifo_test.ko abi="$abi" tag="$tag"
+	rmmod xevtchn_fifo_test
 
 	port=$(dom0_call peer-start $DOM0_ROUNDS)
-	load_module xevtchn_events_test.ko mode="$mode" rounds=$ROUNDS \
+	load_module xevtchn_events_test.ko mode="$mode" tag="$tag" rounds=$ROUNDS \
 		remote_port="${port:-0}" dom0_rounds=$DOM0_ROUNDS >/tmp/events.log
 	cat /tmp/events.log
 	dom0_call peer-result >/dev/null
@@ -89,7 +99,7 @@ run_mode() {
 	echo "# interrupts xevtchn-mainline-style 100" >>/tmp/events.log
 
 	# /proc/interrupts tells the truth: counts and chips.
-	ktap_start "proc_interrupts_$mode" 5
+	ktap_start "proc_interrupts_$tag" 5
 	sed -n 's/^.*# interrupts //p' /tmp/events.log >/tmp/expected-counts
 	while read -r name want; do
 		ktap_expect "count_$name" "$want" "$(irq_count "$name")"
@@ -98,7 +108,7 @@ run_mode() {
 	ktap_expect chip_per_cpu_virq xen-percpu "$(irq_chip xevtchn-test-virq-debug)"
 
 	# Moves from user space (/proc/irq/N/smp_affinity_list).
-	ktap_start "user_affinity_$mode" 2
+	ktap_start "user_affinity_$tag" 2
 	if [ "$mode" = vector ]; then want="moved 1"; else want="refused 0"; fi
 	ktap_expect dynamic_port "$want" "$(user_move "$(irq_of xevtchn-test-pp-a)" 1)"
 	ktap_expect per_cpu_virq "refused 0" \
@@ -111,15 +121,15 @@ run_mode() {
 		[ "$(irq_count xevtchn-test-virq-debug)" -ge "$want" ] && break
 		sleep 1
 	done
-	echo "== debugfs, upcall=$mode"
+	echo "== debugfs, upcall=$mode, $abi"
 	cat /sys/kernel/debug/xevtchn/ports
 	rmmod xevtchn_events_test xevtchn_mainline_style
 	kmsg
 
 	# Events while their IRQs move: exact counts required.
-	storm tag="edge_$mode"
+	storm tag="edge_$tag"
 	if [ "$mode" = vector ]; then
-		storm tag=edge_vector_hotplug hotplug=1 ipis=0
+		storm tag="edge_${tag}_hotplug" hotplug=1 ipis=0
 	fi
 	rmmod xevtchn
 	kmsg
@@ -128,19 +138,26 @@ run_mode() {
 # A negative control: xevtchn with a flow that loses events when an IRQ moves
 # while its handler runs. The storm must catch it losing events.
 negative_control() {
-	load_module xevtchn.ko upcall=vector test_flow="$1"
+	load_module xevtchn.ko upcall=vector fifo=off test_flow="$1"
 	storm tag="$1_vector" expect=loss ipis=0
 	rmmod xevtchn
 	kmsg
 }
 
-run_mode intx
-run_mode vector
+run_mode intx 2level
+# Everything the 2-level runs opened is closed again, as Xen sees it.
+dom0_call lsevtchn after-2level >/dev/null
+ktap_start xen_ports_2level 1
+ktap_expect xen_ports_as_at_boot same "$(dom0_call lsevtchn-compare boot after-2level)"
+run_mode intx fifo
+run_mode vector 2level
+run_mode vector fifo
 negative_control level
 negative_control fasteoi
 
-# Load and unload many times; nothing may be left behind, in the guest or
-# in Xen's view of the guest's ports.
+# Load and unload many times (the default: FIFO where Xen offers it);
+# nothing may be left behind, in the guest or in Xen's view of its ports.
+dom0_call lsevtchn before-cycles >/dev/null
 ktap_start xevtchn_unload 5
 cycles=0
 for i in $(seq $CYCLES); do
@@ -150,8 +167,9 @@ ktap_expect load_unload_cycles $CYCLES "$cycles"
 ktap_expect module_gone "" "$(grep '^xevtchn' /proc/modules)"
 irq_layout >/tmp/layout.end
 ktap_check proc_interrupts_and_irqs_as_at_boot diff /tmp/layout.boot /tmp/layout.end
-dom0_call lsevtchn end >/dev/null
-ktap_expect xen_ports_as_at_boot same "$(dom0_call lsevtchn-compare boot end)"
+dom0_call lsevtchn after-cycles >/dev/null
+ktap_expect xen_ports_unchanged same \
+	"$(dom0_call lsevtchn-compare before-cycles after-cycles)"
 ktap_expect no_errors_logged 0 "$(dmesg | grep -c -e 'xevtchn: .*refus' -e 'no event arrived')"
 
 # The runner must see this suite fail (the payload's expect file says so):
