@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The test suite, dom0 side: answers the guest's requests (dom0_call in
-# ktap.sh). The last line printed is the answer; everything printed also
+# dom0's side of the payloads: answers the guest's requests (dom0_call in
+# ktap.sh). The runner uses it for any payload without a dom0.sh of its
+# own. The last line printed is the answer; everything printed also
 # reaches the runner, so KTAP printed here is judged like the guest's.
 PATH=/usr/lib/xen-4.17/bin:$PATH
 
