@@ -36,7 +36,6 @@ enum xevtchn_port_type {
  * @port: the event channel port
  * @type: what the port is bound to
  * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
- * @close_on_unbind: xevtchn opened the port, so it closes it on unbind
  * @cpu: the CPU whose vCPU Xen notifies for this port
  * @is_active: a CPU is taking this port's event: set by xchg before the
  *	event is dispatched, cleared after the pending bit (the ack)
@@ -60,7 +59,6 @@ struct xevtchn_irq {
 	evtchn_port_t port;
 	enum xevtchn_port_type type;
 	bool percpu;
-	bool close_on_unbind;
 	unsigned int cpu;
 	int is_active;
 	bool take_before_dispatch;
