@@ -18,14 +18,14 @@
  * The upcall takes none of these: it finds ports in the port table under
  * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
  * for masking, the port's lock, in that order. Nothing in the upcall path
- * sleeps. Unbinding marks the port's table entry CLOSING at once; after an
- * RCU grace period a worker closes the port in Xen, clears the entry, frees
- * the IRQ and the xevtchn_irq. So an upcall that found the port still sees
- * valid memory, nobody can bind the port while it closes, and a port number
- * Xen hands out again cannot meet a stale entry.
+ * sleeps. Unbinding, under xevtchn_bind_mutex, clears the port's table entry,
+ * waits for an (expedited) RCU grace period, and only then closes the port
+ * in Xen and frees the IRQ and the xevtchn_irq. So an upcall that found the
+ * port still sees valid memory, and a port number Xen hands out again cannot
+ * meet a stale entry.
  *
- * Invariant: table entry for port P is NULL, &closing_port, or points to the
- * xevtchn_irq whose .port is P.
+ * Invariant: table entry for port P is NULL or points to the xevtchn_irq
+ * whose .port is P.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,7 +39,6 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 #include <asm/msr.h>
 #include <xen/interface/sched.h>
 
@@ -70,12 +69,6 @@ static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
 
 static bool ready;
 
-/* The table entry of a port being closed (see the top of the file). */
-static struct xevtchn_irq closing_port;
-
-/* Runs the closing of unbound ports, after their grace period. */
-static struct workqueue_struct *close_wq;
-
 /* Say in the kernel log why the calling function refuses. */
 #define complain(fmt, ...)						\
 	pr_warn_ratelimited("%s: " fmt "\n", __func__, ##__VA_ARGS__)
@@ -87,7 +80,7 @@ static struct workqueue_struct *close_wq;
 		(err);							\
 	})
 
-/* The table entry of @port: NULL, &closing_port or the binding. */
+/* The table entry of @port: NULL or the binding. */
 static struct xevtchn_irq *table_entry(evtchn_port_t port)
 {
 	struct xevtchn_irq __rcu **row;
@@ -112,24 +105,18 @@ static struct xevtchn_irq *table_entry(evtchn_port_t port)
  */
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 {
-	struct xevtchn_irq *info = table_entry(port);
-
-	return info == &closing_port ? NULL : info;
+	return table_entry(port);
 }
 
-/* Refuse to bind a port that is bound or still closing. */
+/* Refuse to bind a port that is bound already. */
 static int check_port_free(evtchn_port_t port, const char *caller)
 {
 	struct xevtchn_irq *info = table_entry(port);
 
 	if (!info)
 		return 0;
-	if (info == &closing_port)
-		pr_warn_ratelimited("%s: port %u is being closed\n", caller,
-				    port);
-	else
-		pr_warn_ratelimited("%s: port %u is already bound to IRQ %u\n",
-				    caller, port, info->irq);
+	pr_warn_ratelimited("%s: port %u is already bound to IRQ %u\n",
+			    caller, port, info->irq);
 	return -EBUSY;
 }
 
@@ -345,42 +332,31 @@ static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 	return ret;
 }
 
-/* After the grace period: close the port in Xen, forget it, free. */
-static void close_and_free(struct work_struct *work)
+/*
+ * Undo bind_port(): mask, forget the port, wait until no upcall can be using
+ * it, close it in Xen, free the IRQ. The IRQ must have no handler.
+ */
+static void unbind_port(struct xevtchn_irq *info)
 {
-	struct xevtchn_irq *info = container_of(to_rcu_work(work),
-						struct xevtchn_irq, rwork);
 	evtchn_port_t port = info->port;
 	int ret;
 
-	mutex_lock(&xevtchn_bind_mutex);
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	xevtchn_abi->mask(port);
+	set_port_info(port, NULL);	/* the row exists: cannot fail */
+	if (cpu_source_slot(info))
+		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
+	xevtchn_abi->remove(port, info->cpu);
+	synchronize_rcu_expedited();
+
 	ret = close_port(port);
 	if (ret)
 		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
 	/* Nothing stale for whoever gets this port number next. */
 	xevtchn_abi->clear_pending(port);
-	set_port_info(port, NULL);	/* the row exists: cannot fail */
-	mutex_unlock(&xevtchn_bind_mutex);
 	irq_set_chip_data(info->irq, NULL);
 	irq_free_desc(info->irq);
 	kfree(info);
-}
-
-/*
- * Undo bind_port(): mask, mark the port closing so no upcall finds it, and
- * leave the close and the frees to close_and_free() after a grace period.
- * The IRQ must have no handler.
- */
-static void unbind_port(struct xevtchn_irq *info)
-{
-	lockdep_assert_held(&xevtchn_bind_mutex);
-	xevtchn_abi->mask(info->port);
-	set_port_info(info->port, &closing_port);
-	if (cpu_source_slot(info))
-		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
-	xevtchn_abi->remove(info->port, info->cpu);
-	INIT_RCU_WORK(&info->rwork, close_and_free);
-	queue_rcu_work(close_wq, &info->rwork);
 }
 
 /**
@@ -651,8 +627,8 @@ int xevtchn_close_port(evtchn_port_t port)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
 	if (table_entry(port)) {
-		ret = refuse(-EBUSY, "port %u is bound to an IRQ, or closing; unbind it instead",
-			     port);
+		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
+			     port, table_entry(port)->irq);
 	} else {
 		ret = close_port(port);
 		if (ret)
@@ -1284,13 +1260,6 @@ static int check_delivery(void)
 	return ret;
 }
 
-/* Wait until every unbound port is closed in Xen. */
-static void flush_closing(void)
-{
-	rcu_barrier();		/* queue_rcu_work() waits with call_rcu() */
-	flush_workqueue(close_wq);
-}
-
 /**
  * xevtchn_events_init() - start the event channel layer
  *
@@ -1300,26 +1269,18 @@ int xevtchn_events_init(void)
 {
 	int ret;
 
-	close_wq = alloc_workqueue("xevtchn_close", 0, 0);
-	if (!close_wq)
-		return -ENOMEM;
 	ret = xevtchn_upcall_init();
 	if (ret)
-		goto destroy_wq;
+		return ret;
 	WRITE_ONCE(ready, true);
 	ret = check_delivery();
-	if (ret)
-		goto stop;
+	if (ret) {
+		WRITE_ONCE(ready, false);
+		xevtchn_upcall_exit();
+		return ret;
+	}
 	xevtchn_debugfs_init();
 	return 0;
-
-stop:
-	WRITE_ONCE(ready, false);
-	flush_closing();
-	xevtchn_upcall_exit();
-destroy_wq:
-	destroy_workqueue(close_wq);
-	return ret;
 }
 
 /**
@@ -1341,8 +1302,6 @@ void xevtchn_events_exit(void)
 		put_binding(info);
 	}
 	mutex_unlock(&xevtchn_bind_mutex);
-	flush_closing();
-	destroy_workqueue(close_wq);
 	xevtchn_upcall_exit();
 	for (row = 0; row < NR_ROWS; row++) {
 		kfree(port_rows[row]);

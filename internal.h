@@ -9,7 +9,6 @@
 #include <linux/irq.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
 
@@ -49,7 +48,6 @@ enum xevtchn_port_type {
  * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
  * @ipi: the IPI number, for XEVTCHN_PORT_IPI
  * @events: events taken from the port, for debugfs
- * @rwork: closes the port and frees all this after an RCU grace period
  *
  * Owned by the binding code under xevtchn_bind_mutex; found from the upcall
  * through the port table under RCU, and freed only after a grace period.
@@ -72,7 +70,6 @@ struct xevtchn_irq {
 		unsigned int ipi;
 	};
 	atomic_long_t events;
-	struct rcu_work rwork;
 };
 
 /**
