@@ -54,7 +54,6 @@ name = "xth-guest"
 type = "hvm"
 memory = ${GUEST_MEMORY}
 vcpus = ${GUEST_VCPUS}
-max_event_channels = 8192
 kernel = "/xth/vmlinuz"
 ramdisk = "/xth/guest-initrd.gz"
 cmdline = "${GUEST_CMDLINE}"
