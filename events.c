@@ -80,8 +80,15 @@ static bool ready;
 		(err);							\
 	})
 
-/* The table entry of @port: NULL or the binding. */
-static struct xevtchn_irq *table_entry(evtchn_port_t port)
+/**
+ * xevtchn_port_info() - the binding of @port
+ * @port: an event channel port
+ *
+ * Call under rcu_read_lock() or xevtchn_bind_mutex.
+ *
+ * Return: the port's xevtchn_irq, or NULL when it is not bound.
+ */
+struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 {
 	struct xevtchn_irq __rcu **row;
 
@@ -95,23 +102,10 @@ static struct xevtchn_irq *table_entry(evtchn_port_t port)
 				     lockdep_is_held(&xevtchn_bind_mutex));
 }
 
-/**
- * xevtchn_port_info() - the binding of @port
- * @port: an event channel port
- *
- * Call under rcu_read_lock() or xevtchn_bind_mutex.
- *
- * Return: the port's xevtchn_irq, or NULL when it is not bound.
- */
-struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
-{
-	return table_entry(port);
-}
-
 /* Refuse to bind a port that is bound already. */
 static int check_port_free(evtchn_port_t port, const char *caller)
 {
-	struct xevtchn_irq *info = table_entry(port);
+	struct xevtchn_irq *info = xevtchn_port_info(port);
 
 	if (!info)
 		return 0;
@@ -620,15 +614,17 @@ EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
  */
 int xevtchn_close_port(evtchn_port_t port)
 {
+	struct xevtchn_irq *info;
 	int ret;
 
 	ret = check_ready(__func__);
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
-	if (table_entry(port)) {
+	info = xevtchn_port_info(port);
+	if (info) {
 		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
-			     port, table_entry(port)->irq);
+			     port, info->irq);
 	} else {
 		ret = close_port(port);
 		if (ret)

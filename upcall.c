@@ -128,7 +128,7 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !READ_ONCE(per_cpu(xevtchn_cpu, cpu).ready))
 		return false;
-	return mode == UPCALL_VECTOR || cpu == 0;
+	return xevtchn_ports_can_move() || cpu == 0;
 }
 
 /*

@@ -57,7 +57,6 @@ class Document:
     name: str
     plan: int = None
     results: list = field(default_factory=list)
-    diagnostics: list = field(default_factory=list)
     bailed: str = None
 
 
@@ -120,8 +119,6 @@ def parse(lines):
             continue
         if text.startswith("Bail out!"):
             doc.bailed = text
-        elif text.startswith("# "):
-            doc.diagnostics.append(text)
     return docs, trouble, guest_rc
 
 
