@@ -54,6 +54,7 @@ name = "xth-guest"
 type = "hvm"
 memory = ${GUEST_MEMORY}
 vcpus = ${GUEST_VCPUS}
+max_event_channels = 8192
 kernel = "/xth/vmlinuz"
 ramdisk = "/xth/guest-initrd.gz"
 cmdline = "${GUEST_CMDLINE}"
@@ -63,8 +64,8 @@ sdl = 0
 vga = "none"
 device_model_args_hvm = [ "-device", "edu" ]
 on_poweroff = "destroy"
-on_reboot = "destroy"
-on_crash = "destroy"
+on_reboot = "preserve"
+on_crash = "preserve"
 CFG
 
 : >/tmp/guest.log
@@ -119,8 +120,26 @@ if [ -x /payload/dom0/run.sh ]; then
 	payload_pid=$!
 fi
 
+# A guest that did not power off (a triple fault is a reboot, a panic a
+# crash) is kept until its vCPUs' state is on the console, then destroyed.
+guest_shut_down() {
+	xl list xth-guest 2>/dev/null | $bb awk 'NR == 2 && $5 ~ /[sc]/ { f = 1 }
+		END { exit !f }'
+}
+show_dead_guest() {
+	say "the guest shut down without powering off; its vCPUs' last state:"
+	xen-hvmctx "$domid" 2>&1 | $bb grep -A 30 -e '^ *CPU:' | $bb head -n 70
+	say "FAILED: the guest shut down without powering off (state above)"
+}
+
 waited=0
 while xl domid xth-guest >/dev/null 2>&1; do
+	if guest_shut_down; then
+		# Powering off after its payload is the normal end.
+		$bb grep -q '^XTH-GUEST: done' /tmp/guest.log || show_dead_guest
+		xl destroy xth-guest 2>/dev/null
+		break
+	fi
 	if [ "$waited" -ge "$XTH_GUEST_TIMEOUT" ]; then
 		say "guest still running after ${XTH_GUEST_TIMEOUT}s; destroying it"
 		xl destroy xth-guest

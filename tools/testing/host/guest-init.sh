@@ -20,7 +20,8 @@ if [ -c /dev/ttyS1 ]; then
 	exec 3</dev/ttyS1
 fi
 
-echo "XTH-GUEST: init $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs"
+echo "XTH-GUEST: init $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
+	"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 cd /payload && sh ./run.sh
 echo "XTH-GUEST: done rc=$?"
 sync
