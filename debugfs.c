@@ -28,6 +28,9 @@ static void show_port(struct seq_file *m, struct xevtchn_irq *info)
 	case XEVTCHN_PORT_IPI:
 		snprintf(type, sizeof(type), "ipi %u", info->ipi);
 		break;
+	case XEVTCHN_PORT_PIRQ:
+		snprintf(type, sizeof(type), "pirq %u", info->pirq);
+		break;
 	default:
 		snprintf(type, sizeof(type), "evtchn");
 		break;

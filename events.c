@@ -69,17 +69,6 @@ static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
 
 static bool ready;
 
-/* Say in the kernel log why the calling function refuses. */
-#define complain(fmt, ...)						\
-	pr_warn_ratelimited("%s: " fmt "\n", __func__, ##__VA_ARGS__)
-
-/* complain(), then evaluate to @err. */
-#define refuse(err, fmt, ...)						\
-	({								\
-		complain(fmt, ##__VA_ARGS__);				\
-		(err);							\
-	})
-
 /**
  * xevtchn_port_info() - the binding of @port
  * @port: an event channel port
@@ -218,8 +207,12 @@ static int close_port(evtchn_port_t port)
 	return xevtchn_event_channel_op(EVTCHNOP_close, &close);
 }
 
-/* The first CPU that takes dynamic ports; CPU 0 under INTx. */
-static unsigned int default_cpu(void)
+/**
+ * xevtchn_default_cpu() - where a new dynamic port goes
+ *
+ * Return: the first CPU that takes dynamic ports; CPU 0 under INTx.
+ */
+unsigned int xevtchn_default_cpu(void)
 {
 	unsigned int cpu;
 
@@ -227,6 +220,114 @@ static unsigned int default_cpu(void)
 		if (xevtchn_cpu_takes_ports(cpu))
 			return cpu;
 	return 0;
+}
+
+/**
+ * xevtchn_new_binding() - a binding for @port, not yet visible to the upcall
+ * @port: a port Xen has set up for us
+ * @type: what the port is bound to
+ * @cpu: the CPU whose vCPU Xen notifies (for per-CPU sources: already)
+ *
+ * Makes the ABI ready for @port and masks it. The caller gives the binding
+ * its IRQ (->irq) and chip, then calls xevtchn_attach_binding(), or
+ * kfree()s it on failure. Call under xevtchn_bind_mutex.
+ *
+ * Return: the binding, or an ERR_PTR() with the reason in the kernel log.
+ */
+struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
+					enum xevtchn_port_type type,
+					unsigned int cpu)
+{
+	struct xevtchn_irq *info;
+	int ret;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (port >= xevtchn_abi->max_ports)
+		return ERR_PTR(refuse(-EINVAL, "port %u is beyond the %s ABI's %u ports",
+				      port, xevtchn_abi->name,
+				      xevtchn_abi->max_ports));
+	if (xevtchn_abi->port_setup) {
+		ret = xevtchn_abi->port_setup(port);
+		if (ret)
+			return ERR_PTR(refuse(ret, "the %s ABI cannot hold port %u (%d)",
+					      xevtchn_abi->name, port, ret));
+	}
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	info->port = port;
+	info->type = type;
+	info->cpu = cpu;
+	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
+	raw_spin_lock_init(&info->lock);
+	xevtchn_abi->mask(port);
+	return info;
+}
+
+/**
+ * xevtchn_attach_binding() - make a new binding visible to the upcall
+ * @info: from xevtchn_new_binding(), with its IRQ and chip set
+ *
+ * Has Xen notify @info->cpu's vCPU (dynamic ports), then publishes the
+ * port in the port table. The port stays masked until its IRQ is started.
+ * Call under xevtchn_bind_mutex.
+ *
+ * Return: 0, or a negative errno with the reason in the kernel log; then
+ * nothing was published.
+ */
+int xevtchn_attach_binding(struct xevtchn_irq *info)
+{
+	int ret;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (!info->percpu) {
+		struct evtchn_bind_vcpu bind = {
+			.port = info->port,
+			.vcpu = xevtchn_vcpu_id(info->cpu),
+		};
+
+		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+		if (ret)
+			return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
+				      info->port, bind.vcpu, ret);
+	}
+	irq_data_update_effective_affinity(irq_get_irq_data(info->irq),
+					   cpumask_of(info->cpu));
+	ret = set_port_info(info->port, info);
+	if (ret)
+		return ret;
+	xevtchn_abi->bind_to_cpu(info->port, info->cpu, info->cpu);
+	if (cpu_source_slot(info))
+		rcu_assign_pointer(*cpu_source_slot(info), info);
+	return 0;
+}
+
+/**
+ * xevtchn_detach_binding() - undo xevtchn_attach_binding() and close the port
+ * @info: an attached binding whose IRQ has no handler
+ *
+ * Masks the port, forgets it, waits until no upcall can still be using it,
+ * then closes it in Xen and clears a stale pending bit for whoever gets the
+ * port number next. The caller frees the IRQ and @info. Call under
+ * xevtchn_bind_mutex; sleeps.
+ */
+void xevtchn_detach_binding(struct xevtchn_irq *info)
+{
+	evtchn_port_t port = info->port;
+	int ret;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	xevtchn_abi->mask(port);
+	set_port_info(port, NULL);	/* the row exists: cannot fail */
+	if (cpu_source_slot(info))
+		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
+	xevtchn_abi->remove(port, info->cpu);
+	synchronize_rcu_expedited();
+
+	ret = close_port(port);
+	if (ret)
+		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
+	xevtchn_abi->clear_pending(port);
 }
 
 /*
@@ -240,33 +341,17 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 	struct xevtchn_irq *info;
 	int irq, ret;
 
-	lockdep_assert_held(&xevtchn_bind_mutex);
-	if (port >= xevtchn_abi->max_ports)
-		return refuse(-EINVAL, "port %u is beyond the %s ABI's %u ports",
-			      port, xevtchn_abi->name, xevtchn_abi->max_ports);
-	if (xevtchn_abi->port_setup) {
-		ret = xevtchn_abi->port_setup(port);
-		if (ret)
-			return refuse(ret, "the %s ABI cannot hold port %u (%d)",
-				      xevtchn_abi->name, port, ret);
-	}
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
-		return -ENOMEM;
+	info = xevtchn_new_binding(port, type, cpu);
+	if (IS_ERR(info))
+		return PTR_ERR(info);
 	irq = irq_alloc_desc(cpu_to_node(cpu));
 	if (irq < 0) {
 		ret = refuse(irq, "no Linux IRQ left for port %u", port);
 		goto free_info;
 	}
 	info->irq = irq;
-	info->port = port;
-	info->type = type;
 	info->percpu = percpu;
-	info->cpu = cpu;
-	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
 	info->virq = source;	/* or .ipi: the same storage */
-	raw_spin_lock_init(&info->lock);
-	xevtchn_abi->mask(port);
 
 	if (percpu) {
 		irq_set_chip_and_handler_name(irq, &xevtchn_percpu_chip,
@@ -280,31 +365,14 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 		irq_set_status_flags(irq, IRQ_PER_CPU | IRQ_NO_BALANCING |
 				     IRQ_MOVE_PCNTXT);
 	} else {
-		struct evtchn_bind_vcpu bind = {
-			.port = port,
-			.vcpu = xevtchn_vcpu_id(cpu),
-		};
-
-		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
-		if (ret) {
-			ret = refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
-				     port, bind.vcpu, ret);
-			goto free_irq;
-		}
 		xevtchn_set_dyn_flow(info);
 		irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
 	}
 	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
 	irq_set_chip_data(irq, info);
-	irq_data_update_effective_affinity(irq_get_irq_data(irq),
-					   cpumask_of(cpu));
-
-	ret = set_port_info(port, info);
+	ret = xevtchn_attach_binding(info);
 	if (ret)
 		goto free_irq;
-	xevtchn_abi->bind_to_cpu(port, cpu, cpu);
-	if (cpu_source_slot(info))
-		rcu_assign_pointer(*cpu_source_slot(info), info);
 	return irq;
 
 free_irq:
@@ -327,27 +395,14 @@ static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 }
 
 /*
- * Undo bind_port(): mask, forget the port, wait until no upcall can be using
- * it, close it in Xen, free the IRQ. The IRQ must have no handler.
+ * Undo bind_port(): close the port (and for a PIRQ, give it back to Xen),
+ * free the IRQ. The IRQ must have no handler.
  */
 static void unbind_port(struct xevtchn_irq *info)
 {
-	evtchn_port_t port = info->port;
-	int ret;
-
-	lockdep_assert_held(&xevtchn_bind_mutex);
-	xevtchn_abi->mask(port);
-	set_port_info(port, NULL);	/* the row exists: cannot fail */
-	if (cpu_source_slot(info))
-		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
-	xevtchn_abi->remove(port, info->cpu);
-	synchronize_rcu_expedited();
-
-	ret = close_port(port);
-	if (ret)
-		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
-	/* Nothing stale for whoever gets this port number next. */
-	xevtchn_abi->clear_pending(port);
+	xevtchn_detach_binding(info);
+	if (info->type == XEVTCHN_PORT_PIRQ)
+		xevtchn_unmap_pirq(info->pirq);
 	irq_set_chip_data(info->irq, NULL);
 	irq_free_desc(info->irq);
 	kfree(info);
@@ -410,7 +465,13 @@ static int port_status(evtchn_port_t port)
 	return ret ? ret : status.status;
 }
 
-static int check_ready(const char *caller)
+/**
+ * xevtchn_check_ready() - refuse, in the log, a call before xevtchn is ready
+ * @caller: the refusing function's name
+ *
+ * Return: 0 when ready, else -ENODEV.
+ */
+int xevtchn_check_ready(const char *caller)
 {
 	if (likely(READ_ONCE(ready)))
 		return 0;
@@ -434,7 +495,7 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 {
 	int status, ret;
 
-	ret = check_ready(__func__);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
@@ -453,7 +514,8 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 			     "a VIRQ, IPI or PIRQ port");
 		goto out;
 	}
-	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false, default_cpu(), 0);
+	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false,
+			xevtchn_default_cpu(), 0);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
@@ -503,7 +565,7 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 	};
 	int ret;
 
-	ret = check_ready(__func__);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
@@ -513,7 +575,7 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 			     remote_port, remote_domain, ret);
 	else
 		ret = bind_new_port(bind.local_port, XEVTCHN_PORT_EVTCHN,
-				    false, default_cpu(), 0);
+				    false, xevtchn_default_cpu(), 0);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
 }
@@ -564,7 +626,7 @@ int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
 	};
 	int ret;
 
-	ret = check_ready(__func__);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
 	ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
@@ -617,7 +679,7 @@ int xevtchn_close_port(evtchn_port_t port)
 	struct xevtchn_irq *info;
 	int ret;
 
-	ret = check_ready(__func__);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
@@ -672,7 +734,7 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 	struct evtchn_bind_virq bind = { .virq = virq };
 	int ret;
 
-	ret = check_ready(__func__);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
 	if (virq >= NR_VIRQS)
@@ -750,7 +812,7 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 	struct evtchn_bind_ipi bind = {};
 	int ret;
 
-	ret = check_ready(__func__);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
 	if (ipi >= XEVTCHN_NR_IPIS)

@@ -7,10 +7,22 @@
 
 #include <linux/atomic.h>
 #include <linux/irq.h>
+#include <linux/msi.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
+
+/* Say in the kernel log why the calling function refuses. */
+#define complain(fmt, ...)						\
+	pr_warn_ratelimited("%s: " fmt "\n", __func__, ##__VA_ARGS__)
+
+/* complain(), then evaluate to @err. */
+#define refuse(err, fmt, ...)						\
+	({								\
+		complain(fmt, ##__VA_ARGS__);				\
+		(err);							\
+	})
 
 /* hypervisor.c */
 int xevtchn_hypervisor_init(void);
@@ -20,6 +32,7 @@ enum xevtchn_port_type {
 	XEVTCHN_PORT_EVTCHN,	/* interdomain, unbound or loopback */
 	XEVTCHN_PORT_VIRQ,
 	XEVTCHN_PORT_IPI,
+	XEVTCHN_PORT_PIRQ,	/* a GSI or MSI that Xen delivers as a PIRQ */
 };
 
 /*
@@ -47,6 +60,9 @@ enum xevtchn_port_type {
  * @dev_id: that handler's dev_id, checked when unbinding
  * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
  * @ipi: the IPI number, for XEVTCHN_PORT_IPI
+ * @pirq: the PIRQ number, for XEVTCHN_PORT_PIRQ
+ * @pirq_needs_eoi: Xen wants PHYSDEVOP_eoi after each event of the PIRQ
+ * @pirq_gsi: the GSI of a GSI PIRQ; 0 for an MSI
  * @events: events taken from the port, for debugfs
  *
  * Owned by the binding code under xevtchn_bind_mutex; found from the upcall
@@ -68,7 +84,10 @@ struct xevtchn_irq {
 	union {
 		unsigned int virq;
 		unsigned int ipi;
+		unsigned int pirq;
 	};
+	bool pirq_needs_eoi;
+	unsigned int pirq_gsi;
 	atomic_long_t events;
 };
 
@@ -136,6 +155,27 @@ void xevtchn_events_exit(void);
 extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
 void xevtchn_move_ports_off(unsigned int cpu);
+int xevtchn_check_ready(const char *caller);
+unsigned int xevtchn_default_cpu(void);
+struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
+					enum xevtchn_port_type type,
+					unsigned int cpu);
+int xevtchn_attach_binding(struct xevtchn_irq *info);
+void xevtchn_detach_binding(struct xevtchn_irq *info);
+
+/* pirq.c: PIRQs, the way Xen delivers GSIs and MSIs as events */
+int xevtchn_pirq_init(void);
+int xevtchn_pirq_check(const char *caller);
+int xevtchn_bind_pirq_port(unsigned int pirq, bool shared,
+			   evtchn_port_t *port);
+void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
+void xevtchn_pirq_eoi(struct xevtchn_irq *info);
+void xevtchn_unmap_pirq(unsigned int pirq);
+
+/* msi.c: an MSI irq domain that delivers a PCI device's MSIs as PIRQs */
+int xevtchn_msi_init(void);
+void xevtchn_msi_exit(void);
+void xevtchn_msi_compose_msg(struct irq_data *data, struct msi_msg *msg);
 
 /* irq_chips.c: chips, flows, masking by reason, affinity */
 extern struct irq_chip xevtchn_percpu_chip;
@@ -147,6 +187,9 @@ bool xevtchn_is_our_chip(const struct irq_chip *chip);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
 void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu);
+extern struct irq_chip xevtchn_pirq_edge_chip;
+extern struct irq_chip xevtchn_pirq_fasteoi_chip;
+extern struct irq_chip xevtchn_pirq_msi_parent_chip;
 
 /* debugfs.c */
 void xevtchn_debugfs_init(void);

@@ -20,6 +20,18 @@
  *	runs the handler; the kernel's handle_percpu_irq() is not exported to
  *	modules.
  *
+ * xen-pirq-fasteoi (handle_fasteoi_irq): level GSIs delivered as PIRQs. The
+ *	eoi clears the pending bit and tells Xen (PHYSDEVOP_eoi), which sends
+ *	the PIRQ again while the device still holds its line. A level source
+ *	cannot lose an event this way: what another CPU drops while the
+ *	handler runs comes back with the eoi. The flow is safe here, and only
+ *	here, because the source is a level.
+ *
+ * xen-pirq-edge (handle_edge_irq): edge GSIs and MSIs delivered as PIRQs;
+ *	as xen-dyn-edge, plus PHYSDEVOP_eoi in the ack where Xen asks for it.
+ *	MSIs use it as the parent chip under the PCI-MSI chip "xen-pirq-msi"
+ *	(msi.c), which adds composing the MSI message.
+ *
  * One event, one handler run: before an event is dispatched, the CPU takes
  * the port's is_active flag with xchg and checks the port is still pending;
  * the ack clears the pending bit and only then the flag. Two CPUs can both
@@ -189,6 +201,33 @@ static int xevtchn_irq_retrigger(struct irq_data *data)
 	return 1;
 }
 
+/* PIRQ edge: take the event, and tell Xen if it asked to hear. */
+static void xevtchn_pirq_ack(struct irq_data *data)
+{
+	struct xevtchn_irq *info = irq_data_info(data);
+
+	xevtchn_port_taken(info);
+	xevtchn_pirq_eoi(info);
+}
+
+static void xevtchn_pirq_mask_ack(struct irq_data *data)
+{
+	xevtchn_irq_mask(data);
+	xevtchn_pirq_ack(data);
+}
+
+/*
+ * PIRQ level: the handler has run (the device has dropped its line, or
+ * not); Xen raises the PIRQ again if the line is still up.
+ */
+static void xevtchn_pirq_level_eoi(struct irq_data *data)
+{
+	struct xevtchn_irq *info = irq_data_info(data);
+
+	xevtchn_port_taken(info);
+	xevtchn_pirq_eoi(info);
+}
+
 static int xevtchn_dyn_set_affinity(struct irq_data *data,
 				    const struct cpumask *dest, bool force)
 {
@@ -288,11 +327,43 @@ static struct irq_chip xevtchn_dyn_fasteoi_chip = {
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
 
+struct irq_chip xevtchn_pirq_fasteoi_chip = {
+	.name			= "xen-pirq-fasteoi",
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_eoi		= xevtchn_pirq_level_eoi,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+};
+
+struct irq_chip xevtchn_pirq_edge_chip = {
+	.name			= "xen-pirq-edge",
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_ack		= xevtchn_pirq_ack,
+	.irq_mask_ack		= xevtchn_pirq_mask_ack,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+};
+
+/* The parent, under the PCI-MSI chip, of the MSIs of msi.c. */
+struct irq_chip xevtchn_pirq_msi_parent_chip = {
+	.name			= "xen-pirq-edge",
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_ack		= xevtchn_pirq_ack,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+	.irq_compose_msi_msg	= xevtchn_msi_compose_msg,
+};
+
 bool xevtchn_is_our_chip(const struct irq_chip *chip)
 {
 	return chip == &xevtchn_dyn_chip || chip == &xevtchn_percpu_chip ||
 	       chip == &xevtchn_dyn_level_chip ||
-	       chip == &xevtchn_dyn_fasteoi_chip;
+	       chip == &xevtchn_dyn_fasteoi_chip ||
+	       chip == &xevtchn_pirq_fasteoi_chip ||
+	       chip == &xevtchn_pirq_edge_chip;
 }
 
 static char *test_flow = "edge";

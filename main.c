@@ -23,12 +23,19 @@ static int __init xevtchn_init(void)
 	ret = xevtchn_events_init();
 	if (ret)
 		return ret;
+	xevtchn_pirq_init();
+	ret = xevtchn_msi_init();
+	if (ret) {
+		xevtchn_events_exit();
+		return ret;
+	}
 	pr_info("ready\n");
 	return 0;
 }
 
 static void __exit xevtchn_exit(void)
 {
+	xevtchn_msi_exit();
 	xevtchn_events_exit();
 	pr_info("unloaded\n");
 }

@@ -55,6 +55,8 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 				   unsigned long irqflags,
 				   const char *devname, void *dev_id);
 int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi);
+int xevtchn_bind_gsi_to_irq(unsigned int gsi, bool level);
+int xevtchn_pirq_from_irq(unsigned int irq);
 int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id);
 int xevtchn_unbind_from_irq(unsigned int irq);
 int xevtchn_notify_remote_via_evtchn(evtchn_port_t port);
@@ -101,6 +103,7 @@ int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority);
 #define evtchn_put				xevtchn_evtchn_put
 #define xen_evtchn_nr_channels			xevtchn_nr_channels
 #define xen_set_irq_priority			xevtchn_set_irq_priority
+#define xen_pirq_from_irq			xevtchn_pirq_from_irq
 #define xen_send_IPI_one(cpu, ipi)		((void)xevtchn_send_ipi(cpu, ipi))
 
 #endif /* _XEVTCHN_EVENTS_H */

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MSIs as PIRQs: an MSI irq domain that PCI devices can be attached to.
+ *
+ * A device attached with attach=<PCI address>[,<PCI address>...] at load
+ * gets its MSIs from this domain instead of the kernel's: its unmodified
+ * driver calls pci_alloc_irq_vectors() as usual and receives IRQs whose
+ * interrupts arrive as events. The device must have no driver yet (attach
+ * before the driver loads); unloading xevtchn gives it its normal MSI
+ * domain back, and is refused while any such IRQ is allocated.
+ *
+ * Each MSI takes a fresh PIRQ from Xen (PHYSDEVOP_get_free_pirq), every
+ * time, never one read back from the device: after the device turns MSI
+ * off, that PIRQ may be Xen's to give to another device (the NVMe bug of
+ * 2017, seed 003). The message written to the device has vector 0 and the
+ * PIRQ in its destination ID (bits 0-7 in the address's destination field,
+ * the rest in the upper address); Xen turns such an MSI into an event on
+ * that PIRQ (hvm_inject_msi). When the IRQ is freed, the event channel is
+ * closed and the PIRQ unmapped.
+ *
+ * Levels of each IRQ: the PCI-MSI chip "xen-pirq-msi" (writes the message,
+ * masks at the device where it can), over the parent chip of this domain
+ * (irq_chips.c: the port's mask, ack, affinity, and the message's
+ * contents).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/irqdomain.h>
+#include <linux/module.h>
+#include <linux/msi.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/physdev.h>
+
+#include <xevtchn/events.h>
+#include <xevtchn/hypercall.h>
+#include "internal.h"
+
+#define MAX_ATTACHED	8
+
+static char *attach;
+module_param(attach, charp, 0444);
+MODULE_PARM_DESC(attach,
+		 "PCI devices (e.g. 0000:00:04.0, comma-separated) whose MSIs arrive as events; attach them before their driver loads");
+
+/* A device attached to our domain, and the domain it had before. */
+struct attached_dev {
+	struct pci_dev *pdev;
+	struct irq_domain *old_domain;
+};
+
+static struct attached_dev attached[MAX_ATTACHED];
+static unsigned int nr_attached;
+static struct fwnode_handle *parent_fwnode;
+static struct fwnode_handle *pci_fwnode;
+static struct irq_domain *parent_domain;
+static struct irq_domain *pci_domain;
+
+/* Vector 0, ExtINT, edge: the form of message Xen reads as a PIRQ. */
+#define PIRQ_MSI_DATA	((7 << 8) | BIT(14))
+
+/**
+ * xevtchn_msi_compose_msg() - the MSI message that raises this PIRQ
+ * @data: the parent level's irq_data of an MSI of this domain
+ * @msg: filled in
+ */
+void xevtchn_msi_compose_msg(struct irq_data *data, struct msi_msg *msg)
+{
+	struct xevtchn_irq *info = irq_data_get_irq_chip_data(data);
+
+	msg->address_hi = info->pirq & 0xffffff00;
+	msg->address_lo = 0xfee00000 | ((info->pirq & 0xff) << 12);
+	msg->data = PIRQ_MSI_DATA;
+}
+
+/* Undo alloc_one() for @virq. Call under xevtchn_bind_mutex. */
+static void free_one(struct irq_domain *domain, unsigned int virq)
+{
+	struct irq_data *data = irq_domain_get_irq_data(domain, virq);
+	struct xevtchn_irq *info = data ? irq_data_get_irq_chip_data(data) :
+					  NULL;
+
+	if (!info)
+		return;
+	xevtchn_detach_binding(info);
+	xevtchn_unmap_pirq(info->pirq);
+	irq_domain_reset_irq_data(data);
+	kfree(info);
+	module_put(THIS_MODULE);
+}
+
+/* A fresh PIRQ and event channel for @virq. Call under xevtchn_bind_mutex. */
+static int alloc_one(struct irq_domain *domain, unsigned int virq)
+{
+	struct physdev_get_free_pirq get = { .type = MAP_PIRQ_TYPE_MSI };
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
+	int ret;
+
+	ret = xevtchn_physdev_op(PHYSDEVOP_get_free_pirq, &get);
+	if (ret == -ENOSPC)
+		return refuse(ret, "Xen has no free PIRQ for an MSI (Xen's extra_guest_irqs=)");
+	if (ret)
+		return refuse(ret, "Xen gave no PIRQ for an MSI (%d)", ret);
+	ret = xevtchn_bind_pirq_port(get.pirq, false, &port);
+	if (ret)
+		goto unmap;
+	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
+				   xevtchn_default_cpu());
+	if (IS_ERR(info)) {
+		ret = PTR_ERR(info);
+		goto close;
+	}
+	info->irq = virq;
+	info->pirq = get.pirq;
+	xevtchn_pirq_query_eoi(info);
+	irq_domain_set_info(domain, virq, get.pirq,
+			    &xevtchn_pirq_msi_parent_chip, info,
+			    handle_edge_irq, NULL, "edge");
+	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
+	ret = xevtchn_attach_binding(info);
+	if (ret) {
+		irq_domain_reset_irq_data(irq_domain_get_irq_data(domain, virq));
+		kfree(info);
+		goto close;
+	}
+	/* No unload while a driver holds one of these IRQs. */
+	__module_get(THIS_MODULE);
+	return 0;
+
+close:
+	{
+		struct evtchn_close close = { .port = port };
+
+		xevtchn_event_channel_op(EVTCHNOP_close, &close);
+	}
+unmap:
+	xevtchn_unmap_pirq(get.pirq);
+	return ret;
+}
+
+static int pirq_domain_alloc(struct irq_domain *domain, unsigned int virq,
+			     unsigned int nr_irqs, void *arg)
+{
+	unsigned int i;
+	int ret;
+
+	ret = xevtchn_check_ready(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	for (i = 0; i < nr_irqs; i++) {
+		ret = alloc_one(domain, virq + i);
+		if (ret) {
+			while (i--)
+				free_one(domain, virq + i);
+			break;
+		}
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+
+static void pirq_domain_free(struct irq_domain *domain, unsigned int virq,
+			     unsigned int nr_irqs)
+{
+	unsigned int i;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	for (i = 0; i < nr_irqs; i++)
+		free_one(domain, virq + i);
+	mutex_unlock(&xevtchn_bind_mutex);
+}
+
+static const struct irq_domain_ops pirq_domain_ops = {
+	.alloc	= pirq_domain_alloc,
+	.free	= pirq_domain_free,
+};
+
+/* Mask at the device (where it can) and the port. */
+static void xevtchn_pci_msi_mask(struct irq_data *data)
+{
+	pci_msi_mask_irq(data);
+	irq_chip_mask_parent(data);
+}
+
+static void xevtchn_pci_msi_unmask(struct irq_data *data)
+{
+	irq_chip_unmask_parent(data);
+	pci_msi_unmask_irq(data);
+}
+
+static struct irq_chip xevtchn_pci_msi_chip = {
+	.name		= "xen-pirq-msi",
+	.irq_mask	= xevtchn_pci_msi_mask,
+	.irq_unmask	= xevtchn_pci_msi_unmask,
+	.irq_ack	= irq_chip_ack_parent,
+	.irq_retrigger	= irq_chip_retrigger_hierarchy,
+	.flags		= IRQCHIP_SKIP_SET_WAKE,
+};
+
+static struct msi_domain_info xevtchn_msi_domain_info = {
+	.flags	= MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
+		  MSI_FLAG_PCI_MSIX,
+	.chip	= &xevtchn_pci_msi_chip,
+};
+
+/* Attach the device at @addr ("DDDD:BB:DD.F"). */
+static int attach_one(const char *addr)
+{
+	unsigned int domain, bus, dev, fn;
+	struct pci_dev *pdev;
+
+	if (sscanf(addr, "%x:%x:%x.%x", &domain, &bus, &dev, &fn) != 4 ||
+	    dev > 31 || fn > 7) {
+		pr_err("attach=%s: not a PCI address like 0000:00:04.0\n",
+		       addr);
+		return -EINVAL;
+	}
+	if (nr_attached == MAX_ATTACHED) {
+		pr_err("attach=: at most %d devices\n", MAX_ATTACHED);
+		return -E2BIG;
+	}
+	pdev = pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(dev, fn));
+	if (!pdev) {
+		pr_err("attach=%s: no such PCI device\n", addr);
+		return -ENODEV;
+	}
+	if (!pdev->msi_cap && !pdev->msix_cap) {
+		pr_err("attach=%s: the device has no MSI or MSI-X capability\n",
+		       addr);
+		goto put;
+	}
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver) {
+		device_unlock(&pdev->dev);
+		pr_err("attach=%s: the device has a driver (%s) already; unbind it or attach before it loads\n",
+		       addr, pdev->dev.driver->name);
+		pci_dev_put(pdev);
+		return -EBUSY;
+	}
+	attached[nr_attached].pdev = pdev;
+	attached[nr_attached].old_domain = dev_get_msi_domain(&pdev->dev);
+	dev_set_msi_domain(&pdev->dev, pci_domain);
+	nr_attached++;
+	device_unlock(&pdev->dev);
+	pr_info("%s: MSIs of this device arrive as events\n", pci_name(pdev));
+	return 0;
+put:
+	pci_dev_put(pdev);
+	return -EINVAL;
+}
+
+static void detach_all(void)
+{
+	struct attached_dev *a;
+
+	while (nr_attached) {
+		a = &attached[--nr_attached];
+		device_lock(&a->pdev->dev);
+		dev_set_msi_domain(&a->pdev->dev, a->old_domain);
+		device_unlock(&a->pdev->dev);
+		pr_info("%s: MSIs back to the kernel's own domain\n",
+			pci_name(a->pdev));
+		pci_dev_put(a->pdev);
+	}
+}
+
+static void remove_domains(void)
+{
+	if (pci_domain)
+		irq_domain_remove(pci_domain);
+	if (parent_domain)
+		irq_domain_remove(parent_domain);
+	if (pci_fwnode)
+		irq_domain_free_fwnode(pci_fwnode);
+	if (parent_fwnode)
+		irq_domain_free_fwnode(parent_fwnode);
+	pci_domain = NULL;
+	parent_domain = NULL;
+	pci_fwnode = NULL;
+	parent_fwnode = NULL;
+}
+
+/**
+ * xevtchn_msi_init() - create the MSI domain and attach the attach= devices
+ *
+ * Nothing to do without attach=. Called once PIRQs are known to work.
+ *
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int xevtchn_msi_init(void)
+{
+	char *list, *cursor, *addr;
+	int ret;
+
+	if (!attach || !*attach)
+		return 0;
+	ret = xevtchn_pirq_check(__func__);
+	if (ret)
+		return ret;
+	parent_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pirq");
+	pci_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pci-msi");
+	if (!parent_fwnode || !pci_fwnode) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	parent_domain = irq_domain_create_hierarchy(NULL, 0, 0, parent_fwnode,
+						    &pirq_domain_ops, NULL);
+	if (!parent_domain) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	pci_domain = pci_msi_create_irq_domain(pci_fwnode,
+					       &xevtchn_msi_domain_info,
+					       parent_domain);
+	if (!pci_domain) {
+		pr_err("cannot create the PCI MSI domain\n");
+		ret = -ENOMEM;
+		goto fail;
+	}
+	list = kstrdup(attach, GFP_KERNEL);
+	if (!list) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	cursor = list;
+	while ((addr = strsep(&cursor, ",")) && !ret)
+		if (*addr)
+			ret = attach_one(addr);
+	kfree(list);
+	if (ret)
+		goto fail;
+	return 0;
+
+fail:
+	detach_all();
+	remove_domains();
+	return ret;
+}
+
+/**
+ * xevtchn_msi_exit() - give attached devices their MSI domain back
+ *
+ * The module cannot be unloading while one of our MSI IRQs exists.
+ */
+void xevtchn_msi_exit(void)
+{
+	detach_all();
+	remove_domains();
+}

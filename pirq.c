@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PIRQs: how Xen delivers a device's interrupt to an HVM guest as an event.
+ *
+ * A GSI (a PCI device's INTx line, as the guest's IOAPIC would see it) is
+ * turned into a PIRQ with PHYSDEVOP_map_pirq (MAP_PIRQ_TYPE_GSI). From then
+ * on Xen no longer raises the GSI at the emulated IOAPIC: it sets the PIRQ's
+ * event channel pending instead, once each time the line goes up. A level
+ * line that is still up when the guest says PHYSDEVOP_eoi is sent again.
+ * PHYSDEVOP_unmap_pirq gives the GSI back to the IOAPIC.
+ *
+ * An MSI becomes a PIRQ without a map call: the guest takes a free PIRQ
+ * number from Xen (PHYSDEVOP_get_free_pirq) and writes it into the device's
+ * MSI message with vector 0; Xen turns such an MSI into an event on that
+ * PIRQ (msi.c).
+ *
+ * Xen maps PIRQs for an HVM guest only when its events arrive by vector
+ * (under the INTx upcall, map_pirq fails with -EINVAL: Xen's own interrupt
+ * logic would call back into itself), and only when the toolstack gave the
+ * guest PIRQs at all (XENFEAT_hvm_pirqs; off by default from Xen 4.19). We
+ * check both first and refuse in words.
+ *
+ * Mainline binds a PIRQ's event channel when its IRQ starts up, because
+ * it creates an IRQ for every GSI at boot, long before a driver asks. Here
+ * the IRQ exists only because a driver asked, so the event channel is bound
+ * at once (where we may sleep: the port table and the FIFO event array may
+ * need memory) and closed when the driver unbinds. Startup and shutdown
+ * only unmask and mask it.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/irq.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <xen/interface/features.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/physdev.h>
+
+#include <xevtchn/events.h>
+#include <xevtchn/hypercall.h>
+#include <xevtchn/hypervisor.h>
+#include "internal.h"
+
+static const char no_hvm_pirqs[] =
+	"no PIRQs from Xen (XENFEAT_hvm_pirqs is off; Xen 4.19+: hvm_pirq=1 in the guest config)";
+static const char no_vector_upcall[] =
+	"PIRQs need upcall=vector: under the INTx upcall Xen refuses to map them";
+
+/* Why PIRQs cannot be used here, or NULL when they can. */
+static const char *pirqs_refusal;
+
+/**
+ * xevtchn_pirq_init() - find out whether Xen lets this guest use PIRQs
+ *
+ * Called once the upcall is set up. Says in the kernel log whether PIRQs
+ * are available, and why not.
+ *
+ * Return: 0 (a guest without PIRQs is not an error).
+ */
+int xevtchn_pirq_init(void)
+{
+	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
+
+	if (!(xen->features & BIT(XENFEAT_hvm_pirqs)))
+		pirqs_refusal = no_hvm_pirqs;
+	else if (!xevtchn_ports_can_move())
+		pirqs_refusal = no_vector_upcall;
+	else
+		pirqs_refusal = NULL;
+	if (pirqs_refusal)
+		pr_info("GSIs and MSIs as events: not available: %s\n",
+			pirqs_refusal);
+	else
+		pr_info("GSIs and MSIs as events: available\n");
+	return 0;
+}
+
+/**
+ * xevtchn_pirq_check() - refuse, in the log, PIRQs where Xen allows none
+ * @caller: the refusing function's name
+ *
+ * Return: 0 when PIRQs can be used, else -EOPNOTSUPP.
+ */
+int xevtchn_pirq_check(const char *caller)
+{
+	if (!pirqs_refusal)
+		return 0;
+	pr_warn_ratelimited("%s: %s\n", caller, pirqs_refusal);
+	return -EOPNOTSUPP;
+}
+
+/**
+ * xevtchn_bind_pirq_port() - open an event channel for a PIRQ
+ * @pirq: the PIRQ
+ * @shared: the line may be shared (level GSIs)
+ * @port: set to the new port
+ *
+ * Return: 0, or Xen's error.
+ */
+int xevtchn_bind_pirq_port(unsigned int pirq, bool shared, evtchn_port_t *port)
+{
+	struct evtchn_bind_pirq bind = {
+		.pirq = pirq,
+		.flags = shared ? BIND_PIRQ__WILL_SHARE : 0,
+	};
+	int ret;
+
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_pirq, &bind);
+	if (ret) {
+		pr_warn("Xen refused an event channel for PIRQ %u (%d)\n", pirq,
+			ret);
+		return ret;
+	}
+	*port = bind.port;
+	return 0;
+}
+
+/**
+ * xevtchn_pirq_query_eoi() - ask Xen whether the PIRQ wants PHYSDEVOP_eoi
+ * @info: a PIRQ binding
+ *
+ * Xen answers only for a PIRQ it has mapped; an MSI PIRQ is mapped by its
+ * first message, and needs no EOI.
+ */
+void xevtchn_pirq_query_eoi(struct xevtchn_irq *info)
+{
+	struct physdev_irq_status_query query = { .irq = info->pirq };
+
+	info->pirq_needs_eoi =
+		!xevtchn_physdev_op(PHYSDEVOP_irq_status_query, &query) &&
+		(query.flags & XENIRQSTAT_needs_eoi);
+}
+
+/**
+ * xevtchn_pirq_eoi() - tell Xen the guest has handled the PIRQ
+ * @info: a PIRQ binding
+ *
+ * For a level GSI, Xen sends the PIRQ again if the line is still up. Only
+ * when Xen asked for it; called from the chips' ack and eoi.
+ */
+void xevtchn_pirq_eoi(struct xevtchn_irq *info)
+{
+	struct physdev_eoi eoi = { .irq = info->pirq };
+	int ret;
+
+	if (!info->pirq_needs_eoi)
+		return;
+	ret = xevtchn_physdev_op(PHYSDEVOP_eoi, &eoi);
+	if (ret)
+		pr_warn_ratelimited("Xen refused the EOI of PIRQ %u (%d)\n",
+				    info->pirq, ret);
+}
+
+/**
+ * xevtchn_unmap_pirq() - give a PIRQ back to Xen
+ * @pirq: a PIRQ whose event channel is closed
+ *
+ * For a GSI, Xen raises the line at the emulated IOAPIC again.
+ */
+void xevtchn_unmap_pirq(unsigned int pirq)
+{
+	struct physdev_unmap_pirq unmap = { .domid = DOMID_SELF, .pirq = pirq };
+	int ret;
+
+	ret = xevtchn_physdev_op(PHYSDEVOP_unmap_pirq, &unmap);
+	if (ret)
+		pr_warn("Xen refused to unmap PIRQ %u (%d)\n", pirq, ret);
+}
+
+/* The binding of @gsi, if a driver bound it. */
+static struct xevtchn_irq *gsi_binding(unsigned int gsi)
+{
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
+
+	for (port = 0; (info = xevtchn_next_port(&port)); port++)
+		if (info->type == XEVTCHN_PORT_PIRQ && info->pirq_gsi == gsi)
+			return info;
+	return NULL;
+}
+
+/* Map @gsi to a PIRQ; returns the PIRQ or a negative errno. */
+static int map_gsi(unsigned int gsi)
+{
+	struct physdev_map_pirq map = {
+		.domid = DOMID_SELF,
+		.type = MAP_PIRQ_TYPE_GSI,
+		.index = gsi,
+		.pirq = -1,	/* Xen picks a free one */
+	};
+	int ret;
+
+	ret = xevtchn_physdev_op(PHYSDEVOP_map_pirq, &map);
+	if (ret == -ENOSPC)
+		return refuse(ret, "Xen has no free PIRQ left for GSI %u",
+				   gsi);
+	if (ret)
+		return refuse(ret, "Xen refused to map GSI %u to a PIRQ (%d)",
+			      gsi, ret);
+	return map.pirq;
+}
+
+/* Bind PIRQ @pirq of @gsi to a new Linux IRQ; returns it or an errno. */
+static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
+{
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
+	int irq, ret;
+
+	ret = xevtchn_bind_pirq_port(pirq, level, &port);
+	if (ret)
+		return ret;
+	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
+				   xevtchn_default_cpu());
+	if (IS_ERR(info)) {
+		ret = PTR_ERR(info);
+		goto close;
+	}
+	info->pirq = pirq;
+	info->pirq_gsi = gsi;
+	xevtchn_pirq_query_eoi(info);
+	irq = irq_alloc_desc(NUMA_NO_NODE);
+	if (irq < 0) {
+		ret = refuse(irq, "no Linux IRQ left for GSI %u", gsi);
+		goto free_info;
+	}
+	info->irq = irq;
+	if (level)
+		irq_set_chip_and_handler_name(irq, &xevtchn_pirq_fasteoi_chip,
+					      handle_fasteoi_irq, "fasteoi");
+	else
+		irq_set_chip_and_handler_name(irq, &xevtchn_pirq_edge_chip,
+					      handle_edge_irq, "edge");
+	irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
+	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
+	irq_set_chip_data(irq, info);
+	ret = xevtchn_attach_binding(info);
+	if (ret)
+		goto free_irq;
+	pr_info("GSI %u (%s): PIRQ %u, port %u, IRQ %d\n", gsi,
+		level ? "level" : "edge", pirq, port, irq);
+	return irq;
+
+free_irq:
+	irq_set_chip_data(irq, NULL);
+	irq_free_desc(irq);
+free_info:
+	kfree(info);
+close:
+	{
+		struct evtchn_close close = { .port = port };
+
+		xevtchn_event_channel_op(EVTCHNOP_close, &close);
+	}
+	return ret;
+}
+
+/**
+ * xevtchn_bind_gsi_to_irq() - have a GSI delivered as an event, as an IRQ
+ * @gsi: the GSI, as the guest's ACPI tables number it (a PCI device's INTx
+ *	line: its IOAPIC pin on Xen's single IOAPIC)
+ * @level: the line is level-triggered (PCI INTx is); an edge GSI gets the
+ *	xen-pirq-edge chip
+ *
+ * Maps the GSI to a PIRQ (PHYSDEVOP_map_pirq) and binds an event channel to
+ * it. The IRQ's chip is xen-pirq-fasteoi for a level line (the eoi tells
+ * Xen, which sends the PIRQ again while the line is up), xen-pirq-edge for
+ * an edge. Xen stops raising the GSI at the emulated IOAPIC until the IRQ
+ * is unbound (xevtchn_unbind_from_irq() or _irqhandler()), which closes the
+ * port and unmaps the PIRQ. Needs upcall=vector and a Xen that gives the
+ * guest PIRQs. May sleep.
+ *
+ * Return: the Linux IRQ; -EOPNOTSUPP when PIRQs are not available here;
+ * -EBUSY when the GSI is bound already; -ENOSPC when Xen has no PIRQ left;
+ * another negative errno when Xen refuses. The log says why.
+ */
+int xevtchn_bind_gsi_to_irq(unsigned int gsi, bool level)
+{
+	struct xevtchn_irq *info;
+	int pirq, ret;
+
+	ret = xevtchn_check_ready(__func__);
+	if (ret)
+		return ret;
+	ret = xevtchn_pirq_check(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	info = gsi_binding(gsi);
+	if (info) {
+		ret = refuse(-EBUSY, "GSI %u is bound already, to IRQ %u",
+			     gsi, info->irq);
+		goto out;
+	}
+	pirq = map_gsi(gsi);
+	if (pirq < 0) {
+		ret = pirq;
+		goto out;
+	}
+	ret = bind_gsi_pirq(gsi, pirq, level);
+	if (ret < 0)
+		xevtchn_unmap_pirq(pirq);
+out:
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_bind_gsi_to_irq);
+
+/**
+ * xevtchn_pirq_from_irq() - the PIRQ behind an IRQ
+ * @irq: an IRQ from xevtchn_bind_gsi_to_irq(), or an MSI of a device
+ *	attached to xevtchn's MSI domain
+ *
+ * Return: the PIRQ number, or -EINVAL when @irq is not a PIRQ of xevtchn.
+ */
+int xevtchn_pirq_from_irq(unsigned int irq)
+{
+	struct irq_data *data;
+	struct irq_chip *chip;
+
+	for (data = irq_get_irq_data(irq); data; data = data->parent_data) {
+		chip = irq_data_get_irq_chip(data);
+		if (chip == &xevtchn_pirq_fasteoi_chip ||
+		    chip == &xevtchn_pirq_edge_chip ||
+		    chip == &xevtchn_pirq_msi_parent_chip)
+			return ((struct xevtchn_irq *)
+				irq_data_get_irq_chip_data(data))->pirq;
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(xevtchn_pirq_from_irq);
