@@ -71,7 +71,10 @@ check demo: deps
 	@$(MAKE) --no-print-directory $@-run
 
 check-run: static-checks runner-tests test-modules dom0-tools
-	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check \
+	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check/intx \
+		--payload $(TESTING)/payloads/check/vector \
+		--payload $(TESTING)/payloads/check/pirq \
+		--guest-file $(TESTING)/payloads/check/common.sh \
 		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 
 demo-run: test-modules dom0-tools

@@ -65,14 +65,11 @@ module_param(upcall, charp, 0444);
 MODULE_PARM_DESC(upcall,
 		 "how Xen signals events: auto (vector when Xen offers it), vector (per-vCPU upcall vectors), intx (Xen platform PCI device interrupt, CPU 0 only)");
 
-/*
- * FIFO is not the default yet: with its tests in the suite, the test host's
- * guest crashed in about half the runs, cause unknown (see the FIFO issue).
- */
-static char *fifo = "off";
+/* As mainline: FIFO where Xen offers it. */
+static char *fifo = "auto";
 module_param(fifo, charp, 0444);
 MODULE_PARM_DESC(fifo,
-		 "event channel ABI: off (2-level, the default), auto (FIFO when Xen offers it), on (FIFO or fail)");
+		 "event channel ABI: auto (FIFO when Xen offers it, else 2-level; the default), on (FIFO or fail), off (2-level)");
 
 enum upcall_mode { UPCALL_VECTOR, UPCALL_INTX };
 static enum upcall_mode mode;

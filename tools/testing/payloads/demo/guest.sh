@@ -21,8 +21,11 @@ for d in /sys/bus/pci/devices/*; do
 	echo "   ${d##*/} $(cat "$d/vendor"):$(cat "$d/device")"
 done
 
-say "insmod xevtchn.ko: what it found"
-load_module xevtchn.ko | sed -n 's/^\[[ 0-9.]*\] //p' | grep '^xevtchn'
+edu=$(for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && basename "$d"
+done)
+say "insmod xevtchn.ko attach=$edu (the edu device's MSIs will arrive as events): what it found"
+load_module xevtchn.ko attach="$edu" | sed -n 's/^\[[ 0-9.]*\] //p' | grep '^xevtchn'
 say "each CPU's upcall in /proc/interrupts"
 counts xen-upcall
 
@@ -41,20 +44,25 @@ say "dom0 runs 'xl debug-keys q': Xen raises VIRQ_DEBUG once on every vCPU"
 dom0_call debug-keys q >/dev/null
 sleep 3
 
+say "the edu device's driver: its INTx line as a GSI PIRQ, its MSI as a PIRQ (pci_alloc_irq_vectors), 20 MSI on/off cycles"
+load_module xevtchn_pirq_test.ko msi_cycles=20 exhaust=0 |
+	sed -n 's/^\[[ 0-9.]*\] //p' | grep -e '^ok' -e '^not ok' -e '^# [A-Z0-9e]'
+
 say "/proc/interrupts: one line per source, its chip and flow"
 counts 'xen-|xevtchn-'
 echo "   expected:"
 sed -n 's/^.*# interrupts /     /p' /tmp/events.log
 echo "     xevtchn-mainline-style 100"
 echo "     xevtchn-test-virq-debug 1 on each CPU"
+echo "     xevtchn-test-edu-gsi 5 (xen-pirq-fasteoi)"
 
 say "/sys/kernel/debug/xevtchn/ports"
 cat /sys/kernel/debug/xevtchn/ports
 
 say "rmmod: everything is closed and freed"
-rmmod xevtchn_events_test xevtchn_mainline_style xevtchn
+rmmod xevtchn_pirq_test xevtchn_events_test xevtchn_mainline_style xevtchn
 kmsg | sed -n 's/^\[[ 0-9.]*\] //p' | grep -e '^xevtchn' -e '^ok' -e '^not ok'
 
 ktap_start xevtchn_demo 2
 ktap_expect module_unloaded "" "$(grep '^xevtchn' /proc/modules)"
-ktap_expect no_xevtchn_irqs_left 0 "$(grep -c -e 'xen-dyn' -e 'xen-percpu' -e 'xen-upcall' /proc/interrupts)"
+ktap_expect no_xevtchn_irqs_left 0 "$(grep -c -e 'xen-dyn' -e 'xen-percpu' -e 'xen-upcall' -e 'xen-pirq' /proc/interrupts)"

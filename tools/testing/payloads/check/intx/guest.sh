@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check, first boot: every event layer suite under the INTx upcall, in
+# both ABIs, and the PIRQ refusals. (Once a guest has set a per-vCPU upcall
+# vector, Xen keeps using it until the guest reboots: the vector suites get
+# a boot of their own, check/vector.) The 2-level-only check of Xen's port
+# list against boot comes before the first FIFO unload, whose EVTCHNOP_reset
+# also closes the toolstack's xenstore and console channels.
+. ./ktap.sh
+. ./common.sh
+
+dom0_call lsevtchn boot >/dev/null
+irq_layout >/tmp/layout.boot
+
+run_mode intx 2level
+# Everything the 2-level runs opened is closed again, as Xen sees it.
+dom0_call lsevtchn after-2level >/dev/null
+ktap_start xen_ports_2level 1
+ktap_expect xen_ports_as_at_boot same "$(dom0_call lsevtchn-compare boot after-2level)"
+run_mode intx fifo
+pirq_refusals
+canary
