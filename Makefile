@@ -11,15 +11,21 @@ KDIR ?= /usr/src/linux-headers-$(KVER)
 
 TESTING   := $(CURDIR)/tools/testing
 TESTMODS  := $(TESTING)/modules
+BENCHDIR  := $(TESTING)/bench
 HOST      := $(TESTING)/host
 KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
 KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
 	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
+KMAKE_BENCH = $(MAKE) -C $(KDIR) M=$(BENCHDIR) \
+	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
+# Where make bench puts its report (and the consoles of its boots).
+CACHE     := $(or $(XEVTCHN_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xevtchn-testhost)
+BENCH_OUT ?= $(CACHE)/bench/$(shell date +%Y%m%d-%H%M%S)
 
 DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer
 
-.PHONY: kver all modules test-modules dom0-tools deps sparse static-checks runner-tests \
-	images check demo clean help have-kdir
+.PHONY: kver all modules test-modules bench-modules dom0-tools deps sparse \
+	static-checks runner-tests images check demo bench clean help have-kdir
 
 all: modules
 
@@ -28,6 +34,7 @@ help:
 	@echo "make deps       install what is missing (apt-get, Debian packages)"
 	@echo "make demo       build, boot the Xen test host, show the module in a guest"
 	@echo "make check      static checks + the whole test suite on the test host"
+	@echo "make bench      xevtchn against the kernel's own event layer, on the test host"
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make clean      remove build products"
 
@@ -42,6 +49,9 @@ modules: have-kdir
 
 test-modules: modules
 	$(KMAKE_TEST) modules
+
+bench-modules: modules
+	$(KMAKE_BENCH) modules
 
 # Tools that run in the test host's dom0, against Debian's libxen-dev.
 dom0-tools: $(DOM0_TOOLS)
@@ -67,13 +77,14 @@ images: have-kdir
 
 # The user-facing commands do their own set-up first, in a sub-make so that
 # KVER is derived after the headers are installed.
-check demo: deps
+check demo bench: deps
 	@$(MAKE) --no-print-directory $@-run
 
 check-run: static-checks runner-tests test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/check/intx \
 		--payload $(TESTING)/payloads/check/vector \
 		--payload $(TESTING)/payloads/check/pirq \
+		--payload $(TESTING)/payloads/check/races \
 		--guest-file $(TESTING)/payloads/check/common.sh \
 		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 
@@ -81,7 +92,21 @@ demo-run: test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) --payload $(TESTING)/payloads/demo --echo \
 		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 
+# Two boots: a guest with "nopv" and xevtchn, then one running the kernel's
+# own Xen support; the same benchmark module in each (tools/testing/bench).
+bench-run: bench-modules dom0-tools
+	$(HOST)/xth run --kver $(KVER) --logdir $(BENCH_OUT) \
+		--payload $(TESTING)/payloads/bench/ours \
+		--payload $(TESTING)/payloads/bench/mainline \
+		--ko $(BENCHDIR)/xevtchn_bench_ours.ko \
+		--ko $(BENCHDIR)/xevtchn_bench_mainline.ko \
+		$(addprefix --dom0-file ,$(DOM0_TOOLS))
+	$(BENCHDIR)/bench.py --out $(BENCH_OUT) \
+		--ours "$$(ls -t $(BENCH_OUT)/ours-*.log | head -n 1)" \
+		--mainline "$$(ls -t $(BENCH_OUT)/mainline-*.log | head -n 1)"
+
 clean:
+	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_TEST) clean
 	-test -f "$(KDIR)/Makefile" && $(KMAKE) clean
 	rm -f $(DOM0_TOOLS)

@@ -15,6 +15,7 @@ packages=(
 	qemu-system-x86 seabios				# the test host's machine
 	mmdebstrap cpio busybox-static			# its root file systems
 	libxen-dev pkg-config				# dom0 test tools
+	gnuplot-nox					# make bench: the latency plot
 )
 # The kernel the module is built for must be fetchable for dom0 and the guest.
 [ -n "$kver" ] && packages+=("linux-headers-$kver")

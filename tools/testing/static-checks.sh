@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The static checks of "make check": a clean build of the module and of the
-# test modules with W=1 and sparse (C=1 on a clean tree checks every file),
-# then checkpatch.pl --strict (from Debian's linux-source) on every C file
-# and header. Any compiler or sparse warning, or any checkpatch complaint,
+# The static checks of "make check": a clean build of the module, the test
+# modules and the benchmark modules with W=1 and sparse (C=1 on a clean
+# tree checks every file), then checkpatch.pl --strict (from Debian's
+# linux-source) on every C file and header. Any compiler or sparse warning, or any checkpatch complaint,
 # fails. Usage: static-checks.sh KDIR KVER
 set -euo pipefail
 
@@ -35,10 +35,14 @@ warning_free() {
 
 make -s -C "$kdir" M="$top" clean >/dev/null 2>&1 || true
 make -s -C "$kdir" M="$top/tools/testing/modules" clean >/dev/null 2>&1 || true
+make -s -C "$kdir" M="$top/tools/testing/bench" clean >/dev/null 2>&1 || true
 warning_free "W=1 + sparse, xevtchn.ko" \
 	make -C "$kdir" M="$top" W=1 C=1 modules
 warning_free "W=1 + sparse, test modules" \
 	make -C "$kdir" M="$top/tools/testing/modules" W=1 C=1 \
+	KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" modules
+warning_free "W=1 + sparse, benchmark modules" \
+	make -C "$kdir" M="$top/tools/testing/bench" W=1 C=1 \
 	KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" modules
 
 # checkpatch.pl and the data files it reads, from Debian's linux-source.

@@ -67,6 +67,7 @@ on_poweroff = "destroy"
 on_reboot = "preserve"
 on_crash = "preserve"
 CFG
+[ -f /xth/guest-extra.cfg ] && cat /xth/guest-extra.cfg >>/tmp/guest.cfg
 
 : >/tmp/guest.log
 $bb tail -n +1 -f /tmp/guest.log | $bb sed 's/^/[guest] /' &

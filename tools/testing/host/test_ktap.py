@@ -137,3 +137,21 @@ class RecordedRunTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LostToEmulatorTest(unittest.TestCase):
+    TRIPLE = "(XEN) d1v1 Triple fault - invoking HVM shutdown action 1"
+
+    def test_silent_triple_fault_is_the_emulator(self):
+        self.assertTrue(ktap.lost_to_emulator(
+            ["[guest] ok 1 a", self.TRIPLE, "XTH-DOM0: FAILED: x"]))
+
+    def test_guest_oops_is_the_guest(self):
+        self.assertFalse(ktap.lost_to_emulator(
+            ["[guest] [  5.1] BUG: unable to handle page fault", self.TRIPLE]))
+        self.assertFalse(ktap.lost_to_emulator(
+            ["[guest] [  5.1] traps: PANIC: double fault", self.TRIPLE]))
+
+    def test_no_triple_fault_is_not_the_emulator(self):
+        self.assertFalse(ktap.lost_to_emulator(
+            ["[guest] not ok 1 a", "XTH-DOM0: FAILED: x"]))

@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, the kernel's own side: a guest booted without "nopv" (its
+# built-in Xen support and event layer on), the same benchmark built against
+# the kernel's <xen/events.h>.
+. ./ktap.sh
+
+echo "# event layer: $(ls /sys/bus/xen/devices 2>/dev/null | wc -l) xenbus devices, $(grep -c xen-dyn /proc/interrupts) xen-dyn IRQs"
+port=$(dom0_call peer-start 2000)
+load_module xevtchn_bench_mainline.ko remote_port="${port:-0}"
+dom0_call peer-result >/dev/null
+rmmod xevtchn_bench_mainline

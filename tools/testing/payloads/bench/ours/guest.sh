@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, xevtchn's side: a guest booted with "nopv", xevtchn loaded
+# (defaults: per-vCPU vectors, FIFO), the benchmark built against
+# <xevtchn/events.h>. Results: "# bench ..." lines (tools/testing/bench).
+. ./ktap.sh
+
+load_module xevtchn.ko
+port=$(dom0_call peer-start 2000)
+load_module xevtchn_bench_ours.ko remote_port="${port:-0}"
+dom0_call peer-result >/dev/null
+rmmod xevtchn_bench_ours xevtchn
