@@ -260,7 +260,12 @@ static int xevtchn_dyn_set_affinity(struct irq_data *data,
 		}
 	}
 	irq_data_update_effective_affinity(data, cpumask_of(cpu));
-	return IRQ_SET_MASK_OK;
+	/*
+	 * _DONE: nothing above us needs to change. An MSI's message names
+	 * its PIRQ, not a CPU, so the PCI-MSI level must not rewrite it
+	 * (a config space write to the device on every move).
+	 */
+	return IRQ_SET_MASK_OK_DONE;
 }
 
 static int xevtchn_percpu_set_affinity(struct irq_data *data,

@@ -91,8 +91,12 @@ static void free_one(struct irq_domain *domain, unsigned int virq)
 	module_put(THIS_MODULE);
 }
 
-/* A fresh PIRQ and event channel for @virq. Call under xevtchn_bind_mutex. */
-static int alloc_one(struct irq_domain *domain, unsigned int virq)
+/*
+ * A fresh PIRQ and event channel for @virq. @wide: the device's MSI address
+ * has upper bits (64-bit MSI, or MSI-X), so it can carry a PIRQ above 255.
+ * Call under xevtchn_bind_mutex.
+ */
+static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 {
 	struct physdev_get_free_pirq get = { .type = MAP_PIRQ_TYPE_MSI };
 	struct xevtchn_irq *info;
@@ -104,6 +108,11 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq)
 		return refuse(ret, "Xen has no free PIRQ for an MSI (Xen's extra_guest_irqs=)");
 	if (ret)
 		return refuse(ret, "Xen gave no PIRQ for an MSI (%d)", ret);
+	if (get.pirq > 0xff && !wide) {
+		ret = refuse(-ENOSPC, "PIRQ %u does not fit the device's 32-bit MSI address",
+			     get.pirq);
+		goto unmap;
+	}
 	ret = xevtchn_bind_pirq_port(get.pirq, false, &port);
 	if (ret)
 		goto unmap;
@@ -113,6 +122,9 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq)
 		ret = PTR_ERR(info);
 		goto close;
 	}
+	if (get.pirq > 0xff)
+		pr_warn_once("PIRQ %u needs the upper address bits of an MSI, which QEMU's emulated devices drop: keep Xen's PIRQs below 256 (extra_guest_irqs=)\n",
+			     get.pirq);
 	info->irq = virq;
 	info->pirq = get.pirq;
 	xevtchn_pirq_query_eoi(info);
@@ -144,6 +156,10 @@ unmap:
 static int pirq_domain_alloc(struct irq_domain *domain, unsigned int virq,
 			     unsigned int nr_irqs, void *arg)
 {
+	msi_alloc_info_t *alloc = arg;
+	struct msi_desc *desc = alloc ? alloc->desc : NULL;
+	bool wide = !desc || desc->pci.msi_attrib.is_msix ||
+		    desc->pci.msi_attrib.is_64;
 	unsigned int i;
 	int ret;
 
@@ -152,7 +168,7 @@ static int pirq_domain_alloc(struct irq_domain *domain, unsigned int virq,
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
 	for (i = 0; i < nr_irqs; i++) {
-		ret = alloc_one(domain, virq + i);
+		ret = alloc_one(domain, virq + i, wide);
 		if (ret) {
 			while (i--)
 				free_one(domain, virq + i);
