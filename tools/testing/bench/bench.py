@@ -26,8 +26,9 @@ from pathlib import Path
 
 BENCH = re.compile(r"# bench (\S+) (.*)$")
 CDF = re.compile(r"# bench-cdf (\S+) from=(\d+) (.*)$")
+INFO = re.compile(r"# bench-info (.*)$")
 XEN_VERSION = re.compile(r"\(XEN\) Xen version (\S+)")
-GUEST_INIT = re.compile(r"XTH-GUEST: init (\S+)")
+GUEST_INIT = re.compile(r"XTH-GUEST: init ([^ ,]+)")
 
 # (workload, figure, unit, better): the rows of the table.
 ROWS = [
@@ -55,6 +56,8 @@ def read_log(path):
             info["xen"] = m.group(1)
         if m := GUEST_INIT.search(line):
             info["kernel"] = m.group(1)
+        if m := INFO.search(line):
+            info.setdefault("notes", []).append(m.group(1).strip())
         if m := CDF.search(line):
             cdfs.setdefault(m.group(1), []).extend(
                 int(v) for v in m.group(3).split())
@@ -84,7 +87,8 @@ def plot(cdfs, out):
     plots = ", ".join(
         f"'{data}' index {i} with lines title '{layer} {name}'"
         for i, (layer, name, _) in enumerate(series))
-    script = (f"set terminal png size 1000,600; set output '{out}/latency.png';"
+    script = (f"set terminal png noenhanced size 1000,600;"
+              f"set output '{out}/latency.png';"
               "set logscale x; set xlabel 'microseconds';"
               "set ylabel 'percentile'; set key bottom right; set grid;"
               "set title 'Event channel latency: xevtchn vs the kernel''s own layer';"
@@ -126,13 +130,14 @@ def main():
 
     samples = {layer: layers[layer].get("latency_cross_cpu", {}).get("samples")
                for layer in layers}
+    notes = info["xevtchn"].get("notes", []) + info["mainline"].get("notes", [])
     report = {"xen": info["xevtchn"].get("xen"),
-              "kernel": info["xevtchn"].get("kernel"),
+              "kernel": info["xevtchn"].get("kernel"), "notes": notes,
               "samples": samples, "rows": rows, "missing": missing,
               "raw": layers}
     (out / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
 
-    lines = [f"Xen {report['xen']}, guest kernel {report['kernel']}, "
+    lines = [f"Xen {report['xen']}, guest kernel {report['kernel']}; "
              f"{samples['xevtchn']} samples per latency figure; "
              "x hypercall: the figure as a multiple of a bare EVTCHNOP_send "
              "to a masked port in the same guest.", "",
@@ -145,6 +150,7 @@ def main():
                      f"better) | {r['xevtchn']} | {r['mainline']} | "
                      f"{r['ratio_ours_mainline']} | {m['xevtchn'] or '-'} | "
                      f"{m['mainline'] or '-'} |")
+    lines += [""] + [f"- {n}" for n in notes]
     table = "\n".join(lines) + "\n"
     (out / "bench.md").write_text(table)
     png = plot(cdfs, out)

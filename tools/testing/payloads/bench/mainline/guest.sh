@@ -6,6 +6,8 @@
 # the kernel's <xen/events.h>.
 . ./ktap.sh
 
+# How the local APIC is driven: every EOI and IPI goes through it.
+echo "# bench-info mainline apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'Switched APIC routing to[^.]*' || echo xAPIC)"
 echo "# event layer: $(ls /sys/bus/xen/devices 2>/dev/null | wc -l) xenbus devices, $(grep -c xen-dyn /proc/interrupts) xen-dyn IRQs"
 port=$(dom0_call peer-start 2000)
 load_module xevtchn_bench_mainline.ko remote_port="${port:-0}"

@@ -6,6 +6,8 @@
 # <xevtchn/events.h>. Results: "# bench ..." lines (tools/testing/bench).
 . ./ktap.sh
 
+# How the local APIC is driven: every EOI and IPI goes through it.
+echo "# bench-info xevtchn apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'Switched APIC routing to[^.]*' || echo xAPIC)"
 load_module xevtchn.ko
 port=$(dom0_call peer-start 2000)
 load_module xevtchn_bench_ours.ko remote_port="${port:-0}"
