@@ -166,9 +166,8 @@ void xevtchn_detach_binding(struct xevtchn_irq *info);
 /* pirq.c: PIRQs, the way Xen delivers GSIs and MSIs as events */
 int xevtchn_pirq_init(void);
 int xevtchn_pirq_check(const char *caller);
-int xevtchn_bind_pirq_port(unsigned int pirq, bool shared,
-			   evtchn_port_t *port);
-void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
+struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared);
+void xevtchn_free_pirq_binding(struct xevtchn_irq *info);
 void xevtchn_pirq_eoi(struct xevtchn_irq *info);
 void xevtchn_unmap_pirq(unsigned int pirq);
 
@@ -189,7 +188,6 @@ void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu);
 extern struct irq_chip xevtchn_pirq_edge_chip;
 extern struct irq_chip xevtchn_pirq_fasteoi_chip;
-extern struct irq_chip xevtchn_pirq_msi_parent_chip;
 
 /* debugfs.c */
 void xevtchn_debugfs_init(void);

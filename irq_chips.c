@@ -30,7 +30,7 @@
  * xen-pirq-edge (handle_edge_irq): edge GSIs and MSIs delivered as PIRQs;
  *	as xen-dyn-edge, plus PHYSDEVOP_eoi in the ack where Xen asks for it.
  *	MSIs use it as the parent chip under the PCI-MSI chip "xen-pirq-msi"
- *	(msi.c), which adds composing the MSI message.
+ *	(msi.c); its irq_compose_msi_msg gives their message.
  *
  * One event, one handler run: before an event is dispatched, the CPU takes
  * the port's is_active flag with xchg and checks the port is still pending;
@@ -341,22 +341,13 @@ struct irq_chip xevtchn_pirq_fasteoi_chip = {
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
 
+/* Edge GSIs; also the parent, under the PCI-MSI chip, of msi.c's MSIs. */
 struct irq_chip xevtchn_pirq_edge_chip = {
 	.name			= "xen-pirq-edge",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
 	.irq_ack		= xevtchn_pirq_ack,
 	.irq_mask_ack		= xevtchn_pirq_mask_ack,
-	.irq_retrigger		= xevtchn_irq_retrigger,
-	.irq_set_affinity	= xevtchn_dyn_set_affinity,
-};
-
-/* The parent, under the PCI-MSI chip, of the MSIs of msi.c. */
-struct irq_chip xevtchn_pirq_msi_parent_chip = {
-	.name			= "xen-pirq-edge",
-	.irq_mask		= xevtchn_irq_mask,
-	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_ack		= xevtchn_pirq_ack,
 	.irq_retrigger		= xevtchn_irq_retrigger,
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 	.irq_compose_msi_msg	= xevtchn_msi_compose_msg,

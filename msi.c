@@ -100,7 +100,6 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 {
 	struct physdev_get_free_pirq get = { .type = MAP_PIRQ_TYPE_MSI };
 	struct xevtchn_irq *info;
-	evtchn_port_t port;
 	int ret;
 
 	ret = xevtchn_physdev_op(PHYSDEVOP_get_free_pirq, &get);
@@ -113,41 +112,29 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 			     get.pirq);
 		goto unmap;
 	}
-	ret = xevtchn_bind_pirq_port(get.pirq, false, &port);
-	if (ret)
-		goto unmap;
-	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
-				   xevtchn_default_cpu());
+	info = xevtchn_new_pirq_binding(get.pirq, false);
 	if (IS_ERR(info)) {
 		ret = PTR_ERR(info);
-		goto close;
+		goto unmap;
 	}
 	if (get.pirq > 0xff)
 		pr_warn_once("PIRQ %u needs the upper address bits of an MSI, which QEMU's emulated devices drop: keep Xen's PIRQs below 256 (extra_guest_irqs=)\n",
 			     get.pirq);
 	info->irq = virq;
-	info->pirq = get.pirq;
-	xevtchn_pirq_query_eoi(info);
 	irq_domain_set_info(domain, virq, get.pirq,
-			    &xevtchn_pirq_msi_parent_chip, info,
+			    &xevtchn_pirq_edge_chip, info,
 			    handle_edge_irq, NULL, "edge");
 	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
 	ret = xevtchn_attach_binding(info);
 	if (ret) {
 		irq_domain_reset_irq_data(irq_domain_get_irq_data(domain, virq));
-		kfree(info);
-		goto close;
+		xevtchn_free_pirq_binding(info);
+		goto unmap;
 	}
 	/* No unload while a driver holds one of these IRQs. */
 	__module_get(THIS_MODULE);
 	return 0;
 
-close:
-	{
-		struct evtchn_close close = { .port = port };
-
-		xevtchn_event_channel_op(EVTCHNOP_close, &close);
-	}
 unmap:
 	xevtchn_unmap_pirq(get.pirq);
 	return ret;

@@ -90,15 +90,8 @@ int xevtchn_pirq_check(const char *caller)
 	return -EOPNOTSUPP;
 }
 
-/**
- * xevtchn_bind_pirq_port() - open an event channel for a PIRQ
- * @pirq: the PIRQ
- * @shared: the line may be shared (level GSIs)
- * @port: set to the new port
- *
- * Return: 0, or Xen's error.
- */
-int xevtchn_bind_pirq_port(unsigned int pirq, bool shared, evtchn_port_t *port)
+/* Open an event channel for @pirq (@shared: a level line); Xen's error. */
+static int bind_pirq_port(unsigned int pirq, bool shared, evtchn_port_t *port)
 {
 	struct evtchn_bind_pirq bind = {
 		.pirq = pirq,
@@ -116,20 +109,66 @@ int xevtchn_bind_pirq_port(unsigned int pirq, bool shared, evtchn_port_t *port)
 	return 0;
 }
 
-/**
- * xevtchn_pirq_query_eoi() - ask Xen whether the PIRQ wants PHYSDEVOP_eoi
- * @info: a PIRQ binding
- *
- * Xen answers only for a PIRQ it has mapped; an MSI PIRQ is mapped by its
- * first message, and needs no EOI.
+/*
+ * Ask Xen whether the PIRQ wants PHYSDEVOP_eoi. Xen answers only for a PIRQ
+ * it has mapped; an MSI PIRQ is mapped by its first message, and needs no
+ * EOI.
  */
-void xevtchn_pirq_query_eoi(struct xevtchn_irq *info)
+static void query_eoi(struct xevtchn_irq *info)
 {
 	struct physdev_irq_status_query query = { .irq = info->pirq };
 
 	info->pirq_needs_eoi =
 		!xevtchn_physdev_op(PHYSDEVOP_irq_status_query, &query) &&
 		(query.flags & XENIRQSTAT_needs_eoi);
+}
+
+static void close_unattached(evtchn_port_t port)
+{
+	struct evtchn_close close = { .port = port };
+
+	xevtchn_event_channel_op(EVTCHNOP_close, &close);
+}
+
+/**
+ * xevtchn_new_pirq_binding() - an event channel for a PIRQ, and its binding
+ * @pirq: the PIRQ
+ * @shared: a level line that may be shared
+ *
+ * The binding is not yet attached (see xevtchn_new_binding()): the caller
+ * gives it its IRQ and chip, then calls xevtchn_attach_binding(), or
+ * xevtchn_free_pirq_binding() on failure. Call under xevtchn_bind_mutex.
+ *
+ * Return: the binding, or an ERR_PTR(); on failure nothing is left open.
+ */
+struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
+{
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
+	int ret;
+
+	ret = bind_pirq_port(pirq, shared, &port);
+	if (ret)
+		return ERR_PTR(ret);
+	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
+				   xevtchn_default_cpu());
+	if (IS_ERR(info)) {
+		close_unattached(port);
+		return info;
+	}
+	info->pirq = pirq;
+	query_eoi(info);
+	return info;
+}
+
+/**
+ * xevtchn_free_pirq_binding() - undo xevtchn_new_pirq_binding()
+ * @info: a binding that was never attached
+ */
+void xevtchn_free_pirq_binding(struct xevtchn_irq *info)
+{
+	close_unattached(info->port);
+	kfree(info);
 }
 
 /**
@@ -205,21 +244,12 @@ static int map_gsi(unsigned int gsi)
 static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
 {
 	struct xevtchn_irq *info;
-	evtchn_port_t port;
 	int irq, ret;
 
-	ret = xevtchn_bind_pirq_port(pirq, level, &port);
-	if (ret)
-		return ret;
-	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
-				   xevtchn_default_cpu());
-	if (IS_ERR(info)) {
-		ret = PTR_ERR(info);
-		goto close;
-	}
-	info->pirq = pirq;
+	info = xevtchn_new_pirq_binding(pirq, level);
+	if (IS_ERR(info))
+		return PTR_ERR(info);
 	info->pirq_gsi = gsi;
-	xevtchn_pirq_query_eoi(info);
 	irq = irq_alloc_desc(NUMA_NO_NODE);
 	if (irq < 0) {
 		ret = refuse(irq, "no Linux IRQ left for GSI %u", gsi);
@@ -239,20 +269,14 @@ static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
 	if (ret)
 		goto free_irq;
 	pr_info("GSI %u (%s): PIRQ %u, port %u, IRQ %d\n", gsi,
-		level ? "level" : "edge", pirq, port, irq);
+		level ? "level" : "edge", pirq, info->port, irq);
 	return irq;
 
 free_irq:
 	irq_set_chip_data(irq, NULL);
 	irq_free_desc(irq);
 free_info:
-	kfree(info);
-close:
-	{
-		struct evtchn_close close = { .port = port };
-
-		xevtchn_event_channel_op(EVTCHNOP_close, &close);
-	}
+	xevtchn_free_pirq_binding(info);
 	return ret;
 }
 
@@ -322,8 +346,7 @@ int xevtchn_pirq_from_irq(unsigned int irq)
 	for (data = irq_get_irq_data(irq); data; data = data->parent_data) {
 		chip = irq_data_get_irq_chip(data);
 		if (chip == &xevtchn_pirq_fasteoi_chip ||
-		    chip == &xevtchn_pirq_edge_chip ||
-		    chip == &xevtchn_pirq_msi_parent_chip)
+		    chip == &xevtchn_pirq_edge_chip)
 			return ((struct xevtchn_irq *)
 				irq_data_get_irq_chip_data(data))->pirq;
 	}
