@@ -9,6 +9,8 @@
  *
  * Lock order (outermost first):
  *
+ *   irq_domain_mutex		genirq's; held when the MSI domain of msi.c
+ *				allocates or frees (it takes the bind mutex)
  *   xevtchn_bind_mutex		binding and unbinding; the port table and the
  *				per-CPU VIRQ/IPI tables change only under it
  *     IRQ descriptor lock	genirq's; held around the chip callbacks,
