@@ -332,6 +332,45 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 	xevtchn_abi->clear_pending(port);
 }
 
+/**
+ * xevtchn_bind_new_irq() - give a new binding its Linux IRQ, and attach it
+ * @info: from xevtchn_new_binding(), its fields filled in
+ * @chip: the IRQ's chip; NULL for a dynamic port's (xevtchn_set_dyn_flow())
+ * @handle: the flow handler that goes with @chip
+ * @flow: the flow's name in /proc/interrupts, with @chip
+ * @status: IRQ_* status flags to set
+ *
+ * Call under xevtchn_bind_mutex.
+ *
+ * Return: the IRQ; or a negative errno, and then nothing but @info is left
+ * for the caller to free.
+ */
+int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
+			 irq_flow_handler_t handle, const char *flow,
+			 unsigned long status)
+{
+	int irq, ret;
+
+	irq = irq_alloc_desc(cpu_to_node(info->cpu));
+	if (irq < 0)
+		return refuse(irq, "no Linux IRQ left for port %u", info->port);
+	info->irq = irq;
+	if (chip)
+		irq_set_chip_and_handler_name(irq, chip, handle, flow);
+	else
+		xevtchn_set_dyn_flow(info);
+	irq_set_status_flags(irq, status);
+	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
+	irq_set_chip_data(irq, info);
+	ret = xevtchn_attach_binding(info);
+	if (ret) {
+		irq_set_chip_data(irq, NULL);
+		irq_free_desc(irq);
+		return ret;
+	}
+	return irq;
+}
+
 /*
  * Bind @port, which Xen already has set up (and notifying @cpu's vCPU for
  * per-CPU sources), to a new Linux IRQ. Returns the IRQ or a negative errno;
@@ -341,48 +380,29 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 		     bool percpu, unsigned int cpu, unsigned int source)
 {
 	struct xevtchn_irq *info;
-	int irq, ret;
+	int irq;
 
 	info = xevtchn_new_binding(port, type, cpu);
 	if (IS_ERR(info))
 		return PTR_ERR(info);
-	irq = irq_alloc_desc(cpu_to_node(cpu));
-	if (irq < 0) {
-		ret = refuse(irq, "no Linux IRQ left for port %u", port);
-		goto free_info;
-	}
-	info->irq = irq;
 	info->percpu = percpu;
 	info->virq = source;	/* or .ipi: the same storage */
-
-	if (percpu) {
-		irq_set_chip_and_handler_name(irq, &xevtchn_percpu_chip,
-					      xevtchn_handle_percpu_flow,
-					      "percpu");
+	if (percpu)
 		/*
 		 * IRQ_MOVE_PCNTXT here too: without it genirq would defer a
 		 * move, report success and never do it; with it, our chip
 		 * refuses the move and the caller hears so.
 		 */
-		irq_set_status_flags(irq, IRQ_PER_CPU | IRQ_NO_BALANCING |
-				     IRQ_MOVE_PCNTXT);
-	} else {
-		xevtchn_set_dyn_flow(info);
-		irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
-	}
-	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
-	irq_set_chip_data(irq, info);
-	ret = xevtchn_attach_binding(info);
-	if (ret)
-		goto free_irq;
+		irq = xevtchn_bind_new_irq(info, &xevtchn_percpu_chip,
+					   xevtchn_handle_percpu_flow, "percpu",
+					   IRQ_PER_CPU | IRQ_NO_BALANCING |
+					   IRQ_MOVE_PCNTXT);
+	else
+		irq = xevtchn_bind_new_irq(info, NULL, NULL, NULL,
+					   IRQ_MOVE_PCNTXT);
+	if (irq < 0)
+		kfree(info);
 	return irq;
-
-free_irq:
-	irq_set_chip_data(irq, NULL);
-	irq_free_desc(irq);
-free_info:
-	kfree(info);
-	return ret;
 }
 
 /* bind_port() for a port xevtchn opened itself: closed again on failure. */

@@ -201,8 +201,12 @@ static int xevtchn_irq_retrigger(struct irq_data *data)
 	return 1;
 }
 
-/* PIRQ edge: take the event, and tell Xen if it asked to hear. */
-static void xevtchn_pirq_ack(struct irq_data *data)
+/*
+ * A PIRQ's event is done: take it, and tell Xen if it asked to hear. The
+ * ack of the edge chip, before the handler; the eoi of the level chip,
+ * after it (Xen then raises the PIRQ again if the line is still up).
+ */
+static void xevtchn_pirq_done(struct irq_data *data)
 {
 	struct xevtchn_irq *info = irq_data_info(data);
 
@@ -213,19 +217,7 @@ static void xevtchn_pirq_ack(struct irq_data *data)
 static void xevtchn_pirq_mask_ack(struct irq_data *data)
 {
 	xevtchn_irq_mask(data);
-	xevtchn_pirq_ack(data);
-}
-
-/*
- * PIRQ level: the handler has run (the device has dropped its line, or
- * not); Xen raises the PIRQ again if the line is still up.
- */
-static void xevtchn_pirq_level_eoi(struct irq_data *data)
-{
-	struct xevtchn_irq *info = irq_data_info(data);
-
-	xevtchn_port_taken(info);
-	xevtchn_pirq_eoi(info);
+	xevtchn_pirq_done(data);
 }
 
 static int xevtchn_dyn_set_affinity(struct irq_data *data,
@@ -336,7 +328,7 @@ struct irq_chip xevtchn_pirq_fasteoi_chip = {
 	.name			= "xen-pirq-fasteoi",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_eoi		= xevtchn_pirq_level_eoi,
+	.irq_eoi		= xevtchn_pirq_done,
 	.irq_retrigger		= xevtchn_irq_retrigger,
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
@@ -346,7 +338,7 @@ struct irq_chip xevtchn_pirq_edge_chip = {
 	.name			= "xen-pirq-edge",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_ack		= xevtchn_pirq_ack,
+	.irq_ack		= xevtchn_pirq_done,
 	.irq_mask_ack		= xevtchn_pirq_mask_ack,
 	.irq_retrigger		= xevtchn_irq_retrigger,
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,

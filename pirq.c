@@ -244,40 +244,27 @@ static int map_gsi(unsigned int gsi)
 static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
 {
 	struct xevtchn_irq *info;
-	int irq, ret;
+	int irq;
 
 	info = xevtchn_new_pirq_binding(pirq, level);
 	if (IS_ERR(info))
 		return PTR_ERR(info);
 	info->pirq_gsi = gsi;
-	irq = irq_alloc_desc(NUMA_NO_NODE);
-	if (irq < 0) {
-		ret = refuse(irq, "no Linux IRQ left for GSI %u", gsi);
-		goto free_info;
-	}
-	info->irq = irq;
 	if (level)
-		irq_set_chip_and_handler_name(irq, &xevtchn_pirq_fasteoi_chip,
-					      handle_fasteoi_irq, "fasteoi");
+		irq = xevtchn_bind_new_irq(info, &xevtchn_pirq_fasteoi_chip,
+					   handle_fasteoi_irq, "fasteoi",
+					   IRQ_MOVE_PCNTXT);
 	else
-		irq_set_chip_and_handler_name(irq, &xevtchn_pirq_edge_chip,
-					      handle_edge_irq, "edge");
-	irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
-	irq_clear_status_flags(irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
-	irq_set_chip_data(irq, info);
-	ret = xevtchn_attach_binding(info);
-	if (ret)
-		goto free_irq;
+		irq = xevtchn_bind_new_irq(info, &xevtchn_pirq_edge_chip,
+					   handle_edge_irq, "edge",
+					   IRQ_MOVE_PCNTXT);
+	if (irq < 0) {
+		xevtchn_free_pirq_binding(info);
+		return irq;
+	}
 	pr_info("GSI %u (%s): PIRQ %u, port %u, IRQ %d\n", gsi,
 		level ? "level" : "edge", pirq, info->port, irq);
 	return irq;
-
-free_irq:
-	irq_set_chip_data(irq, NULL);
-	irq_free_desc(irq);
-free_info:
-	xevtchn_free_pirq_binding(info);
-	return ret;
 }
 
 /**
