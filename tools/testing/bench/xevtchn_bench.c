@@ -342,7 +342,10 @@ static int dom0_round_trip(struct ktap_suite *s)
 	c->irq = bind_evtchn_to_irqhandler(c->port, chan_interrupt, 0,
 					   "xevtchn-bench-dom0", c);
 	if (c->irq < 0) {
+		struct evtchn_close close = { .port = c->port };
+
 		ret = c->irq;
+		evtchn_op(EVTCHNOP_close, &close);
 		goto out;
 	}
 	/* Xen marks a newly connected port pending: let that one pass. */
