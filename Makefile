@@ -71,6 +71,7 @@ static-checks: have-kdir
 
 runner-tests:
 	python3 -m unittest discover -s $(HOST) -p 'test_*.py'
+	python3 -m unittest discover -s $(BENCHDIR) -p 'test_*.py'
 
 images: have-kdir
 	@KVER=$(KVER) $(HOST)/build-images.sh >/dev/null
@@ -96,14 +97,12 @@ demo-run: test-modules dom0-tools
 # own Xen support; the same benchmark module in each (tools/testing/bench).
 bench-run: bench-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) --logdir $(BENCH_OUT) \
-		--payload $(TESTING)/payloads/bench/ours \
-		--payload $(TESTING)/payloads/bench/mainline \
+		--payload $(TESTING)/payloads/bench --guest-memory 1024 \
 		--ko $(BENCHDIR)/xevtchn_bench_ours.ko \
 		--ko $(BENCHDIR)/xevtchn_bench_mainline.ko \
 		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 	$(BENCHDIR)/bench.py --out $(BENCH_OUT) \
-		--ours "$$(ls -t $(BENCH_OUT)/ours-*.log | head -n 1)" \
-		--mainline "$$(ls -t $(BENCH_OUT)/mainline-*.log | head -n 1)"
+		--log "$$(ls -t $(BENCH_OUT)/bench-*.log | head -n 1)"
 
 clean:
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean

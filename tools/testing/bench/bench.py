@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench.py: turn the console logs of "make bench" into its report.
+"""bench.py: turn the console log of "make bench" into its report.
 
-    bench.py --ours LOG --mainline LOG --out DIR
+    bench.py --log LOG --out DIR
 
-Reads the "# bench ..." lines that xevtchn_bench_ours.ko and
-xevtchn_bench_mainline.ko printed in their guests, and writes to DIR:
+LOG is one boot of the test host in which two guests ran one after the
+other on the same Xen: one with xevtchn (xevtchn_bench_ours.ko) and one with
+the kernel's own Xen support (xevtchn_bench_mainline.ko). Reads the
+"# bench ..." lines each printed and writes to DIR:
 
     bench.json   every figure of both layers, the ratio ours/mainline, each
                  figure as a multiple of the bare hypercall, the Xen and
@@ -14,7 +16,7 @@ xevtchn_bench_mainline.ko printed in their guests, and writes to DIR:
     latency.png  the latency distributions of both layers (gnuplot)
 
 then prints the table and where the files are. Exit status 1 when a
-workload is missing from either log.
+workload is missing for either layer.
 """
 
 import argparse
@@ -33,47 +35,90 @@ GUEST_INIT = re.compile(r"XTH-GUEST: init ([^ ,]+)")
 # (workload, figure, unit, better): the rows of the table.
 ROWS = [
     ("send_masked_floor", "ns_per_call", "ns", "lower"),
+    ("apic_eoi", "ns_per_call", "ns", "lower"),
     ("latency_same_cpu", "p50_ns", "ns", "lower"),
     ("latency_same_cpu", "p99_ns", "ns", "lower"),
     ("latency_same_cpu", "max_ns", "ns", "lower"),
     ("latency_cross_cpu", "p50_ns", "ns", "lower"),
     ("latency_cross_cpu", "p99_ns", "ns", "lower"),
     ("latency_cross_cpu", "max_ns", "ns", "lower"),
+    ("latency_cross_cpu_busy", "p50_ns", "ns", "lower"),
+    ("latency_cross_cpu_busy", "p99_ns", "ns", "lower"),
     ("throughput_1_channel", "events_per_s", "events/s", "higher"),
     ("throughput_64_channels", "events_per_s", "events/s", "higher"),
     ("ipi_round_trip", "p50_ns", "ns", "lower"),
     ("ipi_round_trip", "p99_ns", "ns", "lower"),
     ("dom0_round_trip", "p50_ns", "ns", "lower"),
     ("dom0_round_trip", "p99_ns", "ns", "lower"),
+] + [
+    # The upcall cost with this many ports bound (2-level stops at 4096).
+    (f"upcall_{abi}_ports_{n}", "p50_ns", "ns", "lower")
+    for abi, counts in (("fifo", (1, 4096, 65536)), ("2level", (1, 4096)))
+    for n in counts
 ]
 
 
+GUEST_CREATED = re.compile(r"^XTH-DOM0: guest created")
+GUEST_RECREATED = re.compile(
+    r"^XTH-DOM0: guest .* lost to the emulated CPU; creating it again")
+LAYER = re.compile(r"# bench layer=(\S+)")
+
+
 def read_log(path):
-    """The figures, the CDFs and the versions in one console log."""
-    figures, cdfs, info = {}, {}, {}
+    """The figures, CDFs and versions of each layer in one console log:
+    {layer: (figures, cdfs, info)}. A guest's lines run from one
+    "guest created" line to the next; its layer is the one its benchmark
+    module names."""
+    guests = []
     for line in Path(path).read_text(errors="replace").splitlines():
+        if GUEST_RECREATED.match(line):
+            guests.pop()    # lost to the emulated CPU: its figures too
+        if GUEST_CREATED.match(line) or not guests:
+            guests.append(({}, {}, {}, []))
+        figures, cdfs, info, layer = guests[-1]
         if m := XEN_VERSION.search(line):
             info["xen"] = m.group(1)
         if m := GUEST_INIT.search(line):
             info["kernel"] = m.group(1)
+        if m := LAYER.search(line):
+            layer.append(m.group(1))
+            continue
         if m := INFO.search(line):
             info.setdefault("notes", []).append(m.group(1).strip())
+        # A kernel message printed straight to the console can cut a line
+        # short: keep what came before it.
         if m := CDF.search(line):
-            cdfs.setdefault(m.group(1), []).extend(
-                int(v) for v in m.group(3).split())
+            cdf = cdfs.setdefault(m.group(1), {})
+            for pct, v in enumerate(m.group(3).split(), int(m.group(2))):
+                if not v.isdigit():
+                    break
+                cdf[pct] = int(v)
             continue
         if m := BENCH.search(line):
-            fields = dict(kv.split("=", 1) for kv in m.group(2).split())
-            if m.group(1).startswith("layer="):
-                continue
+            fields = dict(kv.split("=", 1) for kv in m.group(2).split()
+                          if re.fullmatch(r"\w+=\w+", kv))
             figures[m.group(1)] = {k: (int(v) if v.isdigit() else v)
                                    for k, v in fields.items()}
-    return figures, cdfs, info
+    xen = next((g[2]["xen"] for g in guests if "xen" in g[2]), None)
+    layers = {}
+    for figures, cdfs, info, layer in guests:
+        if not layer:
+            continue
+        info.setdefault("xen", xen)
+        if layer[0] not in layers:
+            layers[layer[0]] = (figures, cdfs, info)
+            continue
+        # A further guest of the same layer (another ABI): add its figures.
+        had_figures, had_cdfs, had_info = layers[layer[0]]
+        had_figures.update(figures)
+        had_cdfs.update(cdfs)
+        had_info.setdefault("notes", []).extend(info.get("notes", []))
+    return layers
 
 
 def plot(cdfs, out):
     """Latency distributions of both layers, one line each."""
-    series = [(layer, name, values) for layer in ("xevtchn", "mainline")
+    series = [(layer, name, values) for layer in cdfs
               for name, values in sorted(cdfs[layer].items())]
     if not series:
         return None
@@ -81,7 +126,7 @@ def plot(cdfs, out):
     with open(data, "w") as f:
         for i, (layer, name, values) in enumerate(series):
             f.write(f"# {layer} {name}\n")
-            for pct, v in enumerate(values, start=1):
+            for pct, v in sorted(values.items()):
                 f.write(f"{v / 1000:.3f} {pct}\n")
             f.write("\n\n")
     plots = ", ".join(
@@ -97,18 +142,30 @@ def plot(cdfs, out):
     return out / "latency.png"
 
 
+# The layers: xevtchn, the kernel's own, and the kernel's own with its local
+# APIC in xAPIC mode like a nopv guest's (the control, core workloads only).
+XAPIC = "mainline-xapic"
+LAYERS = ("xevtchn", "mainline", XAPIC)
+
+
+def ratio(values, a, b):
+    """values[a] / values[b], or None when either is missing."""
+    return round(values[a] / values[b], 2) if values[a] and values[b] \
+        else None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--ours", required=True)
-    p.add_argument("--mainline", required=True)
+    p.add_argument("--log", required=True)
     p.add_argument("--out", required=True)
     args = p.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    found = read_log(args.log)
     layers, cdfs, info = {}, {}, {}
-    for layer, log in (("xevtchn", args.ours), ("mainline", args.mainline)):
-        layers[layer], cdfs[layer], info[layer] = read_log(log)
+    for layer in LAYERS:
+        layers[layer], cdfs[layer], info[layer] = found.get(layer, ({}, {}, {}))
 
     floor = {layer: layers[layer].get("send_masked_floor", {})
              .get("ns_per_call") for layer in layers}
@@ -116,21 +173,27 @@ def main():
     for workload, figure, unit, better in ROWS:
         values = {layer: layers[layer].get(workload, {}).get(figure)
                   for layer in layers}
-        if None in values.values():
+        control = workload in layers[XAPIC] or not workload.startswith(
+            "upcall_")     # the xAPIC control runs every core workload
+        wanted = LAYERS if control else ("xevtchn", "mainline")
+        if any(values[layer] is None for layer in wanted):
             missing.append(f"{workload} {figure}")
-        ours, theirs = values["xevtchn"], values["mainline"]
-        ratio = round(ours / theirs, 2) if ours and theirs else None
         multiples = {layer: round(values[layer] / floor[layer], 1)
                      if unit == "ns" and values[layer] and floor[layer] else None
                      for layer in layers}
         rows.append({"workload": workload, "figure": figure, "unit": unit,
-                     "better": better, "xevtchn": ours, "mainline": theirs,
-                     "ratio_ours_mainline": ratio,
+                     "better": better, **values,
+                     "ratio_ours_mainline": ratio(values, "xevtchn",
+                                                  "mainline"),
+                     "ratio_ours_mainline_xapic": ratio(values, "xevtchn",
+                                                        XAPIC),
+                     "ratio_mainline_xapic_x2apic": ratio(values, XAPIC,
+                                                          "mainline"),
                      "multiple_of_hypercall": multiples})
 
     samples = {layer: layers[layer].get("latency_cross_cpu", {}).get("samples")
                for layer in layers}
-    notes = info["xevtchn"].get("notes", []) + info["mainline"].get("notes", [])
+    notes = [n for layer in LAYERS for n in info[layer].get("notes", [])]
     report = {"xen": info["xevtchn"].get("xen"),
               "kernel": info["xevtchn"].get("kernel"), "notes": notes,
               "samples": samples, "rows": rows, "missing": missing,
@@ -150,6 +213,20 @@ def main():
                      f"better) | {r['xevtchn']} | {r['mainline']} | "
                      f"{r['ratio_ours_mainline']} | {m['xevtchn'] or '-'} | "
                      f"{m['mainline'] or '-'} |")
+    lines += ["", "The APIC mode's share: the kernel's own layer again with "
+              "its local APIC in xAPIC mode (nox2apic), as a nopv guest runs "
+              "it.", "",
+              "| workload | figure | xevtchn (xAPIC) | mainline, xAPIC | "
+              "mainline, x2APIC | ours/mainline-xAPIC | "
+              "mainline xAPIC/x2APIC |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if r[XAPIC] is None:
+            continue
+        lines.append(f"| {r['workload']} | {r['figure']} | {r['xevtchn']} | "
+                     f"{r[XAPIC]} | {r['mainline']} | "
+                     f"{r['ratio_ours_mainline_xapic']} | "
+                     f"{r['ratio_mainline_xapic_x2apic']} |")
     lines += [""] + [f"- {n}" for n in notes]
     table = "\n".join(lines) + "\n"
     (out / "bench.md").write_text(table)

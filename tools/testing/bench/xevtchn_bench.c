@@ -17,12 +17,14 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/sort.h>
 #include <linux/workqueue.h>
+#include <asm/apic.h>
 
 #ifdef BENCH_OURS
 #include <xevtchn/events.h>
@@ -52,6 +54,17 @@ MODULE_PARM_DESC(samples, "events per workload (at most 4096)");
 static unsigned int remote_port;
 module_param(remote_port, uint, 0444);
 MODULE_PARM_DESC(remote_port, "dom0's echoing port (xth-evtchn-peer), or 0");
+static char *abi = "fifo";
+module_param(abi, charp, 0444);
+MODULE_PARM_DESC(abi, "the event channel ABI in use, for the names of the port-count workloads: fifo or 2level");
+static char *workloads = "all";
+module_param(workloads, charp, 0444);
+MODULE_PARM_DESC(workloads,
+		 "all, core (all but the port-count workloads) or ports (only those)");
+static char *label = LAYER;
+module_param(label, charp, 0444);
+MODULE_PARM_DESC(label,
+		 "the layer's name in the results, e.g. for a guest set up differently");
 
 /**
  * struct chan - a loopback: events sent on @send_port arrive on @port
@@ -171,32 +184,195 @@ static void report_latency(const char *name, u64 *v, unsigned int n)
 }
 
 /*
+ * Send on @c and wait for its handler, @samples times; the latencies from
+ * just before EVTCHNOP_send to the handler's entry go to lat[]. Returns how
+ * many events were handled.
+ */
+static unsigned int sample_latency(struct chan *c)
+{
+	unsigned int i;
+	u64 t0;
+
+	for (i = 0; i < samples; i++) {
+		t0 = ktime_get_ns();
+		chan_send(c);
+		if (!wait_handled(c, i + 1))
+			break;
+		lat[i] = READ_ONCE(c->entry_ns) - t0;
+	}
+	return i;
+}
+
+/*
  * Latency from just before EVTCHNOP_send to the handler's entry, with the
  * handler on @cpu and the sender on CPU 0.
  */
 static int latency(struct ktap_suite *s, const char *name, unsigned int cpu)
 {
 	struct chan *c = &chans[0];
-	unsigned int i, got = 0;
-	u64 t0;
+	unsigned int got = 0;
 	int ret;
 
 	ret = chan_open(c, cpu);
 	if (ret)
 		goto out;
-	for (i = 0; i < samples; i++) {
-		t0 = ktime_get_ns();
-		chan_send(c);
-		if (!wait_handled(c, i + 1))
-			break;
-		lat[got++] = READ_ONCE(c->entry_ns) - t0;
-	}
+	got = sample_latency(c);
 	chan_close(c);
 	if (got)
 		report_latency(name, lat, got);
 	ret = got == samples ? 0 : -ETIMEDOUT;
 out:
 	ktap_result(s, !ret, name, "%d (%u of %u events)", ret, got, samples);
+	return ret;
+}
+
+static int keep_busy(void *unused)
+{
+	while (!kthread_should_stop())
+		cond_resched();
+	return 0;
+}
+
+/*
+ * latency() with CPU 1 kept out of idle by a thread that only yields: the
+ * event then interrupts a running vCPU, so the figure leaves out what it
+ * costs the guest to leave idle (in a "nopv" guest: reprogramming the local
+ * APIC timer through emulated MMIO).
+ */
+static int latency_busy(struct ktap_suite *s, const char *name)
+{
+	struct task_struct *spinner;
+	int ret;
+
+	spinner = kthread_create(keep_busy, NULL, "xevtchn-bench-busy");
+	if (IS_ERR(spinner)) {
+		ktap_result(s, false, name, "%ld", PTR_ERR(spinner));
+		return PTR_ERR(spinner);
+	}
+	kthread_bind(spinner, 1);
+	wake_up_process(spinner);
+	ret = latency(s, name, 1);
+	kthread_stop(spinner);
+	return ret;
+}
+
+/*
+ * The cost of one EOI to the local APIC, which each upcall pays (both
+ * layers get their upcall as a per-vCPU vector). With nothing in service
+ * the EOI changes nothing, but Xen still has to take it: an MSR write in
+ * x2APIC mode, an MMIO write it must decode and emulate in xAPIC mode.
+ */
+static int eoi_cost(struct ktap_suite *s)
+{
+	unsigned long flags;
+	unsigned int i;
+	u64 t0, ns;
+
+	local_irq_save(flags);
+	t0 = ktime_get_ns();
+	for (i = 0; i < samples; i++)
+		apic_eoi();
+	ns = ktime_get_ns() - t0;
+	local_irq_restore(flags);
+	pr_info("# bench apic_eoi samples=%u ns_per_call=%llu x2apic=%d\n",
+		samples, div64_u64(ns, samples), x2apic_mode);
+	ktap_result(s, true, "apic_eoi", "%s", x2apic_mode ? "x2APIC" : "xAPIC");
+	return 0;
+}
+
+static irqreturn_t idle_port_interrupt(int irq, void *data)
+{
+	return IRQ_HANDLED;
+}
+
+/*
+ * Open and bind ports until Xen's highest port of this guest is @top; the
+ * IRQs go to @irqs. Return how many were bound, or a negative errno when
+ * the first one failed.
+ */
+static int bind_idle_ports(int *irqs, unsigned int max, evtchn_port_t top)
+{
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF, .remote_dom = DOMID_SELF,
+	};
+	struct evtchn_close close = {};
+	unsigned int n = 0;
+	int ret = 0;
+
+	while (n < max) {
+		ret = evtchn_op(EVTCHNOP_alloc_unbound, &alloc);
+		if (ret)
+			break;
+		irqs[n] = bind_evtchn_to_irqhandler(alloc.port,
+						    idle_port_interrupt, 0,
+						    "xevtchn-bench-idle", irqs);
+		if (irqs[n] < 0) {
+			ret = irqs[n];
+			close.port = alloc.port;
+			evtchn_op(EVTCHNOP_close, &close);
+			break;
+		}
+		n++;
+		if (alloc.port >= top)
+			break;
+		cond_resched();
+	}
+	if (ret)
+		pr_info("# bench: binding port %u of %u failed (%d)\n", n + 1,
+			top + 1, ret);
+	return n ? n : ret;
+}
+
+/*
+ * The upcall cost with @ports ports open and bound: the send-to-handler
+ * latency on one CPU, measured on a loopback opened first, while the rest
+ * of the ports, up to port @ports - 1, are bound to IRQs and quiet. How the
+ * figure grows with @ports is the cost of finding the one pending port
+ * among many bound ones.
+ */
+static int upcall_ports(struct ktap_suite *s, unsigned int ports)
+{
+	char name[40];
+	struct chan *c = &chans[0];
+	unsigned int i, got = 0, n = 0;
+	int *irqs, ret;
+
+	snprintf(name, sizeof(name), "upcall_%s_ports_%u", abi, ports);
+	if (!strcmp(abi, "2level") && ports > 4096) {
+		ktap_skip(s, name, "the 2-level ABI addresses 4096 ports");
+		return 0;
+	}
+	irqs = kvcalloc(ports, sizeof(*irqs), GFP_KERNEL);
+	if (!irqs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = chan_open(c, 0);
+	if (ret)
+		goto free;
+	if (ports > 1 && c->send_port < ports - 1) {
+		ret = bind_idle_ports(irqs, ports, ports - 1);
+		if (ret < 0)
+			goto close;
+		n = ret;
+	}
+	got = sample_latency(c);
+	ret = got == samples ? 0 : -ETIMEDOUT;
+	if (got) {
+		sort(lat, got, sizeof(*lat), cmp_u64, NULL);
+		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu\n",
+			name, n + 1, got, lat[got / 2], lat[got * 99 / 100]);
+	}
+	for (i = 0; i < n; i++) {
+		unbind_from_irqhandler(irqs[i], irqs);
+		cond_resched();
+	}
+close:
+	chan_close(c);
+free:
+	kvfree(irqs);
+out:
+	ktap_result(s, !ret, name, "%d (%u ports bound)", ret, n + 1);
 	return ret;
 }
 
@@ -374,15 +550,27 @@ static long bench_all(void *unused)
 {
 	struct ktap_suite s;
 
-	ktap_start(&s, "bench_" LAYER, 7);
-	pr_info("# bench layer=%s samples=%u\n", LAYER, samples);
-	floor_cost(&s);
-	latency(&s, "latency_same_cpu", 0);
-	latency(&s, "latency_cross_cpu", 1);
-	throughput(&s, "throughput_1_channel", 1);
-	throughput(&s, "throughput_64_channels", CHANNELS);
-	ipi_round_trip(&s);
-	dom0_round_trip(&s);
+	static const unsigned int port_counts[] = { 1, 4096, 65536 };
+	bool core = strcmp(workloads, "ports");
+	bool ports = strcmp(workloads, "core");
+	unsigned int i;
+
+	ktap_start(&s, "bench_" LAYER, (core ? 9 : 0) +
+		   (ports ? ARRAY_SIZE(port_counts) : 0));
+	pr_info("# bench layer=%s samples=%u abi=%s\n", label, samples, abi);
+	if (core) {
+		floor_cost(&s);
+		eoi_cost(&s);
+		latency(&s, "latency_same_cpu", 0);
+		latency(&s, "latency_cross_cpu", 1);
+		latency_busy(&s, "latency_cross_cpu_busy");
+		throughput(&s, "throughput_1_channel", 1);
+		throughput(&s, "throughput_64_channels", CHANNELS);
+		ipi_round_trip(&s);
+		dom0_round_trip(&s);
+	}
+	for (i = 0; ports && i < ARRAY_SIZE(port_counts); i++)
+		upcall_ports(&s, port_counts[i]);
 	return 0;
 }
 
@@ -391,6 +579,12 @@ static int __init bench_init(void)
 	if (!cpu_online(0) || !cpu_online(1)) {
 		pr_err("xevtchn_bench: needs CPUs 0 and 1 online\n");
 		return -ENODEV;
+	}
+	if (strcmp(workloads, "all") && strcmp(workloads, "core") &&
+	    strcmp(workloads, "ports")) {
+		pr_err("xevtchn_bench: workloads=%s: say all, core or ports\n",
+		       workloads);
+		return -EINVAL;
 	}
 	samples = clamp(samples, 100U, (unsigned int)MAX_SAMPLES);
 	lat = kcalloc(MAX_SAMPLES, sizeof(*lat), GFP_KERNEL);

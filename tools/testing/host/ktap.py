@@ -78,15 +78,42 @@ class Report:
         return text + (f", {self.skipped} skipped" if self.skipped else "")
 
 
+GUEST_CREATED = re.compile(r"^XTH-DOM0: guest created")
+GUEST_RECREATED = re.compile(
+    r"^XTH-DOM0: guest .* lost to the emulated CPU; creating it again")
+
+
+def drop_lost_guests(lines):
+    """The console lines without those of each guest that dom0 created
+    again after the emulated CPU lost it: from its "guest created" line up
+    to (not including) the line saying it is created again."""
+    kept, start = [], None
+    for line in lines:
+        if GUEST_CREATED.match(line):
+            start = len(kept)
+        elif GUEST_RECREATED.match(line) and start is not None:
+            del kept[start:]
+            start = None
+        kept.append(line)
+    return kept
+
+
+def guests_recreated(lines):
+    """How many times dom0 created a lost guest again."""
+    return sum(1 for line in lines if GUEST_RECREATED.match(line))
+
+
 def parse(lines):
     """Return (documents, kernel_trouble, guest_rc) found in console lines.
 
     kernel_trouble lists (source, line) for guest and dom0 kernel messages
     that mean a bug; guest_rc is the guest script's exit status or None.
+    The output of guests lost to the emulated CPU and created again does
+    not count.
     """
     docs, trouble, guest_rc = [], [], None
     current = {}
-    for raw in lines:
+    for raw in drop_lost_guests(lines):
         source, text = classify(raw)
         if source == XEN:
             continue
@@ -94,8 +121,8 @@ def parse(lines):
         if KERNEL_TROUBLE.match(text):
             trouble.append((source, text))
         done = GUEST_DONE.match(text)
-        if source == GUEST and done:
-            guest_rc = int(done.group(1))
+        if source == GUEST and done:    # the worst of the boot's guests
+            guest_rc = max(guest_rc or 0, int(done.group(1)))
         if VERSION.match(text):
             doc = Document(source, f"{source}#{len(docs) + 1}")
             docs.append(doc)
@@ -205,6 +232,8 @@ GUEST_ALARM = re.compile(r"^\[guest\] .*(Oops|BUG:|Kernel panic|"
 
 
 def lost_to_emulator(lines):
-    """True when the console lines show that signature."""
+    """True when the console lines show that signature (guests that dom0
+    already created again aside)."""
+    lines = drop_lost_guests(lines)
     return (any(TRIPLE_FAULT.match(line) for line in lines) and
             not any(GUEST_ALARM.match(line) for line in lines))

@@ -98,6 +98,29 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual(ktap.evaluate(lines).failed, 1)      # never finished
         self.assertEqual(ktap.evaluate(lines, completed=False).failed, 0)
 
+    def test_any_guest_of_a_boot_failing_counts(self):
+        lines = ["[guest] KTAP version 1", "[guest] 1..1", "[guest] ok 1 a"]
+        first_fails = lines + ["[guest] XTH-GUEST: done rc=1"] + lines + \
+            ["[guest] XTH-GUEST: done rc=0"]
+        self.assertEqual(ktap.evaluate(first_fails).failed, 1)
+
+    def test_a_guest_created_again_counts_once(self):
+        ok = ["[guest] KTAP version 1", "[guest] 1..2", "[guest] ok 1 a",
+              "[guest] ok 2 b"]
+        lines = ["XTH-DOM0: guest created domid=1 (g)",
+                 "[guest] KTAP version 1", "[guest] 1..2", "[guest] ok 1 a",
+                 "(XEN) d1v0 Triple fault - invoking HVM shutdown action 1",
+                 "XTH-DOM0: guest g lost to the emulated CPU; creating it "
+                 "again (attempt 2 of 3)",
+                 "XTH-DOM0: guest created domid=2 (g)"] + ok + \
+            ["[guest] XTH-GUEST: done rc=0"]
+        rep = ktap.evaluate(lines)
+        self.assertEqual((rep.passed, rep.failed), (2, 0))
+        self.assertEqual(ktap.guests_recreated(lines), 1)
+        self.assertFalse(ktap.lost_to_emulator(lines))
+        # Without dom0's line, the half-run first guest fails the run.
+        self.assertEqual(ktap.evaluate(lines[:5] + lines[6:]).failed, 1)
+
     def test_no_output_at_all_fails(self):
         self.assertEqual(ktap.evaluate(["[guest] XTH-GUEST: done rc=0"]).failed, 1)
 
