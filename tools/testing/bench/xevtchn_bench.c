@@ -335,6 +335,7 @@ static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 	char name[40];
 	struct chan *c = &chans[0];
 	unsigned int i, got = 0, n = 0;
+	u64 t0, bind_ns = 0;
 	int *irqs, ret;
 
 	snprintf(name, sizeof(name), "upcall_%s_ports_%u", abi, ports);
@@ -351,10 +352,12 @@ static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 	if (ret)
 		goto free;
 	if (ports > 1 && c->send_port < ports - 1) {
+		t0 = ktime_get_ns();
 		ret = bind_idle_ports(irqs, ports, ports - 1);
 		if (ret < 0)
 			goto close;
 		n = ret;
+		bind_ns = div_u64(ktime_get_ns() - t0, n);
 	}
 	got = sample_latency(c);
 	ret = got == samples ? 0 : -ETIMEDOUT;
@@ -363,10 +366,15 @@ static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu\n",
 			name, n + 1, got, lat[got / 2], lat[got * 99 / 100]);
 	}
+	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
 		unbind_from_irqhandler(irqs[i], irqs);
 		cond_resched();
 	}
+	if (n)
+		pr_info("# bench bind_cost_%s_ports_%u bind_ns_per_port=%llu unbind_ns_per_port=%llu\n",
+			abi, ports, bind_ns,
+			div_u64(ktime_get_ns() - t0, n));
 close:
 	chan_close(c);
 free:
