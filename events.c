@@ -36,13 +36,10 @@
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <asm/msr.h>
-#include <xen/interface/sched.h>
 
 #include <xevtchn/events.h>
 #include <xevtchn/hypercall.h>
@@ -182,7 +179,7 @@ void xevtchn_handle_port(evtchn_port_t port)
 }
 
 /* The xevtchn_irq of @irq, or NULL if @irq is not one of ours. */
-static struct xevtchn_irq *irq_info(unsigned int irq)
+struct xevtchn_irq *xevtchn_irq_info(unsigned int irq)
 {
 	struct irq_data *data = irq_get_irq_data(irq);
 
@@ -460,7 +457,7 @@ static int request_handler(int irq, irq_handler_t handler,
 			   unsigned long irqflags, const char *devname,
 			   void *dev_id)
 {
-	struct xevtchn_irq *info = irq_info(irq);
+	struct xevtchn_irq *info = xevtchn_irq_info(irq);
 	int ret;
 
 	ret = request_irq(irq, handler, irqflags, devname, dev_id);
@@ -922,7 +919,7 @@ int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 	int ret = 0;
 
 	mutex_lock(&xevtchn_bind_mutex);
-	info = irq_info(irq);
+	info = xevtchn_irq_info(irq);
 	if (!info) {
 		ret = refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
 	} else if (info->has_handler && info->dev_id != dev_id) {
@@ -960,7 +957,7 @@ int xevtchn_unbind_from_irq(unsigned int irq)
 	int ret = 0;
 
 	mutex_lock(&xevtchn_bind_mutex);
-	info = irq_info(irq);
+	info = xevtchn_irq_info(irq);
 	if (!info)
 		ret = refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
 	else if (info->has_handler || irq_has_action(irq))
@@ -972,199 +969,6 @@ int xevtchn_unbind_from_irq(unsigned int irq)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irq);
-
-/**
- * xevtchn_notify_remote_via_evtchn() - send an event on @port
- * @port: an open port of this domain
- *
- * May be called from any context.
- *
- * Return: 0, or Xen's error (-EINVAL for a port that is not open).
- */
-int xevtchn_notify_remote_via_evtchn(evtchn_port_t port)
-{
-	struct evtchn_send send = { .port = port };
-
-	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
-}
-EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
-
-/**
- * xevtchn_notify_remote_via_irq() - send an event on @irq's port
- * @irq: an xevtchn IRQ
- *
- * May be called from any context.
- *
- * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; Xen's error.
- */
-int xevtchn_notify_remote_via_irq(int irq)
-{
-	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
-
-	if (!port)
-		return refuse(-EINVAL, "IRQ %d is not bound by xevtchn", irq);
-	return xevtchn_notify_remote_via_evtchn(port);
-}
-EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
-
-/**
- * xevtchn_irq_from_evtchn() - the IRQ @port is bound to
- * @port: a port
- *
- * Return: the Linux IRQ, or -ENOENT when the port is not bound.
- */
-int xevtchn_irq_from_evtchn(evtchn_port_t port)
-{
-	struct xevtchn_irq *info;
-	int irq;
-
-	rcu_read_lock();
-	info = xevtchn_port_info(port);
-	irq = info ? info->irq : -ENOENT;
-	rcu_read_unlock();
-	return irq;
-}
-EXPORT_SYMBOL_GPL(xevtchn_irq_from_evtchn);
-
-/**
- * xevtchn_evtchn_from_irq() - the port bound to @irq
- * @irq: a Linux IRQ
- *
- * Return: the port, or 0 (never a valid port) when @irq is not ours.
- */
-evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
-{
-	struct xevtchn_irq *info = irq_info(irq);
-
-	return info ? info->port : 0;
-}
-EXPORT_SYMBOL_GPL(xevtchn_evtchn_from_irq);
-
-/* The port of @irq for the pending-bit helpers, or 0 with a message. */
-static evtchn_port_t pending_port(int irq, const char *caller)
-{
-	evtchn_port_t port = irq < 0 ? 0 : xevtchn_evtchn_from_irq(irq);
-
-	if (!port)
-		pr_warn_ratelimited("%s: IRQ %d is not bound by xevtchn\n",
-				    caller, irq);
-	return port;
-}
-
-/**
- * xevtchn_set_irq_pending() - set @irq's pending bit (raises no upcall)
- * @irq: an xevtchn IRQ
- *
- * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
- */
-int xevtchn_set_irq_pending(int irq)
-{
-	evtchn_port_t port = pending_port(irq, __func__);
-
-	if (!port)
-		return -EINVAL;
-	xevtchn_abi->set_pending(port);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(xevtchn_set_irq_pending);
-
-/**
- * xevtchn_clear_irq_pending() - clear @irq's pending bit
- * @irq: an xevtchn IRQ
- *
- * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
- */
-int xevtchn_clear_irq_pending(int irq)
-{
-	evtchn_port_t port = pending_port(irq, __func__);
-
-	if (!port)
-		return -EINVAL;
-	xevtchn_abi->clear_pending(port);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(xevtchn_clear_irq_pending);
-
-/**
- * xevtchn_test_irq_pending() - is @irq's pending bit set?
- * @irq: an xevtchn IRQ
- *
- * Return: the bit; false when @irq is not an xevtchn IRQ.
- */
-bool xevtchn_test_irq_pending(int irq)
-{
-	evtchn_port_t port = pending_port(irq, __func__);
-
-	return port && xevtchn_abi->is_pending(port);
-}
-EXPORT_SYMBOL_GPL(xevtchn_test_irq_pending);
-
-/**
- * xevtchn_xen_time() - Xen's system time, in ns since Xen booted
- *
- * The clock of SCHEDOP_poll's timeout, computed from this vCPU's time info.
- *
- * Return: the time in nanoseconds.
- */
-u64 xevtchn_xen_time(void)
-{
-	struct pvclock_vcpu_time_info *t;
-	u32 version, mul;
-	u64 delta, now;
-
-	preempt_disable();
-	t = &xevtchn_vcpu_info(smp_processor_id())->time;
-	do {
-		version = READ_ONCE(t->version);
-		smp_rmb();	/* the fields after the version */
-		delta = rdtsc_ordered() - READ_ONCE(t->tsc_timestamp);
-		if (t->tsc_shift >= 0)
-			delta <<= t->tsc_shift;
-		else
-			delta >>= -t->tsc_shift;
-		mul = READ_ONCE(t->tsc_to_system_mul);
-		now = READ_ONCE(t->system_time) + mul_u64_u32_shr(delta, mul, 32);
-		smp_rmb();	/* then the version again */
-	} while ((version & 1) || version != READ_ONCE(t->version));
-	preempt_enable();
-	return now;
-}
-EXPORT_SYMBOL_GPL(xevtchn_xen_time);
-
-/**
- * xevtchn_poll_irq_timeout() - block this vCPU until @irq is pending
- * @irq: an xevtchn IRQ (usually disabled, so no handler takes the event)
- * @timeout: Xen system time (xevtchn_xen_time()) to give up at; 0: never
- *
- * Returns at once if the port is already pending. May be called with
- * interrupts off.
- *
- * Return: 0 when the port is pending or the timeout passed; -EINVAL when
- * @irq is not an xevtchn IRQ; Xen's error.
- */
-int xevtchn_poll_irq_timeout(int irq, u64 timeout)
-{
-	evtchn_port_t port = pending_port(irq, __func__);
-	struct sched_poll poll = { .nr_ports = 1, .timeout = timeout };
-
-	if (!port)
-		return -EINVAL;
-	set_xen_guest_handle(poll.ports, &port);
-	return xevtchn_sched_op(SCHEDOP_poll, &poll);
-}
-EXPORT_SYMBOL_GPL(xevtchn_poll_irq_timeout);
-
-/**
- * xevtchn_poll_irq() - block this vCPU until @irq is pending
- * @irq: an xevtchn IRQ
- *
- * Return: as for xevtchn_poll_irq_timeout().
- */
-int xevtchn_poll_irq(int irq)
-{
-	return xevtchn_poll_irq_timeout(irq, 0);
-}
-EXPORT_SYMBOL_GPL(xevtchn_poll_irq);
 
 /**
  * xevtchn_evtchn_make_refcounted() - let evtchn_get()/evtchn_put() hold
@@ -1234,46 +1038,6 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 	mutex_unlock(&xevtchn_bind_mutex);
 }
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);
-
-/**
- * xevtchn_set_irq_priority() - set the priority of @irq's port (FIFO ABI)
- * @irq: an xevtchn IRQ
- * @priority: XEN_IRQ_PRIORITY_MAX (0, highest) .. XEN_IRQ_PRIORITY_MIN (15)
- *
- * Return: 0; -EINVAL for an IRQ that is not xevtchn's or a priority out of
- * range; Xen's error otherwise (-ENOSYS under the 2-level ABI).
- */
-int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority)
-{
-	struct evtchn_set_priority set = { .priority = priority };
-	int ret;
-
-	set.port = xevtchn_evtchn_from_irq(irq);
-	if (!set.port)
-		return refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
-	if (priority > EVTCHN_FIFO_PRIORITY_MIN)
-		return refuse(-EINVAL, "priority %u is out of range (%u..%u)",
-			      priority, EVTCHN_FIFO_PRIORITY_MAX,
-			      EVTCHN_FIFO_PRIORITY_MIN);
-	ret = xevtchn_event_channel_op(EVTCHNOP_set_priority, &set);
-	if (ret)
-		complain("Xen refused priority %u for port %u (%d)%s", priority,
-			 set.port, ret, ret == -ENOSYS ?
-			 ": priorities need the FIFO ABI" : "");
-	return ret;
-}
-EXPORT_SYMBOL_GPL(xevtchn_set_irq_priority);
-
-/**
- * xevtchn_nr_channels() - how many ports the event channel ABI addresses
- *
- * Return: 4096 for the 2-level ABI on a 64-bit guest, 131072 for FIFO.
- */
-unsigned int xevtchn_nr_channels(void)
-{
-	return xevtchn_abi ? xevtchn_abi->max_ports : 0;
-}
-EXPORT_SYMBOL_GPL(xevtchn_nr_channels);
 
 /**
  * xevtchn_testing_pause() - make every call fail as before load (tests)

@@ -150,6 +150,7 @@ unsigned long xevtchn_upcalls(unsigned int cpu);
 /* events.c: the port table and the event dispatch */
 void xevtchn_handle_port(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
+struct xevtchn_irq *xevtchn_irq_info(unsigned int irq);
 int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
 extern struct mutex xevtchn_bind_mutex;

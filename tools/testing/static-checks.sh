@@ -58,12 +58,12 @@ fi
 #
 # - ENOSYS: it is Xen's answer, not ours. Xen returns -ENOSYS for an
 #   unknown hypercall (the self-test checks that) and for
-#   EVTCHNOP_set_priority under the 2-level ABI (events.c says so in its
+#   EVTCHNOP_set_priority under the 2-level ABI (port_ops.c says so in its
 #   message; the FIFO test checks it). Nothing here returns it on its own.
 exceptions=(
 	"tools/testing/modules/xevtchn_selftest.c ENOSYS"
 	"tools/testing/modules/xevtchn_fifo_test.c ENOSYS"
-	"events.c ENOSYS"
+	"port_ops.c ENOSYS"
 )
 
 ignored_types() {
