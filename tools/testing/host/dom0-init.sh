@@ -52,11 +52,13 @@ xenconsoled --pid-file=/run/xenconsoled.pid || die "xenconsoled did not start"
 say "toolstack ready"
 
 # One guest of the boot: /xth/guest.N/ holds its config (GUEST_*), its
-# initramfs and more xl config lines; its console is /tmp/guest.N.log.
+# initramfs and more xl config lines. Its console is /tmp/guest.N.A.log for
+# attempt A, a fresh file each time: the device model of a destroyed guest
+# may still write to the old one.
 run_guest() {
 	dir=$1
 	n=${dir##*.}
-	glog=/tmp/guest.$n.log
+	glog=/tmp/guest.$n.$2.log
 	. "$dir/config"
 	cat >/tmp/guest.cfg <<CFG
 name = "xth-guest"
@@ -195,7 +197,7 @@ lost_to_emulator() {
 # marks it).
 for dir in $(ls -d /xth/guest.* | $bb sort -t . -k 2 -n); do
 	attempt=1
-	until run_guest "$dir"; do
+	until run_guest "$dir" "$attempt"; do
 		[ "$attempt" -ge "$XTH_GUEST_ATTEMPTS" ] &&
 			die "guest $GUEST_NAME lost to the emulated CPU $attempt times"
 		attempt=$((attempt + 1))
