@@ -199,7 +199,16 @@ static struct xevtchn_irq __rcu **cpu_source_slot(struct xevtchn_irq *info)
 	return NULL;
 }
 
-static int close_port(evtchn_port_t port)
+/**
+ * xevtchn_close_evtchn() - close a port in Xen, nothing more
+ * @port: a port this domain has open and that is not in the port table
+ *
+ * For the binding paths, under xevtchn_bind_mutex; drivers call
+ * xevtchn_close_port(), which checks first.
+ *
+ * Return: 0, or Xen's error.
+ */
+int xevtchn_close_evtchn(evtchn_port_t port)
 {
 	struct evtchn_close close = { .port = port };
 
@@ -323,7 +332,7 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 	xevtchn_abi->remove(port, info->cpu);
 	synchronize_rcu_expedited();
 
-	ret = close_port(port);
+	ret = xevtchn_close_evtchn(port);
 	if (ret)
 		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
 	xevtchn_abi->clear_pending(port);
@@ -409,7 +418,7 @@ static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 	int ret = bind_port(port, type, percpu, cpu, source);
 
 	if (ret < 0)
-		close_port(port);
+		xevtchn_close_evtchn(port);
 	return ret;
 }
 
@@ -678,7 +687,7 @@ int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b)
 	bind.remote_port = *port_a;
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
 	if (ret) {
-		close_port(*port_a);
+		xevtchn_close_evtchn(*port_a);
 		return refuse(ret, "Xen refused the loopback to port %u (%d)",
 			      *port_a, ret);
 	}
@@ -707,7 +716,7 @@ int xevtchn_close_port(evtchn_port_t port)
 		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
 			     port, info->irq);
 	} else {
-		ret = close_port(port);
+		ret = xevtchn_close_evtchn(port);
 		if (ret)
 			complain("Xen refused to close port %u (%d)", port, ret);
 	}

@@ -162,6 +162,7 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					enum xevtchn_port_type type,
 					unsigned int cpu);
 int xevtchn_attach_binding(struct xevtchn_irq *info);
+int xevtchn_close_evtchn(evtchn_port_t port);
 int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
 			 irq_flow_handler_t handle, const char *flow,
 			 unsigned long status);

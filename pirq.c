@@ -123,13 +123,6 @@ static void query_eoi(struct xevtchn_irq *info)
 		(query.flags & XENIRQSTAT_needs_eoi);
 }
 
-static void close_unattached(evtchn_port_t port)
-{
-	struct evtchn_close close = { .port = port };
-
-	xevtchn_event_channel_op(EVTCHNOP_close, &close);
-}
-
 /**
  * xevtchn_new_pirq_binding() - an event channel for a PIRQ, and its binding
  * @pirq: the PIRQ
@@ -153,7 +146,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
 				   xevtchn_default_cpu());
 	if (IS_ERR(info)) {
-		close_unattached(port);
+		xevtchn_close_evtchn(port);
 		return info;
 	}
 	info->pirq = pirq;
@@ -167,7 +160,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
  */
 void xevtchn_free_pirq_binding(struct xevtchn_irq *info)
 {
-	close_unattached(info->port);
+	xevtchn_close_evtchn(info->port);
 	kfree(info);
 }
 
