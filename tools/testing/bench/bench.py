@@ -26,6 +26,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The runner's reading of the console: which lines belong to which guest.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "host"))
+import ktap  # noqa: E402
+
 BENCH = re.compile(r"# bench (\S+) (.*)$")
 CDF = re.compile(r"# bench-cdf (\S+) from=(\d+) (.*)$")
 INFO = re.compile(r"# bench-info (.*)$")
@@ -63,9 +67,6 @@ ROWS = [
 ]
 
 
-GUEST_CREATED = re.compile(r"^XTH-DOM0: guest created")
-GUEST_RECREATED = re.compile(
-    r"^XTH-DOM0: guest .* lost to the emulated CPU; creating it again")
 LAYER = re.compile(r"# bench layer=(\S+)")
 
 
@@ -73,12 +74,12 @@ def read_log(path):
     """The figures, CDFs and versions of each layer in one console log:
     {layer: (figures, cdfs, info)}. A guest's lines run from one
     "guest created" line to the next; its layer is the one its benchmark
-    module names."""
+    module names. Guests lost to the emulated CPU and created again do not
+    count."""
     guests = []
-    for line in Path(path).read_text(errors="replace").splitlines():
-        if GUEST_RECREATED.match(line):
-            guests.pop()    # lost to the emulated CPU: its figures too
-        if GUEST_CREATED.match(line) or not guests:
+    lines = Path(path).read_text(errors="replace").splitlines()
+    for line in ktap.drop_lost_guests(lines):
+        if ktap.GUEST_CREATED.match(line) or not guests:
             guests.append(({}, {}, {}, []))
         figures, cdfs, info, layer = guests[-1]
         if m := XEN_VERSION.search(line):
