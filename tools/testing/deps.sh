@@ -13,7 +13,7 @@ packages=(
 	sparse linux-source-6.1 xz-utils perl		# sparse, checkpatch.pl
 	python3						# the test runner
 	qemu-system-x86 seabios				# the test host's machine
-	mmdebstrap cpio busybox-static			# its root file systems
+	mmdebstrap cpio busybox-static kmod		# its root file systems (depmod)
 	libxen-dev pkg-config				# dom0 test tools
 	gnuplot-nox					# make bench: the latency plot
 )
