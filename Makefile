@@ -11,11 +11,14 @@ KDIR ?= /usr/src/linux-headers-$(KVER)
 
 TESTING   := $(CURDIR)/tools/testing
 TESTMODS  := $(TESTING)/modules
+# The test build of xevtchn.ko: the same sources plus testing.c (Kbuild).
+TESTBUILD := $(TESTING)/build
 BENCHDIR  := $(TESTING)/bench
 HOST      := $(TESTING)/host
 KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
+KMAKE_TESTBUILD = $(MAKE) -C $(KDIR) M=$(TESTBUILD) CONFIG_XEVTCHN_TESTING=y
 KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
-	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
+	     KBUILD_EXTRA_SYMBOLS=$(TESTBUILD)/Module.symvers
 KMAKE_BENCH = $(MAKE) -C $(KDIR) M=$(BENCHDIR) \
 	     KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
 # Where make bench puts its report (and the consoles of its boots).
@@ -24,7 +27,7 @@ BENCH_OUT ?= $(CACHE)/bench/$(shell date +%Y%m%d-%H%M%S)
 
 DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer
 
-.PHONY: kver all modules test-modules bench-modules dom0-tools deps sparse \
+.PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir
 
 all: modules
@@ -35,6 +38,7 @@ help:
 	@echo "make demo       build, boot the Xen test host, show the module in a guest"
 	@echo "make check      static checks + the whole test suite on the test host"
 	@echo "make bench      xevtchn against the kernel's own event layer, on the test host"
+	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make clean      remove build products"
 
@@ -47,7 +51,16 @@ have-kdir:
 modules: have-kdir
 	$(KMAKE) modules
 
-test-modules: modules
+# The sources, linked into a directory of their own: kbuild builds in the
+# source directory, and the two builds must not share object files.
+testing-build: have-kdir
+	@mkdir -p $(TESTBUILD)
+	@find $(TESTBUILD) -maxdepth 1 -type l -delete
+	@ln -s $(addprefix $(CURDIR)/,$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) Kbuild include) $(TESTBUILD)/
+	$(KMAKE_TESTBUILD) modules
+
+# The test modules run against the test build (they use its hooks).
+test-modules: modules testing-build
 	$(KMAKE_TEST) modules
 
 bench-modules: modules
@@ -107,5 +120,7 @@ bench-run: bench-modules dom0-tools
 clean:
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_TEST) clean
+	-test -f "$(KDIR)/Makefile" && test -d $(TESTBUILD) && $(KMAKE_TESTBUILD) clean
+	rm -rf $(TESTBUILD)
 	-test -f "$(KDIR)/Makefile" && $(KMAKE) clean
 	rm -f $(DOM0_TOOLS)

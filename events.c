@@ -43,7 +43,6 @@
 
 #include <xevtchn/events.h>
 #include <xevtchn/hypercall.h>
-#include <xevtchn/testing.h>
 #include "internal.h"
 
 /* The most ports any ABI addresses (FIFO: 2^17). */
@@ -173,8 +172,8 @@ void xevtchn_handle_port(evtchn_port_t port)
 		return;
 	}
 	atomic_long_inc(&info->events);
-	if (info->take_before_dispatch)
-		xevtchn_port_taken(info);
+	xevtchn_inject(XEVTCHN_INJECT_DISPATCH);
+	xevtchn_testing_take_early(info);
 	generic_handle_irq(info->irq);
 }
 
@@ -335,6 +334,7 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 	ret = xevtchn_close_evtchn(port);
 	if (ret)
 		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
+	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
 	xevtchn_abi->clear_pending(port);
 }
 
@@ -432,6 +432,7 @@ static void unbind_port(struct xevtchn_irq *info)
 	if (info->type == XEVTCHN_PORT_PIRQ)
 		xevtchn_unmap_pirq(info->pirq);
 	irq_set_chip_data(info->irq, NULL);
+	xevtchn_inject(XEVTCHN_INJECT_FREE);
 	irq_free_desc(info->irq);
 	kfree(info);
 }
@@ -1049,14 +1050,13 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);
 
 /**
- * xevtchn_testing_pause() - make every call fail as before load (tests)
- * @pause: true to pause, false to resume
+ * xevtchn_set_ready() - let calls in, or refuse them as before load
+ * @on: true to let them in
  */
-void xevtchn_testing_pause(bool pause)
+void xevtchn_set_ready(bool on)
 {
-	WRITE_ONCE(ready, !pause);
+	WRITE_ONCE(ready, on);
 }
-EXPORT_SYMBOL_NS_GPL(xevtchn_testing_pause, XEVTCHN_TESTING);
 
 static irqreturn_t delivery_check_interrupt(int irq, void *done)
 {

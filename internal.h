@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
+#include <xevtchn/testing.h>
 
 /* Say in the kernel log why the calling function refuses. */
 #define complain(fmt, ...)						\
@@ -51,8 +52,6 @@ enum xevtchn_port_type {
  * @cpu: the CPU whose vCPU Xen notifies for this port
  * @is_active: a CPU is taking this port's event: set by xchg before the
  *	event is dispatched, cleared after the pending bit (the ack)
- * @take_before_dispatch: clear the pending bit before the flow handler runs
- *	(only the test-only level and fasteoi flows, which do not ack)
  * @mask_reason: XEVTCHN_MASK_* bits, under @lock
  * @lock: guards @mask_reason and the port's mask bit
  * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
@@ -75,7 +74,6 @@ struct xevtchn_irq {
 	bool percpu;
 	unsigned int cpu;
 	int is_active;
-	bool take_before_dispatch;
 	u8 mask_reason;
 	raw_spinlock_t lock;
 	int refcount;
@@ -157,6 +155,7 @@ extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
 void xevtchn_move_ports_off(unsigned int cpu);
 int xevtchn_check_ready(const char *caller);
+void xevtchn_set_ready(bool ready);
 unsigned int xevtchn_default_cpu(void);
 struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					enum xevtchn_port_type type,
@@ -184,7 +183,7 @@ void xevtchn_msi_compose_msg(struct irq_data *data, struct msi_msg *msg);
 /* irq_chips.c: chips, flows, masking by reason, affinity */
 extern struct irq_chip xevtchn_percpu_chip;
 void xevtchn_handle_percpu_flow(struct irq_desc *desc);
-int xevtchn_check_test_flow(void);
+extern struct irq_chip xevtchn_dyn_chip;
 void xevtchn_set_dyn_flow(struct xevtchn_irq *info);
 void xevtchn_port_taken(struct xevtchn_irq *info);
 bool xevtchn_is_our_chip(const struct irq_chip *chip);
@@ -193,6 +192,41 @@ void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu);
 extern struct irq_chip xevtchn_pirq_edge_chip;
 extern struct irq_chip xevtchn_pirq_fasteoi_chip;
+
+/*
+ * testing.c: the test build's negative controls and injection points
+ * (CONFIG_XEVTCHN_TESTING); in the module users load, these are empty.
+ */
+#ifdef CONFIG_XEVTCHN_TESTING
+int xevtchn_testing_init(void);
+bool xevtchn_testing_set_flow(struct xevtchn_irq *info);
+bool xevtchn_testing_is_our_chip(const struct irq_chip *chip);
+void xevtchn_testing_take_early(struct xevtchn_irq *info);
+void xevtchn_inject(enum xevtchn_inject_point point);
+#else
+static inline int xevtchn_testing_init(void)
+{
+	return 0;
+}
+
+static inline bool xevtchn_testing_set_flow(struct xevtchn_irq *info)
+{
+	return false;
+}
+
+static inline bool xevtchn_testing_is_our_chip(const struct irq_chip *chip)
+{
+	return false;
+}
+
+static inline void xevtchn_testing_take_early(struct xevtchn_irq *info)
+{
+}
+
+static inline void xevtchn_inject(enum xevtchn_inject_point point)
+{
+}
+#endif
 
 /* debugfs.c */
 void xevtchn_debugfs_init(void);

@@ -44,15 +44,8 @@
  * any reason remains, so a temporary mask for a move cannot unmask a port
  * that genirq or the driver masked.
  *
- * Negative controls (test_flow=, never for real use): "level" puts dynamic
- * ports on handle_level_irq with the chip semantics Xen events had until
- * 2010 (the upcall cleared the pending bit before dispatch, and the "ack"
- * in mask_ack unmasked the port, so it stayed live while the handler ran);
- * "fasteoi" puts them on handle_fasteoi_irq, which on this kernel (6.1) has
- * no resend when the IRQ is already in progress on another CPU (added in
- * 6.5 as IRQD_RESEND_WHEN_IN_PROGRESS). An event that arrives on a new CPU
- * while the old one still runs the handler is lost in both; the migration
- * storm test shows it.
+ * Negative controls, which lose events on purpose, exist only in the test
+ * build (testing.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -60,8 +53,6 @@
 #include <linux/cpumask.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/moduleparam.h>
-#include <linux/string.h>
 #include <xen/interface/event_channel.h>
 
 #include <xevtchn/hypercall.h>
@@ -162,6 +153,7 @@ static void xevtchn_irq_unmask(struct irq_data *data)
 void xevtchn_port_taken(struct xevtchn_irq *info)
 {
 	xevtchn_abi->clear_pending(info->port);
+	xevtchn_inject(XEVTCHN_INJECT_ACK);
 	/* Release: the cleared pending bit is seen before the open gate. */
 	smp_store_release(&info->is_active, 0);
 }
@@ -169,19 +161,6 @@ void xevtchn_port_taken(struct xevtchn_irq *info)
 static void xevtchn_irq_ack(struct irq_data *data)
 {
 	xevtchn_port_taken(irq_data_info(data));
-}
-
-/* The fasteoi negative control took the event before dispatch. */
-static void xevtchn_irq_eoi_nop(struct irq_data *data)
-{
-}
-
-/*
- * The level negative control, as in 2010: the event was taken before
- * dispatch, and "mask, then ack" left the port unmasked.
- */
-static void xevtchn_irq_level_mask_ack(struct irq_data *data)
-{
 }
 
 static void xevtchn_irq_mask_ack(struct irq_data *data)
@@ -287,7 +266,7 @@ void xevtchn_handle_percpu_flow(struct irq_desc *desc)
 	handle_simple_irq(desc);
 }
 
-static struct irq_chip xevtchn_dyn_chip = {
+struct irq_chip xevtchn_dyn_chip = {
 	.name			= "xen-dyn-edge",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
@@ -304,24 +283,6 @@ struct irq_chip xevtchn_percpu_chip = {
 	.irq_ack		= xevtchn_irq_ack,
 	.irq_retrigger		= xevtchn_irq_retrigger,
 	.irq_set_affinity	= xevtchn_percpu_set_affinity,
-};
-
-static struct irq_chip xevtchn_dyn_level_chip = {
-	.name			= "xen-dyn-level",
-	.irq_mask		= xevtchn_irq_mask,
-	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_mask_ack		= xevtchn_irq_level_mask_ack,
-	.irq_retrigger		= xevtchn_irq_retrigger,
-	.irq_set_affinity	= xevtchn_dyn_set_affinity,
-};
-
-static struct irq_chip xevtchn_dyn_fasteoi_chip = {
-	.name			= "xen-dyn-fasteoi",
-	.irq_mask		= xevtchn_irq_mask,
-	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_eoi		= xevtchn_irq_eoi_nop,
-	.irq_retrigger		= xevtchn_irq_retrigger,
-	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
 
 struct irq_chip xevtchn_pirq_fasteoi_chip = {
@@ -348,34 +309,9 @@ struct irq_chip xevtchn_pirq_edge_chip = {
 bool xevtchn_is_our_chip(const struct irq_chip *chip)
 {
 	return chip == &xevtchn_dyn_chip || chip == &xevtchn_percpu_chip ||
-	       chip == &xevtchn_dyn_level_chip ||
-	       chip == &xevtchn_dyn_fasteoi_chip ||
 	       chip == &xevtchn_pirq_fasteoi_chip ||
-	       chip == &xevtchn_pirq_edge_chip;
-}
-
-static char *test_flow = "edge";
-module_param(test_flow, charp, 0444);
-MODULE_PARM_DESC(test_flow,
-		 "TESTS ONLY: edge (the default and the only correct one), or level or fasteoi, which lose events (negative controls)");
-
-/**
- * xevtchn_check_test_flow() - validate test_flow= at load
- *
- * Return: 0, or -EINVAL for an unknown flow.
- */
-int xevtchn_check_test_flow(void)
-{
-	if (!strcmp(test_flow, "edge"))
-		return 0;
-	if (strcmp(test_flow, "level") && strcmp(test_flow, "fasteoi")) {
-		pr_err("test_flow=%s is not one of edge, level, fasteoi\n",
-		       test_flow);
-		return -EINVAL;
-	}
-	pr_warn("test_flow=%s: dynamic ports use a flow that LOSES events; for negative-control tests only\n",
-		test_flow);
-	return 0;
+	       chip == &xevtchn_pirq_edge_chip ||
+	       xevtchn_testing_is_our_chip(chip);
 }
 
 /**
@@ -384,17 +320,7 @@ int xevtchn_check_test_flow(void)
  */
 void xevtchn_set_dyn_flow(struct xevtchn_irq *info)
 {
-	if (!strcmp(test_flow, "level")) {
-		info->take_before_dispatch = true;
-		irq_set_chip_and_handler_name(info->irq, &xevtchn_dyn_level_chip,
-					      handle_level_irq, "level");
-	} else if (!strcmp(test_flow, "fasteoi")) {
-		info->take_before_dispatch = true;
-		irq_set_chip_and_handler_name(info->irq,
-					      &xevtchn_dyn_fasteoi_chip,
-					      handle_fasteoi_irq, "fasteoi");
-	} else {
+	if (!xevtchn_testing_set_flow(info))
 		irq_set_chip_and_handler_name(info->irq, &xevtchn_dyn_chip,
 					      handle_edge_irq, "edge");
-	}
 }

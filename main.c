@@ -17,6 +17,9 @@ static int __init xevtchn_init(void)
 {
 	int ret;
 
+	ret = xevtchn_testing_init();	/* the test build only */
+	if (ret)
+		return ret;
 	ret = xevtchn_hypervisor_init();
 	if (ret)
 		return ret;

@@ -492,8 +492,6 @@ int xevtchn_upcall_init(void)
 	int ret;
 
 	ret = choose_mode();
-	if (!ret)
-		ret = xevtchn_check_test_flow();
 	if (ret)
 		return ret;
 	/*

@@ -1,13 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Hooks for xevtchn's own test modules only, exported in the
- * XEVTCHN_TESTING namespace. Drivers have no use for them.
+ * Hooks of xevtchn's test build only ("make testing-build",
+ * CONFIG_XEVTCHN_TESTING), exported in the XEVTCHN_TESTING namespace for
+ * xevtchn's own test modules. The module users load has none of them.
  */
 #ifndef _XEVTCHN_TESTING_H
 #define _XEVTCHN_TESTING_H
 
 #include <linux/types.h>
+#include <xen/interface/event_channel.h>
+
+/**
+ * enum xevtchn_inject_point - where the test build can widen a race window
+ * @XEVTCHN_INJECT_DISPATCH: in the upcall, between taking a port's gate
+ *	and running its flow handler (hard IRQ; a busy wait)
+ * @XEVTCHN_INJECT_ACK: in the ack, between clearing the pending bit and
+ *	opening the gate (hard IRQ, descriptor lock held; a busy wait)
+ * @XEVTCHN_INJECT_CLOSE: when unbinding, right after EVTCHNOP_close
+ *	(bind mutex held; sleeps)
+ * @XEVTCHN_INJECT_FREE: when unbinding, after the port is closed and
+ *	before the IRQ descriptor is freed (bind mutex held; sleeps)
+ * @XEVTCHN_NR_INJECT: how many there are
+ */
+enum xevtchn_inject_point {
+	XEVTCHN_INJECT_DISPATCH,
+	XEVTCHN_INJECT_ACK,
+	XEVTCHN_INJECT_CLOSE,
+	XEVTCHN_INJECT_FREE,
+	XEVTCHN_NR_INJECT,
+};
 
 void xevtchn_testing_pause(bool pause);
+int xevtchn_testing_inject(enum xevtchn_inject_point point,
+			   unsigned int usecs);
+int xevtchn_testing_port_state(evtchn_port_t port, bool *pending,
+			       bool *masked);
 
 #endif /* _XEVTCHN_TESTING_H */

@@ -34,13 +34,18 @@ warning_free() {
 }
 
 make -s -C "$kdir" M="$top" clean >/dev/null 2>&1 || true
+make -s -C "$top" testing-build >/dev/null 2>&1 || true	# its links
+make -s -C "$kdir" M="$top/tools/testing/build" clean >/dev/null 2>&1 || true
 make -s -C "$kdir" M="$top/tools/testing/modules" clean >/dev/null 2>&1 || true
 make -s -C "$kdir" M="$top/tools/testing/bench" clean >/dev/null 2>&1 || true
 warning_free "W=1 + sparse, xevtchn.ko" \
 	make -C "$kdir" M="$top" W=1 C=1 modules
+warning_free "W=1 + sparse, xevtchn.ko's test build" \
+	make -C "$kdir" M="$top/tools/testing/build" W=1 C=1 \
+	CONFIG_XEVTCHN_TESTING=y modules
 warning_free "W=1 + sparse, test modules" \
 	make -C "$kdir" M="$top/tools/testing/modules" W=1 C=1 \
-	KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" modules
+	KBUILD_EXTRA_SYMBOLS="$top/tools/testing/build/Module.symvers" modules
 warning_free "W=1 + sparse, benchmark modules" \
 	make -C "$kdir" M="$top/tools/testing/bench" W=1 C=1 \
 	KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" modules
@@ -74,6 +79,17 @@ ignored_types() {
 		fi
 	done
 }
+
+# The module users load carries no test code: no test parameter, no
+# export of the test build's namespace.
+if modinfo -F parm "$top/xevtchn.ko" | grep -q '^test_' ||
+   modinfo -F import_ns "$top/xevtchn.ko" | grep -q . ||
+   grep -q XEVTCHN_TESTING "$top/Module.symvers"; then
+	echo "static-checks: xevtchn.ko carries test code (a test_ parameter or the XEVTCHN_TESTING exports)" >&2
+	status=1
+else
+	echo "static-checks: xevtchn.ko carries no test parameter or test export"
+fi
 
 mapfile -t sources < <(cd "$top" && git ls-files -- '*.c' '*.h')
 complaints=0

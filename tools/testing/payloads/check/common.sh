@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# What the two boots of make check share (check/intx, check/vector): the
-# helpers, a full run of every event layer suite in one upcall mode and ABI,
-# the negative controls, the PIRQ suites and the load/unload cycles. Sourced
-# by their guest.sh after ktap.sh.
+# What the boots of make check share: the helpers, a full run of every
+# event layer suite in one upcall mode and ABI (on the test build), the
+# negative controls (test build), the PIRQ suites and the load/unload cycles
+# (the module users load). Sourced by each boot's guest.sh after ktap.sh.
+
+# The test build of xevtchn.ko (negative controls, injection points, the
+# test modules' hooks); the module users load is ./xevtchn.ko.
+TESTING_KO=testing/xevtchn.ko
 
 ROUNDS=1000
 DOM0_ROUNDS=200
@@ -72,7 +76,7 @@ run_mode() {
 	fifo=$([ "$abi" = fifo ] && echo on || echo off)
 
 	kmsg >/dev/null
-	insmod xevtchn.ko upcall="$mode" fifo="$fifo"
+	insmod $TESTING_KO upcall="$mode" fifo="$fifo"
 	rc=$?
 	log=$(kmsg)
 	ktap_start "xevtchn_load_$tag" 5
@@ -147,7 +151,7 @@ run_mode() {
 # A negative control: xevtchn with a flow that loses events when an IRQ moves
 # while its handler runs. The storm must catch it losing events.
 negative_control() {
-	load_module xevtchn.ko upcall=vector fifo=off test_flow="$1"
+	load_module $TESTING_KO upcall=vector fifo=off test_flow="$1"
 	storm tag="$1_vector" expect=loss ipis=0
 	rmmod xevtchn
 	kmsg | ktap_only

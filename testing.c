@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The test build's hooks: compiled only into the xevtchn.ko of
+ * "make testing-build" (CONFIG_XEVTCHN_TESTING), never into the module
+ * users load, which has none of these parameters, exports or delays.
+ *
+ * - test_flow= puts dynamic ports on a flow that loses events, for the
+ *   negative controls of the race tests: "level" is handle_level_irq with
+ *   the chip semantics Xen events had until 2010 (the upcall took the event
+ *   before dispatch, and the "ack" in mask_ack unmasked the port, so it
+ *   stayed live while the handler ran); "fasteoi" is handle_fasteoi_irq,
+ *   which on Linux 6.1 drops an event that arrives while the handler runs
+ *   on another CPU (the resend came in 6.5, IRQD_RESEND_WHEN_IN_PROGRESS).
+ *   A migration storm must catch both losing events.
+ * - Injection points (enum xevtchn_inject_point) widen the windows in which
+ *   the known races happen, so that a test meets them thousands of times
+ *   rather than once in a blue moon; a test module sets each one's delay.
+ * - xevtchn_testing_pause() makes every call fail as before load, and
+ *   xevtchn_testing_port_state() reads a port's bits for a test's verdict.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/irq.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include <xevtchn/testing.h>
+#include "internal.h"
+
+static char *test_flow = "edge";
+module_param(test_flow, charp, 0444);
+MODULE_PARM_DESC(test_flow,
+		 "TEST BUILD: edge (the real flow), or level or fasteoi, which lose events (negative controls)");
+
+static struct irq_chip level_chip;
+static struct irq_chip fasteoi_chip;
+
+/* The negative controls took the event before dispatch: nothing to ack. */
+static void irq_nop(struct irq_data *data)
+{
+}
+
+/**
+ * xevtchn_testing_init() - check test_flow= and build the control chips
+ *
+ * Context: module load, before any port is bound.
+ * Return: 0, or -EINVAL for an unknown flow.
+ */
+int xevtchn_testing_init(void)
+{
+	level_chip = xevtchn_dyn_chip;
+	level_chip.name = "xen-dyn-level";
+	level_chip.irq_ack = NULL;
+	level_chip.irq_mask_ack = irq_nop;
+
+	fasteoi_chip = xevtchn_dyn_chip;
+	fasteoi_chip.name = "xen-dyn-fasteoi";
+	fasteoi_chip.irq_ack = NULL;
+	fasteoi_chip.irq_mask_ack = NULL;
+	fasteoi_chip.irq_eoi = irq_nop;
+
+	if (!strcmp(test_flow, "edge"))
+		return 0;
+	if (strcmp(test_flow, "level") && strcmp(test_flow, "fasteoi")) {
+		pr_err("test_flow=%s is not one of edge, level, fasteoi\n",
+		       test_flow);
+		return -EINVAL;
+	}
+	pr_warn("test_flow=%s: dynamic ports use a flow that LOSES events; for negative-control tests only\n",
+		test_flow);
+	return 0;
+}
+
+/**
+ * xevtchn_testing_set_flow() - put a dynamic port on a negative control
+ * @info: a dynamic port, its IRQ allocated
+ *
+ * Context: binding, under xevtchn_bind_mutex.
+ * Return: true when test_flow= chose a control flow and set it.
+ */
+bool xevtchn_testing_set_flow(struct xevtchn_irq *info)
+{
+	if (!strcmp(test_flow, "level"))
+		irq_set_chip_and_handler_name(info->irq, &level_chip,
+					      handle_level_irq, "level");
+	else if (!strcmp(test_flow, "fasteoi"))
+		irq_set_chip_and_handler_name(info->irq, &fasteoi_chip,
+					      handle_fasteoi_irq, "fasteoi");
+	else
+		return false;
+	return true;
+}
+
+/**
+ * xevtchn_testing_is_our_chip() - is @chip one of the control chips?
+ * @chip: an IRQ's chip
+ *
+ * Context: any.
+ * Return: true for the level and fasteoi control chips.
+ */
+bool xevtchn_testing_is_our_chip(const struct irq_chip *chip)
+{
+	return chip == &level_chip || chip == &fasteoi_chip;
+}
+
+/**
+ * xevtchn_testing_take_early() - take the event before dispatch, as in 2010
+ * @info: the port whose event is being dispatched
+ *
+ * Context: the upcall, with the port's gate taken.
+ */
+void xevtchn_testing_take_early(struct xevtchn_irq *info)
+{
+	if (xevtchn_testing_is_our_chip(irq_get_chip(info->irq)))
+		xevtchn_port_taken(info);
+}
+
+static unsigned int inject_usecs[XEVTCHN_NR_INJECT];
+
+/* The points that run in hard IRQ context, where only a busy wait will do. */
+static bool atomic_point(enum xevtchn_inject_point point)
+{
+	return point == XEVTCHN_INJECT_DISPATCH || point == XEVTCHN_INJECT_ACK;
+}
+
+/**
+ * xevtchn_inject() - wait at @point, if a test asked for it
+ * @point: where the caller is
+ *
+ * Context: as the point says (enum xevtchn_inject_point).
+ */
+void xevtchn_inject(enum xevtchn_inject_point point)
+{
+	unsigned int usecs = READ_ONCE(inject_usecs[point]);
+
+	if (likely(!usecs))
+		return;
+	if (atomic_point(point))
+		udelay(usecs);
+	else
+		fsleep(usecs);
+}
+
+/**
+ * xevtchn_testing_inject() - widen a race window
+ * @point: where
+ * @usecs: how long to wait there each time; 0 to stop
+ *
+ * Context: process context.
+ * Return: 0; -EINVAL for an unknown point, or a busy wait beyond 1 ms.
+ */
+int xevtchn_testing_inject(enum xevtchn_inject_point point, unsigned int usecs)
+{
+	if (point >= XEVTCHN_NR_INJECT)
+		return refuse(-EINVAL, "no injection point %u", point);
+	if (atomic_point(point) && usecs > 1000)
+		return refuse(-EINVAL, "%u us is too long a busy wait in hard IRQ context",
+			      usecs);
+	WRITE_ONCE(inject_usecs[point], usecs);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_inject, XEVTCHN_TESTING);
+
+/**
+ * xevtchn_testing_pause() - make every call fail as before load
+ * @pause: true to pause, false to resume
+ *
+ * Context: process context.
+ */
+void xevtchn_testing_pause(bool pause)
+{
+	xevtchn_set_ready(!pause);
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_pause, XEVTCHN_TESTING);
+
+/**
+ * xevtchn_testing_port_state() - read a port's pending and mask bits
+ * @port: a port
+ * @pending: set to its pending bit
+ * @masked: set to its mask bit
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a port beyond the ABI's range.
+ */
+int xevtchn_testing_port_state(evtchn_port_t port, bool *pending,
+			       bool *masked)
+{
+	if (port >= xevtchn_abi->max_ports)
+		return -EINVAL;
+	*pending = xevtchn_abi->is_pending(port);
+	*masked = xevtchn_abi->is_masked(port);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_state, XEVTCHN_TESTING);
