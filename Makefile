@@ -25,7 +25,7 @@ KMAKE_BENCH = $(MAKE) -C $(KDIR) M=$(BENCHDIR) \
 CACHE     := $(or $(XEVTCHN_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/xevtchn-testhost)
 BENCH_OUT ?= $(CACHE)/bench/$(shell date +%Y%m%d-%H%M%S)
 
-DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer
+DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir
@@ -70,7 +70,7 @@ bench-modules: modules
 dom0-tools: $(DOM0_TOOLS)
 
 $(TESTING)/dom0/%: $(TESTING)/dom0/%.c
-	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn -lxenctrl
 
 sparse: have-kdir
 	$(KMAKE) C=2 modules
