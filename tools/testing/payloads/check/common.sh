@@ -157,6 +157,35 @@ negative_control() {
 	kmsg | ktap_only
 }
 
+# xevtchn_races_test's suites $2 (comma-separated) on the test build in ABI
+# $1 (2level or fifo), under the per-vCPU vector.
+races_suites() {
+	load_module $TESTING_KO upcall=vector fifo="$([ "$1" = fifo ] && echo on || echo off)"
+	load_module xevtchn_races_test.ko suite="$2" tag="$1" abi="$1" \
+		seconds=$STORM_SECONDS
+	rmmod xevtchn_races_test
+	rmmod xevtchn
+	kmsg | ktap_only
+}
+
+# A leak check that cannot fail proves nothing: a port left open must show
+# in Xen's list of the guest's ports, and be gone once it is closed.
+leak_canary() {
+	dom0_call lsevtchn before-leak >/dev/null
+	load_module $TESTING_KO fifo=off
+	load_module xevtchn_races_test.ko suite=leak tag=canary
+	dom0_call lsevtchn leak >/dev/null
+	rmmod xevtchn_races_test
+	rmmod xevtchn
+	kmsg | ktap_only
+	dom0_call lsevtchn after-leak >/dev/null
+	ktap_start lsevtchn_sees_leak 2
+	ktap_expect leaked_port_listed differ \
+		"$(dom0_call lsevtchn-compare before-leak leak)"
+	ktap_expect closed_port_gone same \
+		"$(dom0_call lsevtchn-compare before-leak after-leak)"
+}
+
 # Load and unload many times (the default: 2-level); nothing may be left
 # behind, in the guest or in Xen's view of its ports.
 unload_cycles() {

@@ -1,14 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check, fourth boot: the migration storms with the guest's two vCPUs
-# truly in parallel, each on its own physical CPU of the test host (the
-# other boots put both on one, which makes the emulator fault rarer but
-# leaves the vCPUs taking turns): the edge flow in both ABIs must lose and
-# double nothing, and the level and fasteoi negative controls must be caught
-# losing events.
+# make check, fourth boot: the race tests, with the guest's two vCPUs truly
+# in parallel, each on its own physical CPU of the test host (the other
+# boots put both on one, which makes the emulator fault rarer but leaves the
+# vCPUs taking turns).
+#
+# - The regression tests of xevtchn_races_test, on the test build, which
+#   holds each race window open with its injection points. The first load
+#   of the boot must be 2-level: the phantom-port test needs the pending
+#   bits hvmloader left behind.
+# - The migration storms: the edge flow in both ABIs (the module users
+#   load) must lose and double nothing; the level and fasteoi negative
+#   controls (test build) must be caught losing events.
+# - Last, the tests of unbinding against handlers, threads and moves.
 . ./ktap.sh
 . ./common.sh
+
+races_suites 2level phantom,virq_move,close_reuse,gate,gate_window,not_ready
+races_suites fifo gate,gate_window,close_reuse
 
 for abi in 2level fifo; do
 	load_module xevtchn.ko upcall=vector fifo="$([ $abi = fifo ] && echo on || echo off)"
@@ -18,4 +28,6 @@ for abi in 2level fifo; do
 done
 negative_control level
 negative_control fasteoi
+
+races_suites 2level unbind_checks,threaded,unbind_moving
 canary

@@ -22,5 +22,6 @@ ktap_expect loads 0 "$rc"
 ktap_expect abi_logged 1 "$(echo "$log" | grep -c '2-level event channel ABI')"
 rmmod xevtchn
 kmsg | ktap_only
+leak_canary
 unload_cycles
 canary
