@@ -15,8 +15,9 @@
  * - Injection points (enum xevtchn_inject_point) widen the windows in which
  *   the known races happen, so that a test meets them thousands of times
  *   rather than once in a blue moon; a test module sets each one's delay.
- * - xevtchn_testing_pause() makes every call fail as before load, and
- *   xevtchn_testing_port_state() reads a port's bits for a test's verdict.
+ * - xevtchn_testing_pause() makes every call fail as before load;
+ *   xevtchn_testing_port_state() and xevtchn_testing_port_events() read a
+ *   port's bits and event count for a test's verdict.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,6 +26,7 @@
 #include <linux/irq.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include <xevtchn/testing.h>
@@ -195,3 +197,27 @@ int xevtchn_testing_port_state(evtchn_port_t port, bool *pending,
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_state, XEVTCHN_TESTING);
+
+/**
+ * xevtchn_testing_port_events() - events the upcall took from a port
+ * @port: a bound port
+ *
+ * The count goes up when a CPU has taken the port's gate, just before the
+ * DISPATCH injection point: a test can tell that a CPU is in that window.
+ *
+ * Context: any.
+ * Return: the count, or -ENOENT when @port is not bound.
+ */
+long xevtchn_testing_port_events(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	long events = -ENOENT;
+
+	rcu_read_lock();
+	info = xevtchn_port_info(port);
+	if (info)
+		events = atomic_long_read(&info->events);
+	rcu_read_unlock();
+	return events;
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_events, XEVTCHN_TESTING);

@@ -35,5 +35,6 @@ int xevtchn_testing_inject(enum xevtchn_inject_point point,
 			   unsigned int usecs);
 int xevtchn_testing_port_state(evtchn_port_t port, bool *pending,
 			       bool *masked);
+long xevtchn_testing_port_events(evtchn_port_t port);
 
 #endif /* _XEVTCHN_TESTING_H */

@@ -70,16 +70,19 @@ int main(int argc, char **argv)
 		if (xc_evtchn_status(xch, &st) == 0) {
 			if (st.status != EVTCHNSTAT_closed)
 				print_port(&st);
-		} else if (errno == EACCES) {
+			continue;
+		}
+		if (errno == EACCES) {
 			printf("%u xen\n", port);
-		} else if (errno == EINVAL) {
-			break;		/* beyond the domain's ports */
-		} else {
+			continue;
+		}
+		if (errno != EINVAL) {
 			fprintf(stderr, "xth-lsevtchn: port %u: %s\n", port,
 				strerror(errno));
 			xc_interface_close(xch);
 			return 2;
 		}
+		break;		/* EINVAL: beyond the domain's ports */
 	}
 	xc_interface_close(xch);
 	return 0;

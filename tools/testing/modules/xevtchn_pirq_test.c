@@ -188,7 +188,7 @@ static int line_high_at_bind(struct edu *e, int gsi)
 	reset_counts(e);
 	e->raised++;
 	iowrite32(1, e->bar + EDU_RAISE);
-	msleep(10);
+	usleep_range(10000, 20000);
 	irq = xevtchn_bind_gsi_to_irq(gsi, true);
 	if (irq < 0) {
 		ktap_diag("line high at bind: binding GSI %d gave %d", gsi, irq);

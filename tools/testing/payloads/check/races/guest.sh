@@ -18,7 +18,7 @@
 . ./common.sh
 
 races_suites 2level phantom,virq_move,close_reuse,gate,gate_window,not_ready
-races_suites fifo gate,gate_window,close_reuse
+races_suites fifo gate,gate_window,close_reuse,offline_unbind
 
 for abi in 2level fifo; do
 	load_module xevtchn.ko upcall=vector fifo="$([ $abi = fifo ] && echo on || echo off)"
