@@ -19,6 +19,8 @@
  * the mask bit was set when it looks, so the bit is set again before the call.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitops.h>
 #include <linux/percpu.h>
 #include <asm/sync_bitops.h>
@@ -62,9 +64,45 @@ static void mask_all(void)
 		WRITE_ONCE(xevtchn_shared->evtchn_mask[i], ~0UL);
 }
 
+/*
+ * Clear every pending bit that Xen did not set for an open port. hvmloader
+ * runs with shared_info in the 32-bit layout, and Xen wrote the wallclock
+ * (version, seconds, nanoseconds) where the 64-bit layout keeps the pending
+ * bits of ports 2048 to 2143; setting HVM_PARAM_CALLBACK_IRQ from 64-bit
+ * mode switched the layout but left those bits set. The first binding of
+ * such a port would get an event nobody sent. A pending bit of a closed
+ * port (or one beyond the domain's range) is such garbage: Xen clears the
+ * bit of every port it frees. An open port's bit stays, whoever owns it.
+ */
+static void clear_stale_pending(void)
+{
+	struct evtchn_status status = { .dom = DOMID_SELF };
+	unsigned long bits;
+	unsigned int w, cleared = 0;
+	int ret;
+
+	for (w = 0; w < NR_WORDS; w++) {
+		bits = READ_ONCE(xevtchn_shared->evtchn_pending[w]);
+		while (bits) {
+			status.port = w * WORD_BITS + __ffs(bits);
+			bits &= bits - 1;
+			ret = xevtchn_event_channel_op(EVTCHNOP_status, &status);
+			if (ret == -EINVAL ||
+			    (!ret && status.status == EVTCHNSTAT_closed)) {
+				sync_clear_bit(status.port, pending_map());
+				cleared++;
+			}
+		}
+	}
+	if (cleared)
+		pr_info("cleared %u pending bits of closed ports (left by the 32-bit shared_info layout)\n",
+			cleared);
+}
+
 static int evtchn_2l_init(void)
 {
 	mask_all();
+	clear_stale_pending();
 	return 0;
 }
 
@@ -138,8 +176,10 @@ static bool evtchn_2l_is_pending(evtchn_port_t port)
 /* Ports of word @w that are pending, unmasked and owned by @c. */
 static unsigned long active_bits(struct cpu_2l *c, unsigned int w)
 {
+	/* owned[] changes under bitops on other CPUs (a move, an unbind). */
 	return READ_ONCE(xevtchn_shared->evtchn_pending[w]) &
-	       ~READ_ONCE(xevtchn_shared->evtchn_mask[w]) & c->owned[w];
+	       ~READ_ONCE(xevtchn_shared->evtchn_mask[w]) &
+	       READ_ONCE(c->owned[w]);
 }
 
 /* Handle the active ports of word @w from bit @lo up to, not incl., @hi. */
