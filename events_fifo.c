@@ -28,7 +28,8 @@
  * domain to the 2-level ABI. So at unload, once xevtchn's own ports are
  * closed, this file resets the domain and only then frees the pages. A CPU
  * that goes offline keeps its control block (Xen cannot take it back); its
- * queues are drained before it goes, its ports having moved away first.
+ * queues are drained before it goes, its dynamic ports having moved away
+ * first, and again whenever a port of it is unbound while it is offline.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -36,6 +37,7 @@
 #include <linux/bitops.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <asm/sync_bitops.h>
 #include <xen/interface/xen.h>
@@ -59,10 +61,14 @@ static unsigned int nr_pages;
  * struct cpu_fifo - a CPU's control block and its walk of the queues
  * @cb: the control block page, registered with Xen for this CPU's vCPU
  * @head: per priority, the next port to take; 0: read the head from @cb
+ * @taking: this CPU's upcalls walk its queues (it is online); changes under
+ *	xevtchn_bind_mutex, so that an unbind can walk them for an offline
+ *	CPU without racing the CPU's own walk
  */
 struct cpu_fifo {
 	struct evtchn_fifo_control_block *cb;
 	u32 head[EVTCHN_FIFO_MAX_QUEUES];
+	bool taking;
 };
 
 static DEFINE_PER_CPU(struct cpu_fifo, cpu_fifo);
@@ -209,19 +215,33 @@ static void evtchn_fifo_exit(void)
 	free_pages_of_array();
 }
 
+static void set_taking(unsigned int cpu, bool taking)
+{
+	mutex_lock(&xevtchn_bind_mutex);
+	per_cpu_ptr(&cpu_fifo, cpu)->taking = taking;
+	mutex_unlock(&xevtchn_bind_mutex);
+}
+
+/* Before the CPU's upcall is set up: from now on it walks its queues. */
 static int evtchn_fifo_cpu_up(unsigned int cpu)
 {
 	int ret = init_control(cpu, xevtchn_vcpu_id(cpu));
 
-	if (ret)
+	if (ret) {
 		pr_err("CPU %u: Xen refused a FIFO control block for vCPU %u (%d)\n",
 		       cpu, xevtchn_vcpu_id(cpu), ret);
-	return ret;
+		return ret;
+	}
+	set_taking(cpu, true);
+	return 0;
 }
 
 static void evtchn_fifo_handle_events(unsigned int cpu);
 
-/* Take what is left in the queues of a CPU going offline. */
+/*
+ * Take what is left in the queues of a CPU going offline, its upcall
+ * already stopped; from now on an unbind walks them (evtchn_fifo_remove()).
+ */
 static void evtchn_fifo_cpu_down(unsigned int cpu)
 {
 	unsigned long flags;
@@ -231,6 +251,7 @@ static void evtchn_fifo_cpu_down(unsigned int cpu)
 	evtchn_fifo_handle_events(cpu);
 	rcu_read_unlock();
 	local_irq_restore(flags);
+	set_taking(cpu, false);
 }
 
 static void evtchn_fifo_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
@@ -239,8 +260,65 @@ static void evtchn_fifo_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
 	/* Xen links events into the queue of the vCPU the port notifies. */
 }
 
+static u32 unlink(evtchn_port_t port);
+static void evtchn_fifo_mask(evtchn_port_t port);
+static bool evtchn_fifo_is_pending(evtchn_port_t port);
+static bool evtchn_fifo_is_masked(evtchn_port_t port);
+
+/* Per-CPU VIRQs and IPIs a CPU can have, at most. */
+#define MAX_RELINK	64
+
+/*
+ * Take every word off the queues of @cpu, which takes no upcalls. A per-CPU
+ * VIRQ or IPI stays bound while its CPU is offline, and Xen still links its
+ * events into that vCPU's queue. Xen does not hand out again a closed port
+ * whose word is still LINKED (evtchn_is_busy()), and no walk of an offline
+ * CPU's queue ever unlinks it: without this, each such unbind would lose
+ * that port number for good. Mainline drains a dead CPU's queues too
+ * (evtchn_fifo_percpu_deinit()). The events of ports that stay bound are
+ * linked again (mask, then EVTCHNOP_unmask), to be taken when the CPU is
+ * back; only after the walk, or it would never end.
+ */
+static void drain_offline(unsigned int cpu)
+{
+	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
+	evtchn_port_t relink[MAX_RELINK], port;
+	struct evtchn_unmask unmask;
+	unsigned int q, n = 0, i;
+	unsigned long ready;
+
+	while ((ready = xchg(&f->cb->ready, 0))) {
+		for_each_set_bit(q, &ready, EVTCHN_FIFO_MAX_QUEUES) {
+			port = f->head[q];
+			if (!port) {
+				virt_rmb();	/* as in take_one() */
+				port = READ_ONCE(f->cb->head[q]);
+			}
+			while (port) {
+				if (evtchn_fifo_is_pending(port) &&
+				    !evtchn_fifo_is_masked(port) &&
+				    n < MAX_RELINK)
+					relink[n++] = port;
+				port = unlink(port);
+			}
+			f->head[q] = 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		unmask.port = relink[i];
+		evtchn_fifo_mask(relink[i]);
+		xevtchn_event_channel_op(EVTCHNOP_unmask, &unmask);
+	}
+}
+
+/* @port, last bound to @cpu, was closed; its word may still be linked. */
 static void evtchn_fifo_remove(evtchn_port_t port, unsigned int cpu)
 {
+	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (f->cb && !f->taking)
+		drain_offline(cpu);
 }
 
 static void evtchn_fifo_mask(evtchn_port_t port)

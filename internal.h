@@ -95,11 +95,13 @@ struct xevtchn_irq {
  * @max_ports: ports the ABI can address
  * @init: set up after shared_info is mapped; every port masked
  * @exit: undo @init; every port masked
- * @cpu_up: a CPU comes online (its vCPU id is known)
- * @cpu_down: a CPU goes offline (its dynamic ports have moved away)
+ * @cpu_up: a CPU comes online (its vCPU id is known), before its upcall
+ * @cpu_down: a CPU goes offline (its dynamic ports have moved away and its
+ *	upcall has stopped)
  * @port_setup: optional: make @port usable before it is bound
  * @bind_to_cpu: @port now notifies @cpu instead of @old_cpu
- * @remove: @port, last bound to @cpu, is being unbound
+ * @remove: @port, last bound to @cpu, was closed, its mask bit still set
+ *	(under xevtchn_bind_mutex)
  * @mask: set the port's mask bit
  * @unmask: clear it, making sure a pending event is delivered
  * @is_masked: test the mask bit

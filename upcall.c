@@ -309,12 +309,15 @@ static int xevtchn_cpu_offline(unsigned int cpu)
 {
 	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
 
-	/* Take no new ports, move ours away, take what is left, then stop. */
+	/*
+	 * Take no new ports, move ours away, stop the upcall, then take what
+	 * is left (the ABI then knows no upcall of this CPU walks its events).
+	 */
 	WRITE_ONCE(c->ready, false);
 	xevtchn_move_ports_off(cpu);
-	xevtchn_abi->cpu_down(cpu);
 	if (mode == UPCALL_VECTOR)
 		vector_cpu_down(c);
+	xevtchn_abi->cpu_down(cpu);
 	return 0;
 }
 
