@@ -167,8 +167,12 @@ void xevtchn_handle_port(evtchn_port_t port)
 	if (xchg(&info->is_active, 1))
 		return;
 	if (!xevtchn_abi->is_pending(port)) {
-		/* Someone took the event before us; nothing was touched. */
-		smp_store_release(&info->is_active, 0);
+		/*
+		 * Someone took the event before us. Open the gate the way the
+		 * ack does: a new event that another CPU dropped meanwhile,
+		 * finding the gate taken, is raised again.
+		 */
+		xevtchn_gate_open(info);
 		return;
 	}
 	atomic_long_inc(&info->events);
@@ -177,7 +181,14 @@ void xevtchn_handle_port(evtchn_port_t port)
 	generic_handle_irq(info->irq);
 }
 
-/* The xevtchn_irq of @irq, or NULL if @irq is not one of ours. */
+/**
+ * xevtchn_irq_info() - the binding behind a Linux IRQ
+ * @irq: a Linux IRQ
+ *
+ * Context: under rcu_read_lock() or xevtchn_bind_mutex: an unbinding frees
+ * the descriptor and the binding only after a grace period.
+ * Return: the binding, or NULL if @irq is not one of ours.
+ */
 struct xevtchn_irq *xevtchn_irq_info(unsigned int irq)
 {
 	struct irq_data *data = irq_get_irq_data(irq);
@@ -187,9 +198,14 @@ struct xevtchn_irq *xevtchn_irq_info(unsigned int irq)
 	return irq_data_get_irq_chip_data(data);
 }
 
+/*
+ * A VIRQ's or IPI's slot in the table of the CPU it was bound on. A global
+ * VIRQ keeps its slot there when it moves: Xen binds global VIRQs on vCPU 0
+ * only, and the slot stands for that binding, not for where events go.
+ */
 static struct xevtchn_irq __rcu **cpu_source_slot(struct xevtchn_irq *info)
 {
-	struct cpu_sources *s = per_cpu_ptr(&cpu_sources, info->cpu);
+	struct cpu_sources *s = per_cpu_ptr(&cpu_sources, info->bound_cpu);
 
 	if (info->type == XEVTCHN_PORT_VIRQ)
 		return &s->virq[info->virq];
@@ -265,6 +281,7 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 	info->port = port;
 	info->type = type;
 	info->cpu = cpu;
+	info->bound_cpu = cpu;
 	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
 	raw_spin_lock_init(&info->lock);
 	xevtchn_abi->mask(port);
@@ -306,6 +323,7 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 	xevtchn_abi->bind_to_cpu(info->port, info->cpu, info->cpu);
 	if (cpu_source_slot(info))
 		rcu_assign_pointer(*cpu_source_slot(info), info);
+	xevtchn_count_port(info, 1);
 	return 0;
 }
 
@@ -313,10 +331,15 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
  * xevtchn_detach_binding() - undo xevtchn_attach_binding() and close the port
  * @info: an attached binding whose IRQ has no handler
  *
- * Masks the port, forgets it, waits until no upcall can still be using it,
- * then closes it in Xen and clears a stale pending bit for whoever gets the
- * port number next. The caller frees the IRQ and @info. Call under
- * xevtchn_bind_mutex; sleeps.
+ * Stops the chip callbacks from touching the port (xevtchn_mark_dying()),
+ * masks it, forgets it, waits until no upcall can still be using it, then
+ * closes it in Xen. Xen clears the pending bit of a port it frees
+ * (evtchn_free()), and may hand the number to a new port at once: a user
+ * that does not take the bind mutex (xevtchn_alloc_unbound()) can open it
+ * and have an event on it before we return, so nothing here touches the
+ * port after the close. The caller frees the IRQ and @info.
+ *
+ * Context: process context, under xevtchn_bind_mutex; sleeps.
  */
 void xevtchn_detach_binding(struct xevtchn_irq *info)
 {
@@ -324,18 +347,21 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
+	might_sleep();
+	xevtchn_mark_dying(info);
+	xevtchn_count_port(info, -1);
 	xevtchn_abi->mask(port);
 	set_port_info(port, NULL);	/* the row exists: cannot fail */
 	if (cpu_source_slot(info))
 		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
-	xevtchn_abi->remove(port, info->cpu);
 	synchronize_rcu_expedited();
 
 	ret = xevtchn_close_evtchn(port);
 	if (ret)
 		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
 	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
-	xevtchn_abi->clear_pending(port);
+	/* The mask bit, which stays with the number, keeps every scan off it. */
+	xevtchn_abi->remove(port, info->cpu);
 }
 
 /**
@@ -370,7 +396,6 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
 	irq_set_chip_data(irq, info);
 	ret = xevtchn_attach_binding(info);
 	if (ret) {
-		irq_set_chip_data(irq, NULL);
 		irq_free_desc(irq);
 		return ret;
 	}
@@ -407,7 +432,7 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 		irq = xevtchn_bind_new_irq(info, NULL, NULL, NULL,
 					   IRQ_MOVE_PCNTXT);
 	if (irq < 0)
-		kfree(info);
+		kfree_rcu(info, rcu);	/* its descriptor was briefly visible */
 	return irq;
 }
 
@@ -424,28 +449,36 @@ static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 
 /*
  * Undo bind_port(): close the port (and for a PIRQ, give it back to Xen),
- * free the IRQ. The IRQ must have no handler.
+ * free the IRQ. The IRQ must have no handler. The chip data keeps pointing
+ * at @info until the descriptor goes, and @info outlives both by a grace
+ * period: lookups from an IRQ number (port_ops.c) run under RCU only.
  */
 static void unbind_port(struct xevtchn_irq *info)
 {
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_detach_binding(info);
 	if (info->type == XEVTCHN_PORT_PIRQ)
 		xevtchn_unmap_pirq(info->pirq);
-	irq_set_chip_data(info->irq, NULL);
 	xevtchn_inject(XEVTCHN_INJECT_FREE);
 	irq_free_desc(info->irq);
-	kfree(info);
+	kfree_rcu(info, rcu);
 }
 
 /**
  * xevtchn_move_ports_off() - move every dynamic port off a CPU going offline
  * @cpu: the CPU, which takes no new ports any more
  *
- * Called from the CPU hotplug callback, before the ABI drains the CPU.
+ * Each port goes to another CPU of its affinity mask, the least loaded one
+ * (the chip chooses); only a port whose mask names no other online CPU
+ * loses its affinity, as genirq's own migration does then.
+ *
+ * Context: the CPU hotplug callback, before the upcall of @cpu stops.
  */
 void xevtchn_move_ports_off(unsigned int cpu)
 {
+	static struct cpumask dest;	/* under xevtchn_bind_mutex */
 	struct xevtchn_irq *info;
+	struct irq_data *data;
 	evtchn_port_t port;
 	int ret;
 
@@ -455,7 +488,16 @@ void xevtchn_move_ports_off(unsigned int cpu)
 	for (port = 0; (info = xevtchn_next_port(&port)); port++) {
 		if (info->percpu || READ_ONCE(info->cpu) != cpu)
 			continue;
-		ret = irq_set_affinity(info->irq, cpu_online_mask);
+		data = irq_get_irq_data(info->irq);
+		cpumask_and(&dest, irq_data_get_affinity_mask(data),
+			    cpu_online_mask);
+		cpumask_clear_cpu(cpu, &dest);
+		if (cpumask_empty(&dest)) {
+			pr_info("IRQ %u (port %u): no other online CPU in its affinity; it may run on any\n",
+				info->irq, port);
+			cpumask_andnot(&dest, cpu_online_mask, cpumask_of(cpu));
+		}
+		ret = irq_set_affinity(info->irq, &dest);
 		if (ret)
 			pr_warn("port %u (IRQ %u) could not leave CPU %u (%d)\n",
 				port, info->irq, cpu, ret);
@@ -467,12 +509,16 @@ static int request_handler(int irq, irq_handler_t handler,
 			   unsigned long irqflags, const char *devname,
 			   void *dev_id)
 {
-	struct xevtchn_irq *info = xevtchn_irq_info(irq);
+	struct xevtchn_irq *info;
 	int ret;
 
 	ret = request_irq(irq, handler, irqflags, devname, dev_id);
 	mutex_lock(&xevtchn_bind_mutex);
-	if (ret) {
+	info = xevtchn_irq_info(irq);
+	if (!info || info->unbinding) {
+		/* Someone who guessed the IRQ number unbound it meanwhile. */
+		ret = ret ?: -ENOENT;
+	} else if (ret) {
 		pr_warn("cannot request IRQ %d for %s (%d)\n", irq, devname,
 			ret);
 		unbind_port(info);
@@ -899,54 +945,116 @@ int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
 }
 EXPORT_SYMBOL_GPL(xevtchn_send_ipi);
 
-/* Drop one reference; unbind when none is left. */
-static void put_binding(struct xevtchn_irq *info)
+/* Drop one reference; true when none is left and the binding must go. */
+static bool put_ref(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	if (info->refcount > 0 && --info->refcount > 0)
-		return;
-	if (info->has_handler) {
-		free_irq(info->irq, info->dev_id);
-		info->has_handler = false;
+	return !(info->refcount > 0 && --info->refcount > 0);
+}
+
+/*
+ * Free @info's handler of @dev_id (if @free_handler), then drop a reference
+ * and unbind when none is left. free_irq() waits for a threaded handler to
+ * finish, and that handler may be binding or closing a port itself, which
+ * takes the bind mutex: so free_irq() runs with the mutex dropped, and
+ * ->unbinding keeps every other unbinder off @info meanwhile.
+ */
+static void release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
+	__must_hold(&xevtchn_bind_mutex)
+{
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	info->unbinding = true;
+	if (free_handler) {
+		mutex_unlock(&xevtchn_bind_mutex);
+		free_irq(info->irq, dev_id);
+		mutex_lock(&xevtchn_bind_mutex);
 	}
-	unbind_port(info);
+	info->has_handler = false;
+	info->unbinding = false;
+	if (put_ref(info))
+		unbind_port(info);
+}
+
+/*
+ * Is @dev_id's the one handler of @irq? 0 when it is, or when @irq has
+ * none; -EINVAL when no handler has @dev_id; -EBUSY when another handler
+ * is installed too (freeing ours would leave it on a descriptor we free).
+ * genirq has no call for this, so the action list is read under the
+ * descriptor's lock, as genirq changes it.
+ */
+static int check_handlers(unsigned int irq, void *dev_id)
+{
+	struct irq_desc *desc = irq_data_to_desc(irq_get_irq_data(irq));
+	unsigned int mine = 0, others = 0;
+	struct irqaction *action;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&desc->lock, flags);
+	for (action = desc->action; action; action = action->next) {
+		if (action->dev_id == dev_id)
+			mine++;
+		else
+			others++;
+	}
+	raw_spin_unlock_irqrestore(&desc->lock, flags);
+	if (!mine && others)
+		return refuse(-EINVAL, "IRQ %u has no handler with dev_id %p",
+			      irq, dev_id);
+	if (others || mine > 1)
+		return refuse(-EBUSY,
+			      "IRQ %u has %u handler(s) besides one of dev_id %p; free them first",
+			      irq, others + mine - 1, dev_id);
+	return 0;
+}
+
+/* The binding of @irq for an unbinding call, or NULL with the reason logged. */
+static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
+					      const char *caller)
+{
+	struct xevtchn_irq *info = xevtchn_irq_info(irq);
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	*err = 0;
+	if (!info) {
+		pr_warn_ratelimited("%s: IRQ %u is not bound by xevtchn\n",
+				    caller, irq);
+		*err = -EINVAL;
+	} else if (info->unbinding) {
+		pr_warn_ratelimited("%s: IRQ %u is being unbound already\n",
+				    caller, irq);
+		*err = -EBUSY;
+	}
+	return *err ? NULL : info;
 }
 
 /**
  * xevtchn_unbind_from_irqhandler() - free the handler and unbind
  * @irq: an IRQ bound by one of the xevtchn bind functions
- * @dev_id: the cookie given when the handler was requested
+ * @dev_id: the cookie given when the handler was requested (by an xevtchn
+ *	*_irqhandler() function or by the driver's own request_irq())
  *
  * Frees the handler, then unbinds the port and closes it (for a refcounted
- * port: drops the binder's reference). May sleep.
+ * port: drops the binder's reference). The handler is freed without
+ * xevtchn's bind mutex held, so a threaded handler that binds or unbinds
+ * ports itself can finish.
  *
- * Return: 0; -EINVAL when @irq is not an xevtchn IRQ or @dev_id is not the
- * handler's.
+ * Context: process context; sleeps.
+ * Return: 0; -EINVAL when @irq is not an xevtchn IRQ or no handler has
+ * @dev_id; -EBUSY when another handler is installed too (nothing is freed)
+ * or the IRQ is being unbound already.
  */
 int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 {
 	struct xevtchn_irq *info;
-	int ret = 0;
+	int ret;
 
+	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
-	info = xevtchn_irq_info(irq);
-	if (!info) {
-		ret = refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
-	} else if (info->has_handler && info->dev_id != dev_id) {
-		ret = refuse(-EINVAL, "IRQ %u: dev_id %p is not the handler's",
-			     irq, dev_id);
-	} else {
-		/* A handler requested by the caller itself goes too. */
-		if (!info->has_handler && irq_has_action(irq)) {
-			info->has_handler = true;
-			info->dev_id = dev_id;
-		}
-		if (info->has_handler) {
-			free_irq(irq, dev_id);
-			info->has_handler = false;
-		}
-		put_binding(info);
-	}
+	info = binding_to_release(irq, &ret, __func__);
+	if (info)
+		ret = check_handlers(irq, dev_id);
+	if (info && !ret)
+		release(info, dev_id, irq_has_action(irq));
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
 }
@@ -956,25 +1064,23 @@ EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irqhandler);
  * xevtchn_unbind_from_irq() - unbind an IRQ that has no handler
  * @irq: an IRQ from xevtchn_bind_evtchn_to_irq() or a sibling
  *
- * May sleep.
- *
+ * Context: process context; sleeps.
  * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; -EBUSY when it still
- * has a handler (free_irq() it first).
+ * has a handler (free_irq() it first) or is being unbound already.
  */
 int xevtchn_unbind_from_irq(unsigned int irq)
 {
 	struct xevtchn_irq *info;
-	int ret = 0;
+	int ret;
 
+	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
-	info = xevtchn_irq_info(irq);
-	if (!info)
-		ret = refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
-	else if (info->has_handler || irq_has_action(irq))
+	info = binding_to_release(irq, &ret, __func__);
+	if (info && (info->has_handler || irq_has_action(irq)))
 		ret = refuse(-EBUSY, "IRQ %u still has a handler; free it first",
 			     irq);
-	else
-		put_binding(info);
+	else if (info)
+		release(info, NULL, false);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
 }
@@ -1019,8 +1125,8 @@ int xevtchn_evtchn_get(evtchn_port_t port)
 
 	mutex_lock(&xevtchn_bind_mutex);
 	info = xevtchn_port_info(port);
-	if (!info || info->refcount <= 0)
-		ret = refuse(-ENOENT, "port %u is not bound or not refcounted",
+	if (!info || info->refcount <= 0 || info->unbinding)
+		ret = refuse(-ENOENT, "port %u is not bound, not refcounted or being unbound",
 			     port);
 	else
 		info->refcount++;
@@ -1039,12 +1145,22 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 {
 	struct xevtchn_irq *info;
 
+	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
 	info = xevtchn_port_info(port);
 	if (!info || info->refcount <= 0)
 		complain("port %u is not bound or not refcounted", port);
+	else if (info->refcount > 1)
+		info->refcount--;
+	else if (info->unbinding)
+		complain("port %u is being unbound already", port);
+	else if (irq_has_action(info->irq) &&
+		 (!info->has_handler ||
+		  check_handlers(info->irq, info->dev_id)))
+		complain("port %u: IRQ %u has a handler xevtchn did not request; free it first",
+			 port, info->irq);
 	else
-		put_binding(info);
+		release(info, info->dev_id, irq_has_action(info->irq));
 	mutex_unlock(&xevtchn_bind_mutex);
 }
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);
@@ -1067,12 +1183,15 @@ static irqreturn_t delivery_check_interrupt(int irq, void *done)
 /* What the delivery check saw, for the kernel log. */
 static void report_port_state(evtchn_port_t port)
 {
-	struct xevtchn_irq *info = xevtchn_port_info(port);
+	struct xevtchn_irq *info;
 	unsigned int cpu;
 
+	rcu_read_lock();
+	info = xevtchn_port_info(port);
 	pr_err("port %u: pending %d, masked %d, CPU %u, mask reasons 0x%x\n",
 	       port, xevtchn_abi->is_pending(port), xevtchn_abi->is_masked(port),
 	       info ? info->cpu : -1, info ? info->mask_reason : 0);
+	rcu_read_unlock();
 	for_each_online_cpu(cpu)
 		if (xevtchn_vcpu_info(cpu))
 			pr_err("CPU %u (vCPU %u): upcall pending %u, selector 0x%lx, %lu upcalls\n",
@@ -1136,6 +1255,27 @@ int xevtchn_events_init(void)
 	return 0;
 }
 
+/*
+ * Free whatever handlers a leaked binding still has at unload. Their
+ * drivers are gone (they could not be loaded without xevtchn's symbols),
+ * so free_irq() with each action's own dev_id is all that can be done.
+ */
+static void free_leftover_handlers(unsigned int irq)
+{
+	struct irq_desc *desc = irq_data_to_desc(irq_get_irq_data(irq));
+	unsigned long flags;
+	void *dev_id;
+
+	while (irq_has_action(irq)) {
+		raw_spin_lock_irqsave(&desc->lock, flags);
+		dev_id = desc->action ? desc->action->dev_id : NULL;
+		raw_spin_unlock_irqrestore(&desc->lock, flags);
+		pr_warn("IRQ %u still has a handler at unload; freeing it\n",
+			irq);
+		free_irq(irq, dev_id);
+	}
+}
+
 /**
  * xevtchn_events_exit() - close every port and stop the upcall
  */
@@ -1148,11 +1288,15 @@ void xevtchn_events_exit(void)
 	xevtchn_debugfs_exit();
 	WRITE_ONCE(ready, false);
 	mutex_lock(&xevtchn_bind_mutex);
-	for (port = 0; (info = xevtchn_next_port(&port)); port++) {
+	for (port = 0; (info = xevtchn_next_port(&port)); port = 0) {
 		pr_warn("port %u (IRQ %u) still bound at unload; unbinding it\n",
 			info->port, info->irq);
 		info->refcount = 0;
-		put_binding(info);
+		info->unbinding = true;
+		mutex_unlock(&xevtchn_bind_mutex);
+		free_leftover_handlers(info->irq);
+		mutex_lock(&xevtchn_bind_mutex);
+		unbind_port(info);
 	}
 	mutex_unlock(&xevtchn_bind_mutex);
 	xevtchn_upcall_exit();

@@ -49,20 +49,27 @@ enum xevtchn_port_type {
  * @port: the event channel port
  * @type: what the port is bound to
  * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
- * @cpu: the CPU whose vCPU Xen notifies for this port
+ * @cpu: the CPU whose vCPU Xen notifies for this port; changes only under
+ *	@lock (a move)
+ * @bound_cpu: the CPU the port was bound on; a VIRQ or IPI has its slot in
+ *	that CPU's table of per-CPU sources, even after a global VIRQ moved
  * @is_active: a CPU is taking this port's event: set by xchg before the
  *	event is dispatched, cleared after the pending bit (the ack)
  * @mask_reason: XEVTCHN_MASK_* bits, under @lock
- * @lock: guards @mask_reason and the port's mask bit
+ * @dying: being unbound: no more moves, masks or unmasks; set under @lock
+ * @lock: guards @mask_reason, @dying, @cpu and the port's mask bit
  * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
  * @has_handler: the handler was requested through an xevtchn *_irqhandler()
  * @dev_id: that handler's dev_id, checked when unbinding
+ * @unbinding: an unbind is freeing the handler, without the bind mutex;
+ *	under xevtchn_bind_mutex
  * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
  * @ipi: the IPI number, for XEVTCHN_PORT_IPI
  * @pirq: the PIRQ number, for XEVTCHN_PORT_PIRQ
  * @pirq_needs_eoi: Xen wants PHYSDEVOP_eoi after each event of the PIRQ
  * @pirq_gsi: the GSI of a GSI PIRQ; 0 for an MSI
  * @events: events taken from the port, for debugfs
+ * @rcu: frees the binding after a grace period (lock-free lookups)
  *
  * Owned by the binding code under xevtchn_bind_mutex; found from the upcall
  * through the port table under RCU, and freed only after a grace period.
@@ -73,12 +80,15 @@ struct xevtchn_irq {
 	enum xevtchn_port_type type;
 	bool percpu;
 	unsigned int cpu;
+	unsigned int bound_cpu;
 	int is_active;
 	u8 mask_reason;
+	bool dying;
 	raw_spinlock_t lock;
 	int refcount;
 	bool has_handler;
 	void *dev_id;
+	bool unbinding;
 	union {
 		unsigned int virq;
 		unsigned int ipi;
@@ -87,6 +97,7 @@ struct xevtchn_irq {
 	bool pirq_needs_eoi;
 	unsigned int pirq_gsi;
 	atomic_long_t events;
+	struct rcu_head rcu;
 };
 
 /**
@@ -175,6 +186,8 @@ int xevtchn_pirq_check(const char *caller);
 struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared);
 void xevtchn_free_pirq_binding(struct xevtchn_irq *info);
 void xevtchn_pirq_eoi(struct xevtchn_irq *info);
+void xevtchn_pirq_startup_eoi(struct xevtchn_irq *info);
+void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
 void xevtchn_unmap_pirq(unsigned int pirq);
 
 /* msi.c: an MSI irq domain that delivers a PCI device's MSIs as PIRQs */
@@ -188,6 +201,9 @@ void xevtchn_handle_percpu_flow(struct irq_desc *desc);
 extern struct irq_chip xevtchn_dyn_chip;
 void xevtchn_set_dyn_flow(struct xevtchn_irq *info);
 void xevtchn_port_taken(struct xevtchn_irq *info);
+void xevtchn_gate_open(struct xevtchn_irq *info);
+void xevtchn_mark_dying(struct xevtchn_irq *info);
+void xevtchn_count_port(struct xevtchn_irq *info, int delta);
 bool xevtchn_is_our_chip(const struct irq_chip *chip);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
 void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);

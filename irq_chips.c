@@ -33,12 +33,14 @@
  *	(msi.c); its irq_compose_msi_msg gives their message.
  *
  * One event, one handler run: before an event is dispatched, the CPU takes
- * the port's is_active flag with xchg and checks the port is still pending;
- * the ack clears the pending bit and only then the flag. Two CPUs can both
- * see a port pending when a move re-raises an event on the new CPU before
- * the old CPU has acked it; without the flag both would run the handler for
- * one event (Linux's 2021 fix, b6622798bc50). An event that arrives after
- * the ack sets the pending bit anew and is delivered as a new event.
+ * the port's gate (is_active) with xchg and checks the port is still
+ * pending; the ack clears the pending bit and only then opens the gate. Two
+ * CPUs can both see a port pending when a move re-raises an event on the
+ * new CPU before the old CPU has acked it; without the gate both would run
+ * the handler for one event (Linux's 2021 fix, b6622798bc50). A new event
+ * that arrives while the gate is held, on a CPU that then finds the gate
+ * taken, is raised again when the gate opens (xevtchn_gate_open()): Xen
+ * would not notify anyone of it a second time.
  *
  * Masking is a set of reasons (internal.h): the port's mask bit is set while
  * any reason remains, so a temporary mask for a move cannot unmask a port
@@ -63,21 +65,46 @@ static struct xevtchn_irq *irq_data_info(struct irq_data *data)
 	return irq_data_get_irq_chip_data(data);
 }
 
+/* Set @reason; the first reason sets the mask bit. Call under @info->lock. */
+static void mask_locked(struct xevtchn_irq *info, u8 reason)
+{
+	lockdep_assert_held(&info->lock);
+	if (!info->mask_reason)
+		xevtchn_abi->mask(info->port);
+	info->mask_reason |= reason;
+}
+
+/*
+ * Drop @reason; the last one clears the mask bit, and the ABI re-raises an
+ * event that is pending. Call under @info->lock.
+ */
+static void unmask_locked(struct xevtchn_irq *info, u8 reason)
+{
+	lockdep_assert_held(&info->lock);
+	if (!(info->mask_reason & reason))
+		return;
+	info->mask_reason &= ~reason;
+	if (!info->mask_reason)
+		xevtchn_abi->unmask(info->port);
+}
+
 /**
  * xevtchn_mask_reason() - mask a port for @reason
  * @info: the port
  * @reason: an XEVTCHN_MASK_* bit
  *
- * May be called from any context.
+ * Does nothing to a binding that is being unbound: its port may already
+ * be closed, and its number another binding's.
+ *
+ * Context: any; takes @info->lock.
  */
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&info->lock, flags);
-	if (!info->mask_reason)
-		xevtchn_abi->mask(info->port);
-	info->mask_reason |= reason;
+	if (!info->dying)
+		mask_locked(info, reason);
 	raw_spin_unlock_irqrestore(&info->lock, flags);
 }
 
@@ -86,20 +113,82 @@ void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason)
  * @info: the port
  * @reason: an XEVTCHN_MASK_* bit
  *
- * May be called from any context. Unmasking makes sure an event that is
- * already pending gets delivered.
+ * Unmasking makes sure an event that is already pending gets delivered.
+ * Does nothing to a binding that is being unbound.
+ *
+ * Context: any; takes @info->lock.
  */
 void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&info->lock, flags);
-	if (info->mask_reason & reason) {
-		info->mask_reason &= ~reason;
-		if (!info->mask_reason)
-			xevtchn_abi->unmask(info->port);
-	}
+	if (!info->dying)
+		unmask_locked(info, reason);
 	raw_spin_unlock_irqrestore(&info->lock, flags);
+}
+
+/**
+ * xevtchn_mark_dying() - no more moves, masks or unmasks of this binding
+ * @info: a binding about to be unbound
+ *
+ * After this, the chip callbacks leave the port alone: a move or a mask
+ * that genirq or user space (/proc/irq/N/smp_affinity) asks for while the
+ * port is being closed must not touch a port number Xen may hand to the
+ * next binding. A move in progress finishes first (it holds @info->lock),
+ * so @info->cpu is stable from here on.
+ *
+ * Context: process context, under xevtchn_bind_mutex.
+ */
+void xevtchn_mark_dying(struct xevtchn_irq *info)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	raw_spin_lock_irqsave(&info->lock, flags);
+	info->dying = true;
+	raw_spin_unlock_irqrestore(&info->lock, flags);
+}
+
+/* Dynamic ports bound to each CPU, for choosing where a moved port goes. */
+static DEFINE_PER_CPU(atomic_t, dyn_ports);
+
+/**
+ * xevtchn_count_port() - count a dynamic port on its CPU, or stop counting
+ * @info: a binding
+ * @delta: 1 when it is attached, -1 when it is being unbound
+ *
+ * Context: under xevtchn_bind_mutex.
+ */
+void xevtchn_count_port(struct xevtchn_irq *info, int delta)
+{
+	if (!info->percpu)
+		atomic_add(delta, per_cpu_ptr(&dyn_ports, info->cpu));
+}
+
+/*
+ * Where a port moved to @dest goes: the online CPU of @dest that takes
+ * ports and has the fewest, counting the port's own CPU without it (so a
+ * tie keeps it where it is). nr_cpu_ids when there is none.
+ */
+static unsigned int select_target_cpu(struct xevtchn_irq *info,
+				      const struct cpumask *dest)
+{
+	unsigned int cpu, best = nr_cpu_ids;
+	int load, least = INT_MAX;
+
+	for_each_cpu_and(cpu, dest, cpu_online_mask) {
+		if (!xevtchn_cpu_takes_ports(cpu))
+			continue;
+		load = atomic_read(per_cpu_ptr(&dyn_ports, cpu));
+		if (cpu == READ_ONCE(info->cpu))
+			load--;
+		if (load < least || (load == least && cpu == info->cpu)) {
+			least = load;
+			best = cpu;
+		}
+	}
+	return best;
 }
 
 /**
@@ -110,10 +199,13 @@ void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason)
  * The port is masked while it moves, so no event is delivered to a CPU that
  * does not own it yet; the unmask afterwards re-raises an event that became
  * pending meanwhile, now on the new vCPU. The CPU's ownership changes only
- * when Xen has accepted the move. Called with the IRQ's descriptor lock
- * held (from irq_set_affinity()); does not sleep.
+ * when Xen has accepted the move. The whole move holds @info->lock, so it
+ * cannot interleave with the start of an unbind (xevtchn_mark_dying()).
  *
- * Return: 0, or Xen's error for EVTCHNOP_bind_vcpu.
+ * Context: the IRQ's descriptor lock held (irq_set_affinity()); does not
+ * sleep.
+ * Return: 0; -ENOENT for a binding being unbound; Xen's error for
+ * EVTCHNOP_bind_vcpu.
  */
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 {
@@ -121,15 +213,23 @@ int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 		.port = info->port,
 		.vcpu = xevtchn_vcpu_id(cpu),
 	};
-	int ret;
+	unsigned long flags;
+	int ret = -ENOENT;
 
-	xevtchn_mask_reason(info, XEVTCHN_MASK_TEMPORARY);
+	raw_spin_lock_irqsave(&info->lock, flags);
+	if (info->dying)
+		goto out;
+	mask_locked(info, XEVTCHN_MASK_TEMPORARY);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
 	if (!ret) {
 		xevtchn_abi->bind_to_cpu(info->port, cpu, info->cpu);
+		atomic_dec(per_cpu_ptr(&dyn_ports, info->cpu));
+		atomic_inc(per_cpu_ptr(&dyn_ports, cpu));
 		WRITE_ONCE(info->cpu, cpu);
 	}
-	xevtchn_unmask_reason(info, XEVTCHN_MASK_TEMPORARY);
+	unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
+out:
+	raw_spin_unlock_irqrestore(&info->lock, flags);
 	return ret;
 }
 
@@ -143,19 +243,61 @@ static void xevtchn_irq_unmask(struct irq_data *data)
 	xevtchn_unmask_reason(irq_data_info(data), XEVTCHN_MASK_EXPLICIT);
 }
 
+/* Deliver the port's pending event again, unless a reason masks it. */
+static void reraise(struct xevtchn_irq *info)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&info->lock, flags);
+	if (!info->dying && !info->mask_reason) {
+		mask_locked(info, XEVTCHN_MASK_TEMPORARY);
+		unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
+	}
+	raw_spin_unlock_irqrestore(&info->lock, flags);
+}
+
 /**
- * xevtchn_port_taken() - the event is taken: clear pending, then the gate
+ * xevtchn_gate_open() - let the next CPU take this port's events
+ * @info: a port whose gate (is_active) this CPU holds
+ *
+ * While the gate was held, an event may have arrived and been dropped by a
+ * CPU that found the gate taken: the port moved there, and that CPU spent
+ * its notification (2-level: its selector bit; FIFO: the word's place in
+ * its queue) on it. Xen notifies only when the pending bit goes from 0 to
+ * 1, so nothing would raise that event again. After opening the gate, a
+ * port found pending is therefore raised again (mask, then EVTCHNOP_unmask
+ * through the ABI). Whoever then takes the gate and still finds it pending
+ * takes it: one pending bit, one handler run. Costs a hypercall only when
+ * an event came in the window.
+ *
+ * Context: the upcall or the flow handler, hard IRQ context.
+ */
+void xevtchn_gate_open(struct xevtchn_irq *info)
+{
+	/* Release: the cleared pending bit is seen before the open gate, */
+	smp_store_release(&info->is_active, 0);
+	/* and the open gate before the pending bit is read again. */
+	smp_mb();
+	if (unlikely(xevtchn_abi->is_pending(info->port)))
+		reraise(info);
+}
+
+/**
+ * xevtchn_port_taken() - the event is taken: clear pending, open the gate
  * @info: the port
  *
- * The order matters: a CPU that takes the gate after this sees the port
- * pending only for a new event.
+ * Clearing first means a CPU that takes the gate afterwards finds the port
+ * pending only for a new event (never a second run for this one); opening
+ * through xevtchn_gate_open() means a new event that came in between and
+ * was dropped elsewhere is raised again (never lost).
+ *
+ * Context: hard IRQ context, from the chips' ack and eoi.
  */
 void xevtchn_port_taken(struct xevtchn_irq *info)
 {
 	xevtchn_abi->clear_pending(info->port);
 	xevtchn_inject(XEVTCHN_INJECT_ACK);
-	/* Release: the cleared pending bit is seen before the open gate. */
-	smp_store_release(&info->is_active, 0);
+	xevtchn_gate_open(info);
 }
 
 static void xevtchn_irq_ack(struct irq_data *data)
@@ -173,10 +315,15 @@ static void xevtchn_irq_mask_ack(struct irq_data *data)
 static int xevtchn_irq_retrigger(struct irq_data *data)
 {
 	struct xevtchn_irq *info = irq_data_info(data);
+	unsigned long flags;
 
-	xevtchn_mask_reason(info, XEVTCHN_MASK_TEMPORARY);
-	xevtchn_abi->set_pending(info->port);
-	xevtchn_unmask_reason(info, XEVTCHN_MASK_TEMPORARY);
+	raw_spin_lock_irqsave(&info->lock, flags);
+	if (!info->dying) {
+		mask_locked(info, XEVTCHN_MASK_TEMPORARY);
+		xevtchn_abi->set_pending(info->port);
+		unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
+	}
+	raw_spin_unlock_irqrestore(&info->lock, flags);
 	return 1;
 }
 
@@ -199,6 +346,21 @@ static void xevtchn_pirq_mask_ack(struct irq_data *data)
 	xevtchn_pirq_done(data);
 }
 
+/*
+ * Start a PIRQ's IRQ: EOI first, then unmask. Xen sends a level GSI's PIRQ
+ * only when the line rises, and again on PHYSDEVOP_eoi while it is up;
+ * mapping and binding send nothing. A line that is already up (a pending
+ * INTx, a shared line) would otherwise never be heard. The EOI, while the
+ * port is still masked, has Xen set it pending; the unmask delivers it.
+ * As mainline's __startup_pirq() does.
+ */
+static unsigned int xevtchn_pirq_startup(struct irq_data *data)
+{
+	xevtchn_pirq_startup_eoi(irq_data_info(data));
+	xevtchn_irq_unmask(data);
+	return 0;
+}
+
 static int xevtchn_dyn_set_affinity(struct irq_data *data,
 				    const struct cpumask *dest, bool force)
 {
@@ -206,6 +368,8 @@ static int xevtchn_dyn_set_affinity(struct irq_data *data,
 	unsigned int cpu;
 	int ret;
 
+	if (READ_ONCE(info->dying))
+		return -ENOENT;	/* being unbound (rechecked under its lock) */
 	if (!xevtchn_ports_can_move()) {
 		if (cpumask_test_cpu(info->cpu, dest))
 			return IRQ_SET_MASK_OK;	/* it stays where it is */
@@ -213,9 +377,7 @@ static int xevtchn_dyn_set_affinity(struct irq_data *data,
 				    info->irq, info->port);
 		return -EINVAL;
 	}
-	for_each_cpu_and(cpu, dest, cpu_online_mask)
-		if (xevtchn_cpu_takes_ports(cpu))
-			break;
+	cpu = select_target_cpu(info, dest);
 	if (cpu >= nr_cpu_ids) {
 		pr_info_ratelimited("IRQ %u (port %u) cannot move to CPUs %*pbl: none is online and taking events\n",
 				    info->irq, info->port, cpumask_pr_args(dest));
@@ -289,6 +451,7 @@ struct irq_chip xevtchn_pirq_fasteoi_chip = {
 	.name			= "xen-pirq-fasteoi",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_startup		= xevtchn_pirq_startup,
 	.irq_eoi		= xevtchn_pirq_done,
 	.irq_retrigger		= xevtchn_irq_retrigger,
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
@@ -297,6 +460,7 @@ struct irq_chip xevtchn_pirq_fasteoi_chip = {
 /* Edge GSIs; also the parent, under the PCI-MSI chip, of msi.c's MSIs. */
 struct irq_chip xevtchn_pirq_edge_chip = {
 	.name			= "xen-pirq-edge",
+	.irq_startup		= xevtchn_pirq_startup,
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
 	.irq_ack		= xevtchn_pirq_done,

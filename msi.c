@@ -87,7 +87,7 @@ static void free_one(struct irq_domain *domain, unsigned int virq)
 	xevtchn_detach_binding(info);
 	xevtchn_unmap_pirq(info->pirq);
 	irq_domain_reset_irq_data(data);
-	kfree(info);
+	kfree_rcu(info, rcu);
 	module_put(THIS_MODULE);
 }
 
@@ -102,11 +102,20 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 	struct xevtchn_irq *info;
 	int ret;
 
+	/*
+	 * No unload while a driver holds one of these IRQs; and none for a
+	 * driver whose probe races an unload that has begun (the domain
+	 * goes away with the module, so it must hand out nothing more).
+	 */
+	if (!try_module_get(THIS_MODULE))
+		return refuse(-ENODEV, "xevtchn is being unloaded");
 	ret = xevtchn_physdev_op(PHYSDEVOP_get_free_pirq, &get);
 	if (ret == -ENOSPC)
-		return refuse(ret, "Xen has no free PIRQ for an MSI (Xen's extra_guest_irqs=)");
+		ret = refuse(ret, "Xen has no free PIRQ for an MSI (Xen's extra_guest_irqs=)");
+	else if (ret)
+		ret = refuse(ret, "Xen gave no PIRQ for an MSI (%d)", ret);
 	if (ret)
-		return refuse(ret, "Xen gave no PIRQ for an MSI (%d)", ret);
+		goto put;
 	if (get.pirq > 0xff && !wide) {
 		ret = refuse(-ENOSPC, "PIRQ %u does not fit the device's 32-bit MSI address",
 			     get.pirq);
@@ -131,12 +140,12 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 		xevtchn_free_pirq_binding(info);
 		goto unmap;
 	}
-	/* No unload while a driver holds one of these IRQs. */
-	__module_get(THIS_MODULE);
 	return 0;
 
 unmap:
 	xevtchn_unmap_pirq(get.pirq);
+put:
+	module_put(THIS_MODULE);
 	return ret;
 }
 
@@ -195,8 +204,21 @@ static void xevtchn_pci_msi_unmask(struct irq_data *data)
 	pci_msi_unmask_irq(data);
 }
 
+/*
+ * The parent's irq_startup is not called for a hierarchy's IRQ: ask Xen
+ * here whether the PIRQ needs EOIs (the device's message is written by
+ * now), then unmask.
+ */
+static unsigned int xevtchn_pci_msi_startup(struct irq_data *data)
+{
+	xevtchn_pirq_query_eoi(irq_data_get_irq_chip_data(data->parent_data));
+	xevtchn_pci_msi_unmask(data);
+	return 0;
+}
+
 static struct irq_chip xevtchn_pci_msi_chip = {
 	.name		= "xen-pirq-msi",
+	.irq_startup	= xevtchn_pci_msi_startup,
 	.irq_mask	= xevtchn_pci_msi_mask,
 	.irq_unmask	= xevtchn_pci_msi_unmask,
 	.irq_ack	= irq_chip_ack_parent,
@@ -347,7 +369,8 @@ fail:
 /**
  * xevtchn_msi_exit() - give attached devices their MSI domain back
  *
- * The module cannot be unloading while one of our MSI IRQs exists.
+ * The module cannot be unloading while one of our MSI IRQs exists: each
+ * holds a module reference, and none is handed out once the unload began.
  */
 void xevtchn_msi_exit(void)
 {

@@ -24,8 +24,9 @@
  * it creates an IRQ for every GSI at boot, long before a driver asks. Here
  * the IRQ exists only because a driver asked, so the event channel is bound
  * at once (where we may sleep: the port table and the FIFO event array may
- * need memory) and closed when the driver unbinds. Startup and shutdown
- * only unmask and mask it.
+ * need memory) and closed when the driver unbinds. Startup sends an EOI,
+ * then unmasks (a line already up is heard; irq_chips.c), and shutdown
+ * masks.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -109,12 +110,19 @@ static int bind_pirq_port(unsigned int pirq, bool shared, evtchn_port_t *port)
 	return 0;
 }
 
-/*
- * Ask Xen whether the PIRQ wants PHYSDEVOP_eoi. Xen answers only for a PIRQ
- * it has mapped; an MSI PIRQ is mapped by its first message, and needs no
- * EOI.
+/**
+ * xevtchn_pirq_query_eoi() - ask Xen whether the PIRQ wants PHYSDEVOP_eoi
+ * @info: a PIRQ binding whose IRQ starts up
+ *
+ * Xen answers only for a PIRQ that is mapped: a GSI's from its
+ * PHYSDEVOP_map_pirq, an MSI's of a passed-through device once the device
+ * model mapped it. An emulated device's MSI is mapped only by its first
+ * message, and needs no EOI (Xen's PHYSDEVOP_eoi does nothing for it): no
+ * answer means no EOI, as in mainline's pirq_query_unmask().
+ *
+ * Context: the IRQ's startup, its descriptor lock held.
  */
-static void query_eoi(struct xevtchn_irq *info)
+void xevtchn_pirq_query_eoi(struct xevtchn_irq *info)
 {
 	struct physdev_irq_status_query query = { .irq = info->pirq };
 
@@ -150,7 +158,6 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 		return info;
 	}
 	info->pirq = pirq;
-	query_eoi(info);
 	return info;
 }
 
@@ -161,7 +168,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 void xevtchn_free_pirq_binding(struct xevtchn_irq *info)
 {
 	xevtchn_close_evtchn(info->port);
-	kfree(info);
+	kfree_rcu(info, rcu);
 }
 
 /**
@@ -169,7 +176,9 @@ void xevtchn_free_pirq_binding(struct xevtchn_irq *info)
  * @info: a PIRQ binding
  *
  * For a level GSI, Xen sends the PIRQ again if the line is still up. Only
- * when Xen asked for it; called from the chips' ack and eoi.
+ * when Xen asked for it.
+ *
+ * Context: hard IRQ context, from the chips' ack and eoi.
  */
 void xevtchn_pirq_eoi(struct xevtchn_irq *info)
 {
@@ -182,6 +191,21 @@ void xevtchn_pirq_eoi(struct xevtchn_irq *info)
 	if (ret)
 		pr_warn_ratelimited("Xen refused the EOI of PIRQ %u (%d)\n",
 				    info->pirq, ret);
+}
+
+/**
+ * xevtchn_pirq_startup_eoi() - ask Xen about EOIs, and send one
+ * @info: a PIRQ binding whose IRQ starts up, its port still masked
+ *
+ * The EOI has Xen send the PIRQ again if its line is already up; see the
+ * PIRQ chips' irq_startup.
+ *
+ * Context: the IRQ's descriptor lock held.
+ */
+void xevtchn_pirq_startup_eoi(struct xevtchn_irq *info)
+{
+	xevtchn_pirq_query_eoi(info);
+	xevtchn_pirq_eoi(info);
 }
 
 /**
@@ -322,14 +346,21 @@ int xevtchn_pirq_from_irq(unsigned int irq)
 {
 	struct irq_data *data;
 	struct irq_chip *chip;
+	int pirq = -EINVAL;
 
+	rcu_read_lock();	/* against an unbind freeing the binding */
 	for (data = irq_get_irq_data(irq); data; data = data->parent_data) {
 		chip = irq_data_get_irq_chip(data);
 		if (chip == &xevtchn_pirq_fasteoi_chip ||
-		    chip == &xevtchn_pirq_edge_chip)
-			return ((struct xevtchn_irq *)
-				irq_data_get_irq_chip_data(data))->pirq;
+		    chip == &xevtchn_pirq_edge_chip) {
+			/* NULL while the MSI domain frees it (reset_irq_data) */
+			struct xevtchn_irq *info = irq_data_get_irq_chip_data(data);
+
+			pirq = info ? info->pirq : -EINVAL;
+			break;
+		}
 	}
-	return -EINVAL;
+	rcu_read_unlock();
+	return pirq;
 }
 EXPORT_SYMBOL_GPL(xevtchn_pirq_from_irq);

@@ -4,8 +4,8 @@
  * send on it, look it up from its IRQ or the other way round, set, clear
  * or test its pending bit, poll it (SCHEDOP_poll, with Xen's clock for the
  * timeout), and set its FIFO priority. Nothing here takes the bind mutex:
- * lookups go through the port table under RCU, or through the IRQ's chip
- * data, which lives as long as the binding.
+ * lookups go through the port table or the IRQ's chip data under RCU (an
+ * unbinding frees the binding a grace period after the descriptor).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -82,9 +82,14 @@ EXPORT_SYMBOL_GPL(xevtchn_irq_from_evtchn);
  */
 evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
 {
-	struct xevtchn_irq *info = xevtchn_irq_info(irq);
+	struct xevtchn_irq *info;
+	evtchn_port_t port;
 
-	return info ? info->port : 0;
+	rcu_read_lock();	/* against an unbind freeing the binding */
+	info = xevtchn_irq_info(irq);
+	port = info ? info->port : 0;
+	rcu_read_unlock();
+	return port;
 }
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_from_irq);
 
