@@ -217,8 +217,8 @@ static int vector_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
 	snprintf(c->upcall_name, sizeof(c->upcall_name), "xen-upcall-cpu%u",
 		 cpu);
 	ret = request_irq(irq, upcall_vector_interrupt,
-			  IRQF_NOBALANCING | IRQF_NO_THREAD, c->upcall_name,
-			  NULL);
+			  IRQF_NOBALANCING | IRQF_NO_THREAD | IRQF_NO_SUSPEND,
+			  c->upcall_name, NULL);
 	if (ret) {
 		pr_err("CPU %u: cannot request the upcall IRQ %d (%d)\n",
 		       cpu, irq, ret);
@@ -445,6 +445,10 @@ static int intx_init(void)
 		ret = -ENODEV;
 		goto disable;
 	}
+	/*
+	 * No IRQF_NO_SUSPEND: the line may be shared, and genirq warns about
+	 * sharers that disagree on it.
+	 */
 	ret = request_irq(pdev->irq, upcall_intx_interrupt,
 			  IRQF_SHARED | IRQF_NOBALANCING, "xen-upcall-intx",
 			  &platform_dev);
@@ -454,7 +458,10 @@ static int intx_init(void)
 		goto disable;
 	}
 	/* Xen raises it for vCPU 0's events; take them on CPU 0. */
-	irq_set_affinity(pdev->irq, cpumask_of(0));
+	ret = irq_set_affinity(pdev->irq, cpumask_of(0));
+	if (ret)
+		pr_warn("cannot keep IRQ %u of %s on CPU 0 (%d); events are taken wherever it lands\n",
+			pdev->irq, pci_name(pdev), ret);
 	ret = set_callback_via(callback_via_pci_intx(pdev));
 	if (ret) {
 		pr_err("Xen refused the callback via %s INTx (%d)\n",

@@ -716,7 +716,7 @@ unbind:
  * notification left (2-level: no selector bit; FIFO: off every queue), and
  * Xen never notifies for a port that is already pending.
  */
-#define WINDOW_ROUNDS	40
+#define WINDOW_ROUNDS	80
 
 static void test_gate_window(void)
 {
