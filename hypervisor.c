@@ -23,6 +23,7 @@
 #include <asm/processor.h>
 #include <asm/xen/cpuid.h>
 #include <xen/xen.h>
+#include <xen/interface/xen.h>	/* xen_ulong_t, which version.h needs */
 #include <xen/interface/version.h>
 #include <xen/interface/features.h>
 
