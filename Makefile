@@ -3,11 +3,13 @@
 # xevtchn: build the module out of tree, check it, and run it on the Xen
 # test host. "make help" lists the targets.
 
-# The kernel to build for: Debian's linux-headers-amd64, unless KDIR or KVER
-# say otherwise. The test host boots the same kernel version.
-KVER ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
-		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
-KDIR ?= /usr/src/linux-headers-$(KVER)
+# The kernel to build for: the one Debian's linux-headers-amd64 names, else
+# the running kernel, unless KDIR or KVER say otherwise. The test host boots
+# the same kernel version (make check and make demo install the package).
+KVER ?= $(or $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p'),$(shell uname -r))
+KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-$(KVER) \
+		/lib/modules/$(KVER)/build) /usr/src/linux-headers-$(KVER))
 
 TESTING   := $(CURDIR)/tools/testing
 TESTMODS  := $(TESTING)/modules

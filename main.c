@@ -48,3 +48,4 @@ module_exit(xevtchn_exit);
 
 MODULE_DESCRIPTION("Xen event channels as Linux IRQs in an HVM guest");
 MODULE_LICENSE("GPL");
+MODULE_VERSION("0.3.0");
