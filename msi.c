@@ -12,9 +12,10 @@
  * Each MSI takes a fresh PIRQ from Xen (PHYSDEVOP_get_free_pirq), every
  * time, never one read back from the device: after the device turns MSI
  * off, that PIRQ may be Xen's to give to another device (the NVMe bug of
- * 2017, seed 003). The message written to the device has vector 0 and the
- * PIRQ in its destination ID (bits 0-7 in the address's destination field,
- * the rest in the upper address); Xen turns such an MSI into an event on
+ * 2017: "xen: do not re-use pirq number cached in pci device msi msg data").
+ * The message written to the device has vector 0 and the PIRQ in its
+ * destination ID (bits 0-7 in the address's destination field, the rest
+ * in the upper address); Xen turns such an MSI into an event on
  * that PIRQ (hvm_inject_msi). When the IRQ is freed, the event channel is
  * closed and the PIRQ unmapped.
  *
