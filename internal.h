@@ -158,7 +158,7 @@ unsigned int xevtchn_this_vcpu_id(void);
 struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
 unsigned long xevtchn_upcalls(unsigned int cpu);
 
-/* events.c: the port table and the event dispatch */
+/* events.c: the port table, the bindings' life cycle, the event dispatch */
 void xevtchn_handle_port(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_irq_info(unsigned int irq);
@@ -179,6 +179,10 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
 			 irq_flow_handler_t handle, const char *flow,
 			 unsigned long status);
 void xevtchn_detach_binding(struct xevtchn_irq *info);
+void xevtchn_unbind_port(struct xevtchn_irq *info);
+int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
+struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
+				       unsigned int cpu, unsigned int source);
 
 /* pirq.c: PIRQs, the way Xen delivers GSIs and MSIs as events */
 int xevtchn_pirq_init(void);

@@ -3,21 +3,94 @@
  * xevtchn: Xen event channels as Linux IRQs in an HVM guest, as a module.
  *
  * Module load and unload. The guest must run with the kernel's own Xen
- * support off ("nopv" on the kernel command line).
+ * support off ("nopv" on the kernel command line). Bring-up, in order:
+ *
+ *   1. the test build's switches (testing.c; nothing in the product)
+ *   2. find Xen: CPUID, version, features (hypervisor.c)
+ *   3. the event layer: shared_info, the ABI, the upcall on every CPU, the
+ *      port table (upcall.c, events_2l.c / events_fifo.c, events.c)
+ *   4. one event through the upcall, before any driver relies on it
+ *   5. PIRQs: may Xen deliver GSIs and MSIs as events here? (pirq.c)
+ *   6. the MSI domain of the attach= devices (msi.c)
+ *   7. debugfs (debugfs.c)
+ *
+ * Unload undoes them in reverse.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/init.h>
+#include <linux/interrupt.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
+#include <xevtchn/events.h>
 #include "internal.h"
+
+static irqreturn_t delivery_check_interrupt(int irq, void *done)
+{
+	complete(done);
+	return IRQ_HANDLED;
+}
+
+/* What the delivery check saw, for the kernel log. */
+static void report_port_state(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	unsigned int cpu;
+
+	rcu_read_lock();
+	info = xevtchn_port_info(port);
+	pr_err("port %u: pending %d, masked %d, CPU %u, mask reasons 0x%x\n",
+	       port, xevtchn_abi->is_pending(port), xevtchn_abi->is_masked(port),
+	       info ? info->cpu : -1, info ? info->mask_reason : 0);
+	rcu_read_unlock();
+	for_each_online_cpu(cpu)
+		if (xevtchn_vcpu_info(cpu))
+			pr_err("CPU %u (vCPU %u): upcall pending %u, selector 0x%lx, %lu upcalls\n",
+			       cpu, xevtchn_vcpu_id(cpu),
+			       READ_ONCE(xevtchn_vcpu_info(cpu)->evtchn_upcall_pending),
+			       (unsigned long)READ_ONCE(xevtchn_vcpu_info(cpu)->evtchn_pending_sel),
+			       xevtchn_upcalls(cpu));
+}
+
+/*
+ * Send one event over a loopback and wait for it: proves that the upcall
+ * reaches us, before any driver relies on it. -EIO when none arrived.
+ */
+static int check_delivery(void)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	evtchn_port_t a, b;
+	int irq, ret;
+
+	ret = xevtchn_alloc_loopback(&a, &b);
+	if (ret)
+		return ret;
+	irq = xevtchn_bind_evtchn_to_irqhandler(a, delivery_check_interrupt,
+						0, "xevtchn-check", &done);
+	if (irq < 0) {
+		xevtchn_close_port(b);
+		return irq;
+	}
+	ret = xevtchn_notify_remote_via_evtchn(b);
+	if (!ret && !wait_for_completion_timeout(&done, HZ)) {
+		pr_err("no event arrived within a second through upcall=%s; if this guest ran xevtchn with upcall=vector before, Xen keeps using the vector until the guest reboots\n",
+		       xevtchn_upcall_mode());
+		report_port_state(a);
+		ret = -EIO;
+	}
+	xevtchn_unbind_from_irqhandler(irq, &done);
+	xevtchn_close_port(b);
+	return ret;
+}
 
 static int __init xevtchn_init(void)
 {
 	int ret;
 
-	ret = xevtchn_testing_init();	/* the test build only */
+	ret = xevtchn_testing_init();
 	if (ret)
 		return ret;
 	ret = xevtchn_hypervisor_init();
@@ -26,18 +99,25 @@ static int __init xevtchn_init(void)
 	ret = xevtchn_events_init();
 	if (ret)
 		return ret;
+	ret = check_delivery();
+	if (ret)
+		goto events;
 	xevtchn_pirq_init();
 	ret = xevtchn_msi_init();
-	if (ret) {
-		xevtchn_events_exit();
-		return ret;
-	}
+	if (ret)
+		goto events;
+	xevtchn_debugfs_init();
 	pr_info("ready\n");
 	return 0;
+
+events:
+	xevtchn_events_exit();
+	return ret;
 }
 
 static void __exit xevtchn_exit(void)
 {
+	xevtchn_debugfs_exit();
 	xevtchn_msi_exit();
 	xevtchn_events_exit();
 	pr_info("unloaded\n");
