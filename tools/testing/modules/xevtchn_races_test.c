@@ -88,6 +88,39 @@ static irqreturn_t count_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+#define MAX_GRABS	64
+
+/*
+ * Open loopbacks until one of their ports is @want (Xen hands out the
+ * lowest free number): the way another user of the port number, one that
+ * takes no bind mutex, gets it. Returns the port connected to @want, or 0;
+ * the other ports opened on the way are in @others, to close afterwards.
+ */
+static evtchn_port_t grab_port(evtchn_port_t want, evtchn_port_t *others,
+			       unsigned int *nothers)
+{
+	evtchn_port_t x, y;
+	unsigned int i;
+
+	for (i = 0; i < MAX_GRABS; i++) {
+		if (xevtchn_alloc_loopback(&x, &y))
+			return 0;
+		if (x == want)
+			return y;
+		if (y == want)
+			return x;
+		others[(*nothers)++] = x;
+		others[(*nothers)++] = y;
+	}
+	return 0;
+}
+
+static void close_ports(const evtchn_port_t *ports, unsigned int n)
+{
+	while (n--)
+		xevtchn_close_port(ports[n]);
+}
+
 /* ---- phantom: 2-level ports 2048..2143 ------------------------------------ */
 
 #define PHANTOM_FIRST	2048
@@ -292,14 +325,12 @@ static int reuse_unbinder(void *data)
 	return 0;
 }
 
-#define MAX_GRABS	64
-
 static void test_close_reuse(void)
 {
 	static evtchn_port_t others[2 * MAX_GRABS];
 	atomic_t next_runs = ATOMIC_INIT(0);
-	evtchn_port_t rx, tx, x, y, peer = 0;
-	unsigned int nothers = 0, i;
+	evtchn_port_t rx, tx, peer = 0;
+	unsigned int nothers = 0;
 	struct task_struct *task;
 	static struct reuse r;
 	struct ktap_suite s;
@@ -325,24 +356,13 @@ static void test_close_reuse(void)
 		reuse_unbinder(&r);	/* no race then: the test will say so */
 	msleep(200);
 	/* Another user opens ports (no bind mutex) until it gets rx's number. */
-	for (i = 0; i < MAX_GRABS && !peer; i++) {
-		if (xevtchn_alloc_loopback(&x, &y))
-			break;
-		if (x == rx) {
-			peer = y;
-		} else if (y == rx) {
-			peer = x;
-		} else {
-			others[nothers++] = x;
-			others[nothers++] = y;
-		}
-	}
+	peer = grab_port(rx, others, &nothers);
 	if (peer)
 		xevtchn_notify_remote_via_evtchn(peer);	/* rx's first event */
 	wait_for_completion(&r.unbound);
 	xevtchn_testing_inject(XEVTCHN_INJECT_CLOSE, 0);
 	ktap_result(&s, peer, "port_reused",
-		    "port %u was not handed out again in %u tries", rx, i);
+		    "port %u was not handed out again in %u tries", rx, MAX_GRABS);
 	if (!peer) {
 		ktap_skip(&s, "first_event_kept", "port not reused");
 		goto close;
@@ -361,8 +381,7 @@ static void test_close_reuse(void)
 		xevtchn_close_port(rx);
 	xevtchn_close_port(peer);
 close:
-	for (i = 0; i < nothers; i++)
-		xevtchn_close_port(others[i]);
+	close_ports(others, nothers);
 }
 
 /* ---- unbind_moving: affinity writes while the IRQ is being unbound -------- */
@@ -562,6 +581,26 @@ static int gate_open(struct gate_chan *ch)
 	}
 }
 
+/* Unbind and close every channel and filler port of the gate tests. */
+static void gate_close_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < GATE_CHANNELS; i++) {
+		struct gate_chan *ch = &gate_chans[i];
+
+		if (ch->irq > 0) {
+			xevtchn_unbind_from_irqhandler(ch->irq, ch);
+			xevtchn_close_port(ch->tx);
+		} else if (ch->rx) {
+			xevtchn_close_port(ch->rx);
+			xevtchn_close_port(ch->tx);
+		}
+	}
+	for (i = 0; i < gate_nfillers; i++)
+		xevtchn_close_port(gate_fillers[i]);
+}
+
 /* Pause the threads and let every event in flight arrive. */
 static void gate_quiesce(unsigned int threads)
 {
@@ -682,16 +721,7 @@ static void test_gate(void)
 	ktap_result(&s, !overlaps, "never_two_at_once",
 		    "%u handler runs overlapped another", overlaps);
 unbind:
-	for (i = 0; i < GATE_CHANNELS; i++) {
-		struct gate_chan *ch = &gate_chans[i];
-
-		if (ch->irq > 0) {
-			xevtchn_unbind_from_irqhandler(ch->irq, ch);
-			xevtchn_close_port(ch->tx);
-		}
-	}
-	for (i = 0; i < gate_nfillers; i++)
-		xevtchn_close_port(gate_fillers[i]);
+	gate_close_all();
 }
 
 /* ---- gate_window: the gate race, step by step ------------------------------ */
@@ -797,18 +827,12 @@ static void test_gate_window(void)
 		    "send #2 never landed inside CPU 0's window: the test proved nothing");
 out:
 	set_cpus_allowed_ptr(current, cpu_possible_mask);
-	if (ch->irq > 0) {
-		xevtchn_unbind_from_irqhandler(ch->irq, ch);
-		xevtchn_close_port(ch->tx);
-	}
-	for (round = 0; round < gate_nfillers; round++)
-		xevtchn_close_port(gate_fillers[round]);
+	gate_close_all();
 }
 
 /* ---- offline_unbind: a port of an offline CPU, closed while linked -------- */
 
 #define OFFLINE_IPI	5
-#define MAX_REUSE	64
 
 /*
  * FIFO: an IPI of CPU 1 stays bound while CPU 1 is offline; an IPI sent
@@ -819,10 +843,10 @@ out:
  */
 static void test_offline_unbind(void)
 {
-	static evtchn_port_t others[2 * MAX_REUSE];
+	static evtchn_port_t others[2 * MAX_GRABS];
 	atomic_t ipi_runs = ATOMIC_INIT(0), runs = ATOMIC_INIT(0);
-	evtchn_port_t ipi_port = 0, x, y, rx = 0, peer = 0;
-	unsigned int nothers = 0, i;
+	evtchn_port_t ipi_port = 0, rx = 0, peer = 0;
+	unsigned int nothers = 0;
 	struct ktap_suite s;
 	int irq, ret;
 
@@ -844,17 +868,8 @@ static void test_offline_unbind(void)
 	xevtchn_send_ipi(1, OFFLINE_IPI);	/* linked in vCPU 1's queue */
 	msleep(50);
 	xevtchn_unbind_from_irqhandler(irq, &ipi_runs);
-	for (i = 0; i < MAX_REUSE && !rx; i++) {
-		if (xevtchn_alloc_loopback(&x, &y))
-			break;
-		if (x == ipi_port || y == ipi_port) {
-			rx = ipi_port;
-			peer = x == ipi_port ? y : x;
-		} else {
-			others[nothers++] = x;
-			others[nothers++] = y;
-		}
-	}
+	peer = grab_port(ipi_port, others, &nothers);
+	rx = peer ? ipi_port : 0;
 	ktap_result(&s, rx, "port_reused", "port %u not handed out again",
 		    ipi_port);
 	if (rx) {
@@ -877,8 +892,7 @@ static void test_offline_unbind(void)
 	} else {
 		ktap_skip(&s, "next_owner_hears", "port not reused");
 	}
-	for (i = 0; i < nothers; i++)
-		xevtchn_close_port(others[i]);
+	close_ports(others, nothers);
 	add_cpu(1);
 }
 
