@@ -569,6 +569,10 @@ static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
 		pr_warn_ratelimited("%s: IRQ %u is not bound by xevtchn\n",
 				    caller, irq);
 		*err = -EINVAL;
+	} else if (info->ops && info->ops->owned_by_domain) {
+		pr_warn_ratelimited("%s: IRQ %u is an MSI: the PCI core frees it (pci_free_irq_vectors())\n",
+				    caller, irq);
+		*err = -EINVAL;
 	} else if (info->unbinding) {
 		pr_warn_ratelimited("%s: IRQ %u is being unbound already\n",
 				    caller, irq);

@@ -40,6 +40,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include <xevtchn/events.h>
 #include <xevtchn/hypercall.h>
@@ -56,6 +57,13 @@ const struct xevtchn_abi *xevtchn_abi;
 
 /* Rows of the port table, allocated as ports get bound, freed at unload. */
 static struct xevtchn_irq __rcu **port_rows[NR_ROWS];
+
+/*
+ * Every Linux IRQ bound to a port, to its binding: the one answer to "is
+ * this IRQ xevtchn's?", whatever its chip. Changes under the bind mutex;
+ * read under RCU.
+ */
+static DEFINE_XARRAY(irq_bindings);
 
 /* The per-CPU sources bound on each CPU. */
 struct cpu_sources {
@@ -198,11 +206,7 @@ void xevtchn_handle_port(evtchn_port_t port)
  */
 struct xevtchn_irq *xevtchn_irq_info(unsigned int irq)
 {
-	struct irq_data *data = irq_get_irq_data(irq);
-
-	if (!data || !xevtchn_is_our_chip(irq_data_get_irq_chip(data)))
-		return NULL;
-	return irq_data_get_irq_chip_data(data);
+	return xa_load(&irq_bindings, irq);
 }
 
 /*
@@ -345,9 +349,13 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 	}
 	irq_data_update_effective_affinity(irq_get_irq_data(info->irq),
 					   cpumask_of(info->cpu));
-	ret = set_port_info(info->port, info);
-	if (ret)
+	ret = xa_err(xa_store(&irq_bindings, info->irq, info, GFP_KERNEL));
+	if (!ret)
+		ret = set_port_info(info->port, info);
+	if (ret) {
+		xa_erase(&irq_bindings, info->irq);
 		return ret;
+	}
 	xevtchn_abi->bind_to_cpu(info->port, info->cpu, info->cpu);
 	if (cpu_source_slot(info))
 		rcu_assign_pointer(*cpu_source_slot(info), info);
@@ -377,6 +385,7 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	might_sleep();
 	xevtchn_mark_dying(info);
+	xa_erase(&irq_bindings, info->irq);
 	xevtchn_count_port(info, -1);
 	xevtchn_abi->mask(port);
 	set_port_info(port, NULL);	/* the row exists: cannot fail */
@@ -405,7 +414,7 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
  * Return: the IRQ; or a negative errno, and then nothing but @info is left
  * for the caller to free.
  */
-int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
+int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 			 irq_flow_handler_t handle, const char *flow,
 			 unsigned long status)
 {
@@ -434,7 +443,8 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
  * xevtchn_unbind_port() - close a bound port and free its IRQ and binding
  * @info: an attached binding whose IRQ has no handler
  *
- * For a PIRQ, also gives the PIRQ back to Xen. The chip data keeps pointing
+ * The source then gives back what it holds (->closed: a GSI's PIRQ goes
+ * back to Xen). The chip data keeps pointing
  * at @info until the descriptor goes, and @info outlives both by a grace
  * period: lookups from an IRQ number (port_ops.c) run under RCU only.
  *
@@ -444,8 +454,8 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_detach_binding(info);
-	if (info->type == XEVTCHN_PORT_PIRQ)
-		xevtchn_unmap_pirq(info->pirq);
+	if (info->ops && info->ops->closed)
+		info->ops->closed(info);
 	xevtchn_inject(XEVTCHN_INJECT_FREE);
 	irq_free_desc(info->irq);
 	kfree_rcu(info, rcu);

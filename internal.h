@@ -43,11 +43,28 @@ enum xevtchn_port_type {
 #define XEVTCHN_MASK_EXPLICIT	BIT(0)	/* genirq or the driver: irq_mask */
 #define XEVTCHN_MASK_TEMPORARY	BIT(1)	/* moving to another vCPU */
 
+struct xevtchn_irq;
+
+/**
+ * struct xevtchn_source_ops - what a kind of event source adds to a binding
+ * @closed: optional: the port is closed; give back what the source holds
+ *	(a GSI's PIRQ)
+ * @owned_by_domain: the IRQ belongs to an irq domain (msi.c's MSIs), which
+ *	alone unbinds it; the unbind API refuses it
+ *
+ * Event channel ports, VIRQs and IPIs have none; pirq.c and msi.c set theirs.
+ */
+struct xevtchn_source_ops {
+	void (*closed)(struct xevtchn_irq *info);
+	bool owned_by_domain;
+};
+
 /**
  * struct xevtchn_irq - one event channel port bound to one Linux IRQ
  * @irq: the Linux IRQ
  * @port: the event channel port
  * @type: what the port is bound to
+ * @ops: the source's own part, or NULL
  * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
  * @cpu: the CPU whose vCPU Xen notifies for this port; changes only under
  *	@lock (a move)
@@ -78,6 +95,7 @@ struct xevtchn_irq {
 	unsigned int irq;
 	evtchn_port_t port;
 	enum xevtchn_port_type type;
+	const struct xevtchn_source_ops *ops;
 	bool percpu;
 	unsigned int cpu;
 	unsigned int bound_cpu;
@@ -175,7 +193,7 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					unsigned int cpu);
 int xevtchn_attach_binding(struct xevtchn_irq *info);
 int xevtchn_close_evtchn(evtchn_port_t port);
-int xevtchn_bind_new_irq(struct xevtchn_irq *info, struct irq_chip *chip,
+int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 			 irq_flow_handler_t handle, const char *flow,
 			 unsigned long status);
 void xevtchn_detach_binding(struct xevtchn_irq *info);
@@ -193,27 +211,29 @@ void xevtchn_pirq_eoi(struct xevtchn_irq *info);
 void xevtchn_pirq_startup_eoi(struct xevtchn_irq *info);
 void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
 void xevtchn_unmap_pirq(unsigned int pirq);
+extern const struct irq_chip xevtchn_pirq_edge_chip;
 
 /* msi.c: an MSI irq domain that delivers a PCI device's MSIs as PIRQs */
 int xevtchn_msi_init(void);
 void xevtchn_msi_exit(void);
-void xevtchn_msi_compose_msg(struct irq_data *data, struct msi_msg *msg);
 
 /* irq_chips.c: chips, flows, masking by reason, affinity */
-extern struct irq_chip xevtchn_percpu_chip;
+extern const struct irq_chip xevtchn_percpu_chip;
 void xevtchn_handle_percpu_flow(struct irq_desc *desc);
-extern struct irq_chip xevtchn_dyn_chip;
+extern const struct irq_chip xevtchn_dyn_chip;
 void xevtchn_set_dyn_flow(struct xevtchn_irq *info);
 void xevtchn_port_taken(struct xevtchn_irq *info);
 void xevtchn_gate_open(struct xevtchn_irq *info);
 void xevtchn_mark_dying(struct xevtchn_irq *info);
 void xevtchn_count_port(struct xevtchn_irq *info, int delta);
-bool xevtchn_is_our_chip(const struct irq_chip *chip);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
 void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu);
-extern struct irq_chip xevtchn_pirq_edge_chip;
-extern struct irq_chip xevtchn_pirq_fasteoi_chip;
+void xevtchn_irq_mask(struct irq_data *data);
+void xevtchn_irq_unmask(struct irq_data *data);
+int xevtchn_irq_retrigger(struct irq_data *data);
+int xevtchn_dyn_set_affinity(struct irq_data *data, const struct cpumask *dest,
+			     bool force);
 
 /*
  * testing.c: the test build's negative controls and injection points

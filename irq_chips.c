@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * irq_chips and flow handlers, one per kind of event source.
+ * The irq_chips and flow handlers of event channel ports (dynamic and per-CPU),
+ * and what every chip shares: masking by reason, the gate, moving.
  *
  * xen-dyn-edge (handle_edge_irq): interdomain, unbound and loopback ports
  *	and global VIRQs. Xen events are edges: the event is the moment the
@@ -20,17 +21,9 @@
  *	runs the handler; the kernel's handle_percpu_irq() is not exported to
  *	modules.
  *
- * xen-pirq-fasteoi (handle_fasteoi_irq): level GSIs delivered as PIRQs. The
- *	eoi clears the pending bit and tells Xen (PHYSDEVOP_eoi), which sends
- *	the PIRQ again while the device still holds its line. A level source
- *	cannot lose an event this way: what another CPU drops while the
- *	handler runs comes back with the eoi. The flow is safe here, and only
- *	here, because the source is a level.
- *
- * xen-pirq-edge (handle_edge_irq): edge GSIs and MSIs delivered as PIRQs;
- *	as xen-dyn-edge, plus PHYSDEVOP_eoi in the ack where Xen asks for it.
- *	MSIs use it as the parent chip under the PCI-MSI chip "xen-pirq-msi"
- *	(msi.c); its irq_compose_msi_msg gives their message.
+ * The PIRQ chips (xen-pirq-fasteoi, xen-pirq-edge) live in pirq.c and the
+ * MSI chips in msi.c, beside their own callbacks; they use the callbacks
+ * here for masking, retriggering and moving.
  *
  * One event, one handler run: before an event is dispatched, the CPU takes
  * the port's gate (is_active) with xchg and checks the port is still
@@ -233,12 +226,14 @@ out:
 	return ret;
 }
 
-static void xevtchn_irq_mask(struct irq_data *data)
+/* The chips' irq_mask, for every source type (pirq.c's chips too). */
+void xevtchn_irq_mask(struct irq_data *data)
 {
 	xevtchn_mask_reason(irq_data_info(data), XEVTCHN_MASK_EXPLICIT);
 }
 
-static void xevtchn_irq_unmask(struct irq_data *data)
+/* The chips' irq_unmask. */
+void xevtchn_irq_unmask(struct irq_data *data)
 {
 	xevtchn_unmask_reason(irq_data_info(data), XEVTCHN_MASK_EXPLICIT);
 }
@@ -312,7 +307,7 @@ static void xevtchn_irq_mask_ack(struct irq_data *data)
 }
 
 /* Deliver the event again: set it pending on a masked port, then unmask. */
-static int xevtchn_irq_retrigger(struct irq_data *data)
+int xevtchn_irq_retrigger(struct irq_data *data)
 {
 	struct xevtchn_irq *info = irq_data_info(data);
 	unsigned long flags;
@@ -327,42 +322,9 @@ static int xevtchn_irq_retrigger(struct irq_data *data)
 	return 1;
 }
 
-/*
- * A PIRQ's event is done: take it, and tell Xen if it asked to hear. The
- * ack of the edge chip, before the handler; the eoi of the level chip,
- * after it (Xen then raises the PIRQ again if the line is still up).
- */
-static void xevtchn_pirq_done(struct irq_data *data)
-{
-	struct xevtchn_irq *info = irq_data_info(data);
-
-	xevtchn_port_taken(info);
-	xevtchn_pirq_eoi(info);
-}
-
-static void xevtchn_pirq_mask_ack(struct irq_data *data)
-{
-	xevtchn_irq_mask(data);
-	xevtchn_pirq_done(data);
-}
-
-/*
- * Start a PIRQ's IRQ: EOI first, then unmask. Xen sends a level GSI's PIRQ
- * only when the line rises, and again on PHYSDEVOP_eoi while it is up;
- * mapping and binding send nothing. A line that is already up (a pending
- * INTx, a shared line) would otherwise never be heard. The EOI, while the
- * port is still masked, has Xen set it pending; the unmask delivers it.
- * As mainline's __startup_pirq() does.
- */
-static unsigned int xevtchn_pirq_startup(struct irq_data *data)
-{
-	xevtchn_pirq_startup_eoi(irq_data_info(data));
-	xevtchn_irq_unmask(data);
-	return 0;
-}
-
-static int xevtchn_dyn_set_affinity(struct irq_data *data,
-				    const struct cpumask *dest, bool force)
+/* irq_set_affinity of every chip whose ports can move (pirq.c's too). */
+int xevtchn_dyn_set_affinity(struct irq_data *data, const struct cpumask *dest,
+			     bool force)
 {
 	struct xevtchn_irq *info = irq_data_info(data);
 	unsigned int cpu;
@@ -428,7 +390,7 @@ void xevtchn_handle_percpu_flow(struct irq_desc *desc)
 	handle_simple_irq(desc);
 }
 
-struct irq_chip xevtchn_dyn_chip = {
+const struct irq_chip xevtchn_dyn_chip = {
 	.name			= "xen-dyn-edge",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
@@ -438,7 +400,7 @@ struct irq_chip xevtchn_dyn_chip = {
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
 
-struct irq_chip xevtchn_percpu_chip = {
+const struct irq_chip xevtchn_percpu_chip = {
 	.name			= "xen-percpu",
 	.irq_mask		= xevtchn_irq_mask,
 	.irq_unmask		= xevtchn_irq_unmask,
@@ -446,37 +408,6 @@ struct irq_chip xevtchn_percpu_chip = {
 	.irq_retrigger		= xevtchn_irq_retrigger,
 	.irq_set_affinity	= xevtchn_percpu_set_affinity,
 };
-
-struct irq_chip xevtchn_pirq_fasteoi_chip = {
-	.name			= "xen-pirq-fasteoi",
-	.irq_mask		= xevtchn_irq_mask,
-	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_startup		= xevtchn_pirq_startup,
-	.irq_eoi		= xevtchn_pirq_done,
-	.irq_retrigger		= xevtchn_irq_retrigger,
-	.irq_set_affinity	= xevtchn_dyn_set_affinity,
-};
-
-/* Edge GSIs; also the parent, under the PCI-MSI chip, of msi.c's MSIs. */
-struct irq_chip xevtchn_pirq_edge_chip = {
-	.name			= "xen-pirq-edge",
-	.irq_startup		= xevtchn_pirq_startup,
-	.irq_mask		= xevtchn_irq_mask,
-	.irq_unmask		= xevtchn_irq_unmask,
-	.irq_ack		= xevtchn_pirq_done,
-	.irq_mask_ack		= xevtchn_pirq_mask_ack,
-	.irq_retrigger		= xevtchn_irq_retrigger,
-	.irq_set_affinity	= xevtchn_dyn_set_affinity,
-	.irq_compose_msi_msg	= xevtchn_msi_compose_msg,
-};
-
-bool xevtchn_is_our_chip(const struct irq_chip *chip)
-{
-	return chip == &xevtchn_dyn_chip || chip == &xevtchn_percpu_chip ||
-	       chip == &xevtchn_pirq_fasteoi_chip ||
-	       chip == &xevtchn_pirq_edge_chip ||
-	       xevtchn_testing_is_our_chip(chip);
-}
 
 /**
  * xevtchn_set_dyn_flow() - give a dynamic port its chip and flow handler

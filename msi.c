@@ -21,8 +21,8 @@
  *
  * Levels of each IRQ: the PCI-MSI chip "xen-pirq-msi" (writes the message,
  * masks at the device where it can), over the parent chip of this domain
- * (irq_chips.c: the port's mask, ack, affinity, and the message's
- * contents).
+ * (pirq.c's xen-pirq-edge: the port's mask, ack, affinity; plus the
+ * message's contents, here).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -62,12 +62,8 @@ static struct irq_domain *pci_domain;
 /* Vector 0, ExtINT, edge: the form of message Xen reads as a PIRQ. */
 #define PIRQ_MSI_DATA	((7 << 8) | BIT(14))
 
-/**
- * xevtchn_msi_compose_msg() - the MSI message that raises this PIRQ
- * @data: the parent level's irq_data of an MSI of this domain
- * @msg: filled in
- */
-void xevtchn_msi_compose_msg(struct irq_data *data, struct msi_msg *msg)
+/* The MSI message that raises this PIRQ (the parent chip's). */
+static void compose_msg(struct irq_data *data, struct msi_msg *msg)
 {
 	struct xevtchn_irq *info = irq_data_get_irq_chip_data(data);
 
@@ -75,6 +71,17 @@ void xevtchn_msi_compose_msg(struct irq_data *data, struct msi_msg *msg)
 	msg->address_lo = 0xfee00000 | ((info->pirq & 0xff) << 12);
 	msg->data = PIRQ_MSI_DATA;
 }
+
+/*
+ * The parent chip of our MSIs: xen-pirq-edge (pirq.c) plus the message.
+ * Filled in at init.
+ */
+static struct irq_chip msi_parent_chip;
+
+/* An MSI's binding belongs to the domain: only the MSI core frees it. */
+static const struct xevtchn_source_ops msi_ops = {
+	.owned_by_domain = true,
+};
 
 /* Undo alloc_one() for @virq. Call under xevtchn_bind_mutex. */
 static void free_one(struct irq_domain *domain, unsigned int virq)
@@ -131,8 +138,8 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 		pr_warn_once("PIRQ %u needs the upper address bits of an MSI, which QEMU's emulated devices drop: keep Xen's PIRQs below 256 (extra_guest_irqs=)\n",
 			     get.pirq);
 	info->irq = virq;
-	irq_domain_set_info(domain, virq, get.pirq,
-			    &xevtchn_pirq_edge_chip, info,
+	info->ops = &msi_ops;
+	irq_domain_set_info(domain, virq, get.pirq, &msi_parent_chip, info,
 			    handle_edge_irq, NULL, "edge");
 	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
 	ret = xevtchn_attach_binding(info);
@@ -327,6 +334,8 @@ int xevtchn_msi_init(void)
 	ret = xevtchn_pirq_check(__func__);
 	if (ret)
 		return ret;
+	msi_parent_chip = xevtchn_pirq_edge_chip;
+	msi_parent_chip.irq_compose_msi_msg = compose_msg;
 	parent_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pirq");
 	pci_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pci-msi");
 	if (!parent_fwnode || !pci_fwnode) {

@@ -33,6 +33,7 @@
 
 #include <linux/irq.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <xen/interface/features.h>
 #include <xen/interface/xen.h>
@@ -224,6 +225,84 @@ void xevtchn_unmap_pirq(unsigned int pirq)
 		pr_warn("Xen refused to unmap PIRQ %u (%d)\n", pirq, ret);
 }
 
+/*
+ * A PIRQ's event is done: take it, and tell Xen if it asked to hear. The
+ * ack of the edge chip, before the handler; the eoi of the level chip,
+ * after it (Xen then raises the PIRQ again if the line is still up).
+ */
+static void pirq_done(struct irq_data *data)
+{
+	struct xevtchn_irq *info = irq_data_get_irq_chip_data(data);
+
+	xevtchn_port_taken(info);
+	xevtchn_pirq_eoi(info);
+}
+
+static void pirq_mask_ack(struct irq_data *data)
+{
+	xevtchn_irq_mask(data);
+	pirq_done(data);
+}
+
+/*
+ * Start a PIRQ's IRQ: EOI first, then unmask. Xen sends a level GSI's PIRQ
+ * only when the line rises, and again on PHYSDEVOP_eoi while it is up;
+ * mapping and binding send nothing. A line that is already up (a pending
+ * INTx, a shared line) would otherwise never be heard. The EOI, while the
+ * port is still masked, has Xen set it pending; the unmask delivers it.
+ * As mainline's __startup_pirq() does.
+ */
+static unsigned int pirq_startup(struct irq_data *data)
+{
+	xevtchn_pirq_startup_eoi(irq_data_get_irq_chip_data(data));
+	xevtchn_irq_unmask(data);
+	return 0;
+}
+
+/*
+ * xen-pirq-fasteoi (handle_fasteoi_irq): level GSIs. The eoi clears the
+ * pending bit and tells Xen (PHYSDEVOP_eoi), which sends the PIRQ again
+ * while the device still holds its line. A level source cannot lose an
+ * event this way: what another CPU drops while the handler runs comes back
+ * with the eoi. The flow is safe here, and only here, because the source
+ * is a level.
+ */
+static const struct irq_chip pirq_fasteoi_chip = {
+	.name			= "xen-pirq-fasteoi",
+	.irq_startup		= pirq_startup,
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_eoi		= pirq_done,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+};
+
+/*
+ * xen-pirq-edge (handle_edge_irq): edge GSIs and MSIs; as xen-dyn-edge,
+ * plus PHYSDEVOP_eoi in the ack where Xen asks for it. msi.c's parent chip
+ * is a copy of it with the MSI message added.
+ */
+const struct irq_chip xevtchn_pirq_edge_chip = {
+	.name			= "xen-pirq-edge",
+	.irq_startup		= pirq_startup,
+	.irq_mask		= xevtchn_irq_mask,
+	.irq_unmask		= xevtchn_irq_unmask,
+	.irq_ack		= pirq_done,
+	.irq_mask_ack		= pirq_mask_ack,
+	.irq_retrigger		= xevtchn_irq_retrigger,
+	.irq_set_affinity	= xevtchn_dyn_set_affinity,
+};
+
+/* A GSI's port is closed: give its PIRQ back, the GSI to the IOAPIC. */
+static void gsi_closed(struct xevtchn_irq *info)
+{
+	xevtchn_unmap_pirq(info->pirq);
+}
+
+static const struct xevtchn_source_ops gsi_ops = {
+	.closed = gsi_closed,
+};
+
 /* The binding of @gsi, if a driver bound it. */
 static struct xevtchn_irq *gsi_binding(unsigned int gsi)
 {
@@ -267,8 +346,9 @@ static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
 	if (IS_ERR(info))
 		return PTR_ERR(info);
 	info->pirq_gsi = gsi;
+	info->ops = &gsi_ops;
 	if (level)
-		irq = xevtchn_bind_new_irq(info, &xevtchn_pirq_fasteoi_chip,
+		irq = xevtchn_bind_new_irq(info, &pirq_fasteoi_chip,
 					   handle_fasteoi_irq, "fasteoi",
 					   IRQ_MOVE_PCNTXT);
 	else
@@ -344,22 +424,13 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_gsi_to_irq);
  */
 int xevtchn_pirq_from_irq(unsigned int irq)
 {
-	struct irq_data *data;
-	struct irq_chip *chip;
+	struct xevtchn_irq *info;
 	int pirq = -EINVAL;
 
 	rcu_read_lock();	/* against an unbind freeing the binding */
-	for (data = irq_get_irq_data(irq); data; data = data->parent_data) {
-		chip = irq_data_get_irq_chip(data);
-		if (chip == &xevtchn_pirq_fasteoi_chip ||
-		    chip == &xevtchn_pirq_edge_chip) {
-			/* NULL while the MSI domain frees it (reset_irq_data) */
-			struct xevtchn_irq *info = irq_data_get_irq_chip_data(data);
-
-			pirq = info ? info->pirq : -EINVAL;
-			break;
-		}
-	}
+	info = xevtchn_irq_info(irq);
+	if (info && info->type == XEVTCHN_PORT_PIRQ)
+		pirq = info->pirq;
 	rcu_read_unlock();
 	return pirq;
 }
