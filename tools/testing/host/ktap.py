@@ -25,7 +25,9 @@ RESULT = re.compile(r"^(ok|not ok) (\d+)(?: - | )?([^#]*?)\s*(?:#\s*(.*))?$")
 # What a kernel prints when something is wrong, whatever a test says.
 KERNEL_TROUBLE = re.compile(
     r"^(WARNING: CPU: |BUG: |Oops|general protection fault|kernel BUG at|"
-    r"Kernel panic|UBSAN: |KASAN: |WARNING: possible (circular|recursive))")
+    r"Kernel panic|UBSAN: |KASAN: |ODEBUG: |"
+    r"WARNING: (possible |suspicious RCU usage|inconsistent lock state|"
+    r"bad unlock balance|held lock freed|lock held when|Nested lock))")
 GUEST_DONE = re.compile(r"^XTH-GUEST: done rc=(\d+)")
 
 

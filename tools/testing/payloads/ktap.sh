@@ -47,7 +47,7 @@ kmsg() {
 # Only what the runner reads: KTAP, and the kernel's own alarms. The guest's
 # serial console is slow on the emulated host; it carries no more.
 ktap_only() {
-	grep -E 'KTAP version|# |1\.\.[0-9]|ok [0-9]|Bail out|WARNING:|BUG:|Oops|panic|UBSAN|KASAN'
+	grep -E 'KTAP version|# |1\.\.[0-9]|ok [0-9]|Bail out|WARNING:|BUG:|Oops|panic|UBSAN|KASAN|ODEBUG'
 }
 
 # insmod a module and print its KTAP (and any kernel alarm), in order.
