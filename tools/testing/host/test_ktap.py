@@ -61,6 +61,14 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual((rep.passed, rep.failed), (1, 1))
         self.assertIn("FAIL guest#1.b # broken", rep.lines)
 
+    def test_negative_control_reports_xfail(self):
+        rep = ktap.evaluate(doc("KTAP version 1", "# Subtest: s", "1..2",
+                                "ok 1 a # XFAIL 7 of 900 events lost",
+                                "not ok 2 b # expected to fail, did not"),
+                            ["s"])
+        self.assertEqual((rep.passed, rep.failed), (1, 1))
+        self.assertIn("ok   s.a # XFAIL 7 of 900 events lost", rep.lines)
+
     def test_missing_planned_tests_fail(self):
         rep = ktap.evaluate(doc("KTAP version 1", "# Subtest: s", "1..3",
                                 "ok 1 a"))

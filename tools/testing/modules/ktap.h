@@ -66,6 +66,31 @@ void ktap_result(struct ktap_suite *s, bool ok, const char *name,
 	va_end(args);
 }
 
+/*
+ * Report a case that is expected to fail (a negative control), with KTAP's
+ * XFAIL directive when it did fail, and as a failure when it did not;
+ * @what (printf format) says what was seen either way.
+ */
+static inline __printf(4, 5)
+void ktap_xfail(struct ktap_suite *s, bool failed, const char *name,
+		const char *what, ...)
+{
+	struct va_format vaf = { .fmt = what };
+	va_list args;
+
+	s->number++;
+	va_start(args, what);
+	vaf.va = &args;
+	if (failed) {
+		pr_info("ok %u %s # XFAIL %pV\n", s->number, name, &vaf);
+	} else {
+		s->failed++;
+		pr_info("not ok %u %s # expected to fail, did not: %pV\n",
+			s->number, name, &vaf);
+	}
+	va_end(args);
+}
+
 /* Report one case as skipped, saying why. */
 static inline void ktap_skip(struct ktap_suite *s, const char *name,
 			     const char *why)
