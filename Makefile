@@ -31,7 +31,7 @@ DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
-	check-debug check-debug-run clean-modules
+	check-debug check-debug-run clean-modules install
 
 all: modules
 
@@ -43,6 +43,7 @@ help:
 	@echo "make check-debug  the make check boots on a lockdep/KASAN guest kernel (built once, ~30 min)"
 	@echo "make bench      xevtchn against the kernel's own event layer, on the test host"
 	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
+	@echo "make install    install xevtchn.ko (updates/), its headers and Module.symvers"
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make clean      remove build products"
 
@@ -136,6 +137,23 @@ bench-run: bench-modules dom0-tools
 		$(addprefix --dom0-file ,$(DOM0_TOOLS))
 	$(BENCHDIR)/bench.py --out $(BENCH_OUT) \
 		--log "$$(ls -t $(BENCH_OUT)/bench-*.log | head -n 1)"
+
+# Install for KDIR's kernel: the module into /lib/modules/KVER/updates (then
+# depmod), and what a driver built on xevtchn needs into /usr/src/xevtchn:
+# the headers (include/xevtchn) and, per kernel, the Module.symvers that
+# gives it xevtchn's symbols (KBUILD_EXTRA_SYMBOLS). DESTDIR stages it.
+XEVTCHN_SRC := $(DESTDIR)/usr/src/xevtchn
+# The distribution's signing key is not ours: no signing at install (with
+# Secure Boot, let DKMS sign with its MOK key); headers packages carry no
+# System.map, so kbuild skips depmod and we run it.
+install: modules
+	$(KMAKE) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
+	install -d $(XEVTCHN_SRC)/include/xevtchn $(XEVTCHN_SRC)/$(KVER)
+	install -m 644 $(addprefix include/xevtchn/,events.h hypercall.h hypervisor.h) \
+		$(XEVTCHN_SRC)/include/xevtchn/
+	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KVER)/Module.symvers
 
 clean:
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
