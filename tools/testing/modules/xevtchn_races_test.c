@@ -500,7 +500,7 @@ static irqreturn_t gate_interrupt(int irq, void *data)
 	for (i = 0; i < GATE_SENDERS; i++) {
 		v = READ_ONCE(ch->last_sent[i]);
 		if (v > ch->seen[i])
-			ch->seen[i] = v;
+			WRITE_ONCE(ch->seen[i], v);
 	}
 	atomic_long_inc(&ch->handled);
 	udelay(get_random_u32() % 20);	/* handlers of varying length */
@@ -520,18 +520,29 @@ static bool gate_turn(void)
 	return !kthread_should_stop();
 }
 
+/*
+ * A sender does not wait for the other sender of its channel, but it does
+ * not flood the receiver either: before its next send it waits (sleeping)
+ * until a handler has read its last number, or 10 ms. Without that bound,
+ * the senders of one CPU can keep the other CPU in its upcall for good,
+ * each event slowed by the injected windows (nothing bounds an upcall yet),
+ * and the test thread that pauses them never runs again.
+ */
 static int gate_send(void *data)
 {
 	struct gate_sender *gs = data;
+	unsigned long deadline;
 
 	while (gate_turn()) {
 		gs->seq++;
 		WRITE_ONCE(gs->ch->last_sent[gs->index], gs->seq);
 		/* The hypercall orders the write before the event. */
 		xevtchn_notify_remote_via_evtchn(gs->ch->tx);
+		deadline = jiffies + msecs_to_jiffies(10);
+		while (READ_ONCE(gs->ch->seen[gs->index]) < gs->seq &&
+		       time_before(jiffies, deadline) && !kthread_should_stop())
+			usleep_range(20, 50);
 		udelay(get_random_u32() % 30);
-		if (!(gs->seq % 64))
-			cond_resched();
 	}
 	return 0;
 }
