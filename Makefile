@@ -99,22 +99,23 @@ images: have-kdir
 check demo bench check-debug: deps
 	@$(MAKE) --no-print-directory $@-run
 
-CHECK_PAYLOADS := $(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races) \
-		  --guest-file $(TESTING)/payloads/check/common.sh \
-		  $(addprefix --dom0-file ,$(DOM0_TOOLS))
+CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
+	       $(addprefix --dom0-file ,$(DOM0_TOOLS))
 
 check-run: static-checks runner-tests test-modules dom0-tools
-	$(HOST)/xth run --kver $(KVER) $(CHECK_PAYLOADS)
+	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
+		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races)
 
 # The same four boots with a debug guest kernel (lockdep, KASAN, no
 # CONFIG_XEN; built once, about 30 minutes): the modules are built against
-# it, then the runner boots it as the guest's kernel. Not part of make
-# check, which must stay under an hour on a fresh machine.
+# it, then the runner boots it as the guest's kernel; the race tests first.
+# Not part of make check, which must stay under an hour on a fresh machine.
 check-debug-run: dom0-tools
 	@dkdir=$$($(HOST)/build-debug-kernel.sh) && \
 	$(MAKE) --no-print-directory KDIR=$$dkdir test-modules && \
 	$(HOST)/xth run --kver $(KVER) --guest-kernel $$dkdir/arch/x86/boot/bzImage \
-		--guest-memory 1024 --guest-timeout 2400 $(CHECK_PAYLOADS); \
+		--guest-memory 1024 --guest-timeout 2400 $(CHECK_FILES) \
+		$(addprefix --payload $(TESTING)/payloads/check/,races vector intx pirq); \
 	status=$$?; $(MAKE) --no-print-directory -s clean-modules; exit $$status
 
 # Built against another kernel (check-debug): rebuild for KDIR next time.

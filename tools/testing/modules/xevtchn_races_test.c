@@ -543,6 +543,8 @@ static int gate_send(void *data)
 		       time_before(jiffies, deadline) && !kthread_should_stop())
 			usleep_range(20, 50);
 		udelay(get_random_u32() % 30);
+		/* A handler on this CPU may have read it at once: no sleep. */
+		cond_resched();
 	}
 	return 0;
 }
