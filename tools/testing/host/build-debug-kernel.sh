@@ -24,7 +24,8 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 log() { echo "build-debug-kernel: $*" >&2; }
 
 [ -f "$tarball" ] || { log "$tarball missing: run 'make deps'"; exit 1; }
-key=$( { dpkg-query -W -f='${Version}' linux-source-6.1; sha256sum "$0"; } |
+# The script's contents, not its path: make calls it by an absolute one.
+key=$( { dpkg-query -W -f='${Version}' linux-source-6.1; sha256sum <"$0"; } |
 	sha256sum | cut -c1-16)
 out=$cache_root/debug-kernel/$key
 if [ -s "$out/arch/x86/boot/bzImage" ] && [ -s "$out/Module.symvers" ]; then
