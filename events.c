@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The event channel core: the port table, binding ports to Linux IRQs, and
- * the dispatch of events from the upcall to those IRQs.
+ * The event channel core: the port table, the life of a binding (a port and
+ * its Linux IRQ) from creation to unbind, and the dispatch of events from
+ * the upcall to those IRQs. The exported API that uses it is in bind.c.
  *
  *   Xen --upcall--> upcall.c --scan--> events_2l.c --port--> handle_port()
  *                                                               |
@@ -11,20 +12,27 @@
  *
  *   irq_domain_mutex		genirq's; held when the MSI domain of msi.c
  *				allocates or frees (it takes the bind mutex)
- *   xevtchn_bind_mutex		binding and unbinding; the port table and the
- *				per-CPU VIRQ/IPI tables change only under it
+ *   cpu_hotplug_lock		the CPU hotplug callbacks (upcall.c, and the
+ *				FIFO ABI's) take the bind mutex under it
+ *   xevtchn_bind_mutex		binding and unbinding; the port table, the
+ *				IRQ table and the per-CPU VIRQ/IPI tables
+ *				change only under it
  *     IRQ descriptor lock	genirq's; held around the chip callbacks,
  *				including irq_set_affinity()
- *       xevtchn_irq.lock	a raw spinlock: the mask reasons and the mask bit
+ *       xevtchn_irq.lock	a raw spinlock: the mask reasons and the mask
+ *				bit, a move from start to end, the dying mark
  *
  * The upcall takes none of these: it finds ports in the port table under
  * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
  * for masking, the port's lock, in that order. Nothing in the upcall path
- * sleeps. Unbinding, under xevtchn_bind_mutex, clears the port's table entry,
- * waits for an (expedited) RCU grace period, and only then closes the port
- * in Xen and frees the IRQ and the xevtchn_irq. So an upcall that found the
- * port still sees valid memory, and a port number Xen hands out again cannot
- * meet a stale entry.
+ * sleeps. Unbinding frees the handler with the bind mutex dropped (a
+ * threaded handler may take it; bind.c), then, under the mutex, marks the
+ * binding dying (no more moves or masks), masks the port, clears its table
+ * entries, waits for an (expedited) RCU grace period, closes the port in
+ * Xen and frees the IRQ; the xevtchn_irq goes a grace period later. So an
+ * upcall that found the port still sees valid memory, a port number Xen
+ * hands out again cannot meet a stale entry, and nothing touches a port
+ * after its close.
  *
  * Invariant: table entry for port P is NULL or points to the xevtchn_irq
  * whose .port is P.
