@@ -156,10 +156,7 @@ install: modules
 		$(XEVTCHN_SRC)/include/xevtchn/
 	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KVER)/Module.symvers
 
-clean:
+clean: clean-modules
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
-	-test -f "$(KDIR)/Makefile" && $(KMAKE_TEST) clean
-	-test -f "$(KDIR)/Makefile" && test -d $(TESTBUILD) && $(KMAKE_TESTBUILD) clean
 	rm -rf $(TESTBUILD)
-	-test -f "$(KDIR)/Makefile" && $(KMAKE) clean
 	rm -f $(DOM0_TOOLS)
