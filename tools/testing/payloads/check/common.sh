@@ -232,6 +232,52 @@ pirq_suites() {
 	ktap_expect linux_irqs_as_before "$irqs_before" "$(ls /sys/kernel/irq | wc -l)"
 }
 
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds;
+# fails after SECONDS.
+wait_until() {
+	_tries=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		_tries=$((_tries - 1))
+		[ $_tries -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# "rmmod xevtchn" while the driver of its attach= device is in its probe
+# (xevtchn_unload_race_test, which says why): the probe's MSI must be
+# refused, the unload must finish, and xevtchn must load again. Before
+# pirq_suites, whose MSI cycles use up Xen's MSI PIRQs.
+unload_during_probe() {
+	edu=$(edu_address)
+	params=/sys/module/xevtchn_unload_race_test/parameters
+	kmsg >/dev/null
+	insmod xevtchn.ko upcall=vector fifo=off attach="$edu"
+	insmod xevtchn_unload_race_test.ko &
+	probe=$!
+	wait_until 30 grep -qsx 1 $params/stage
+	rmmod xevtchn &
+	unload=$!
+	wait_until 30 grep -qsx going /sys/module/xevtchn/initstate
+	going=$?
+	sleep 1		# the unload now waits for the probe's device lock
+	echo 1 >$params/go
+	wait $probe
+	wait $unload
+	unload_rc=$?
+	kmsg | ktap_only
+	ktap_start unload_during_probe_after 3
+	ktap_expect unload_was_going_during_probe 0 "$going"
+	ktap_expect unload_finished "0 gone" \
+		"$unload_rc $([ -d /sys/module/xevtchn ] && echo there || echo gone)"
+	rmmod xevtchn_unload_race_test
+	kmsg >/dev/null
+	insmod xevtchn.ko upcall=vector fifo=off
+	ktap_expect loads_again 0 "$?"
+	rmmod xevtchn
+	kmsg | ktap_only
+}
+
 # Where Xen maps no PIRQs (the INTx upcall), each way in must be refused in
 # words, and the device must keep its own interrupts.
 pirq_refusals() {

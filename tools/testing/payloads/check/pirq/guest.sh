@@ -8,5 +8,6 @@
 . ./ktap.sh
 . ./common.sh
 
+unload_during_probe
 pirq_suites
 canary
