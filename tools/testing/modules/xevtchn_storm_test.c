@@ -4,7 +4,7 @@
  *
  * Several loopback channels, each with a sender thread on a home CPU; a
  * mover thread flips every channel's affinity between the CPUs as fast as
- * it can; an IPI sender hammers the per-CPU flow; optionally a thread takes
+ * it can; IPI senders (one per CPU) hammer the per-CPU flow; optionally a thread takes
  * CPU 1 offline and online again and again. Each sender passes a token: it
  * sends the next event as soon as the handler has *started* with the
  * previous one. A handler that runs away from its sender's CPU moves its own
@@ -24,7 +24,8 @@
  * storm only checks exact counts under load);
  * expect= "exact" (the real flow) or "loss" (a negative control: xevtchn
  * was loaded with test_flow=level or fasteoi, and the test passes only if
- * it sees events lost).
+ * it sees events lost); events= (make soak) runs until every flow in the
+ * run has handled that many events, seconds= then being only the limit.
  */
 
 #include <linux/atomic.h>
@@ -34,6 +35,7 @@
 #include <linux/irq.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/wait.h>
 #include <xen/interface/xen.h>
 
@@ -61,6 +63,9 @@ MODULE_PARM_DESC(expect, "exact, or loss for a negative control");
 static bool moves = true;
 module_param(moves, bool, 0444);
 MODULE_PARM_DESC(moves, "move IRQs during the storm (off under the INTx upcall, where no move can succeed)");
+static unsigned long events;
+module_param(events, ulong, 0444);
+MODULE_PARM_DESC(events, "run until each flow has handled this many events (seconds= is then the limit)");
 
 #define MAX_CHANNELS	16
 #define STORM_IPI	2
@@ -139,14 +144,17 @@ static int channel_sender(void *data)
 	return 0;
 }
 
-static int ipi_sender(void *unused)
+/* One per CPU: the IPIs to one CPU wait for their token, not for another's. */
+static int ipi_sender(void *data)
 {
-	unsigned int cpu;
+	struct stream *st = data;
 
-	while (!kthread_should_stop())
-		for_each_online_cpu(cpu)
-			if (ipi[cpu].irq > 0)
-				send_one(&ipi[cpu]);
+	while (!kthread_should_stop()) {
+		if (cpu_online(st->cpu))
+			send_one(st);
+		else
+			msleep(20);
+	}
 	return 0;
 }
 
@@ -244,6 +252,49 @@ static void unbind_all(void)
 			xevtchn_unbind_from_irqhandler(ipi[cpu].irq, &ipi[cpu]);
 }
 
+/* Events handled so far by the channels (@dynamic) or by the IPIs. */
+static unsigned long handled_so_far(bool dynamic)
+{
+	unsigned long n = 0;
+	unsigned int i, cpu;
+
+	if (dynamic) {
+		for (i = 0; i < channels; i++)
+			n += atomic_read(&chan[i].handled);
+	} else if (ipis) {
+		for_each_possible_cpu(cpu)
+			if (ipi[cpu].irq > 0)
+				n += atomic_read(&ipi[cpu].handled);
+	}
+	return n;
+}
+
+static bool target_reached(void)
+{
+	return events && handled_so_far(true) >= events &&
+	       (!ipis || handled_so_far(false) >= events);
+}
+
+/*
+ * Let the storm blow: seconds= long, or under events= until every flow has
+ * handled that many events, seconds= being the limit. A second at a time:
+ * a soak lasts longer than the hung-task detector lets a task sleep, and a
+ * line a minute shows that it is alive. Returns the seconds it ran.
+ */
+static unsigned int blow(void)
+{
+	unsigned int elapsed;
+
+	for (elapsed = 0; elapsed < seconds && !target_reached(); elapsed++) {
+		msleep(1000);
+		if (events && elapsed % 60 == 59)
+			ktap_diag("storm %s: %u s: %lu dynamic, %lu IPI events handled",
+				  tag, elapsed + 1, handled_so_far(true),
+				  handled_so_far(false));
+	}
+	return elapsed;
+}
+
 struct totals {
 	unsigned long sent, handled, overlaps, wrong_cpu, waits_in_vain;
 };
@@ -267,20 +318,21 @@ static long doubled(const struct totals *t)
 	return (t->handled > t->sent ? t->handled - t->sent : 0) + t->overlaps;
 }
 
-static void report(struct totals *dyn, struct totals *per_cpu)
+static void report(struct totals *dyn, struct totals *per_cpu,
+		   unsigned int ran)
 {
 	bool want_loss = !strcmp(expect, "loss");
 	struct ktap_suite s;
 	char name[48];
 
 	snprintf(name, sizeof(name), "storm_%s", tag);
-	ktap_start(&s, name, want_loss ? 1 : 4);
+	ktap_start(&s, name, want_loss ? 1 : events ? 5 : 4);
 	ktap_diag("storm %s: dynamic: %lu events, %ld moves (%ld refused), %ld lost, %ld doubled",
 		  tag, dyn->sent, atomic_long_read(&moved),
 		  atomic_long_read(&refused_moves), lost(dyn), doubled(dyn));
 	ktap_diag("storm %s: %lu overlaps, %lu waits in vain, %ld CPU 1 off/on cycles, %u s",
 		  tag, dyn->overlaps, dyn->waits_in_vain,
-		  atomic_long_read(&hotplug_cycles), seconds);
+		  atomic_long_read(&hotplug_cycles), ran);
 	if (ipis) {
 		ktap_diag("storm %s: per-CPU IPIs: %lu events, %ld lost, %ld doubled",
 			  tag, per_cpu->sent, lost(per_cpu), doubled(per_cpu));
@@ -315,20 +367,31 @@ static void report(struct totals *dyn, struct totals *per_cpu)
 			    atomic_long_read(&refused_moves));
 	else
 		ktap_skip(&s, "ports_moved", "no moves in this run");
+	if (events)
+		ktap_result(&s, dyn->handled >= events &&
+			    (!ipis || per_cpu->handled >= events),
+			    "handled_the_events_asked_for",
+			    "%lu dynamic, %lu IPI events of %lu each in %u s",
+			    dyn->handled, per_cpu->handled, events, ran);
 }
 
 static int __init storm_init(void)
 {
-	struct task_struct *threads[MAX_CHANNELS + 3] = {};
+	struct task_struct **threads;
 	struct totals dyn = {}, per_cpu = {};
-	unsigned int i, n = 0, cpu;
+	unsigned int i, n = 0, cpu, ran;
 	int ret;
 
 	channels = clamp(channels, 1U, (unsigned int)MAX_CHANNELS);
+	threads = kcalloc(channels + nr_cpu_ids + 2, sizeof(*threads),
+			  GFP_KERNEL);
+	if (!threads)
+		return -ENOMEM;
 	ret = bind_channels();
 	if (ret) {
 		pr_info("# storm %s: binding failed (%d)\n", tag, ret);
 		unbind_all();
+		kfree(threads);
 		return ret;
 	}
 	if (ipis)
@@ -351,13 +414,16 @@ static int __init storm_init(void)
 		n++;
 	}
 	if (ipis)
-		threads[n++] = kthread_run(ipi_sender, NULL, "storm-ipi");
+		for_each_online_cpu(cpu)
+			if (ipi[cpu].irq > 0)
+				threads[n++] = kthread_run(ipi_sender, &ipi[cpu],
+							   "storm-ipi/%u", cpu);
 	if (moves)
 		threads[n++] = kthread_run(mover, NULL, "storm-move");
 	if (hotplug)
 		threads[n++] = kthread_run(hotplugger, NULL, "storm-hotplug");
 
-	msleep(seconds * 1000);
+	ran = blow();
 	while (n--)
 		if (!IS_ERR(threads[n]))
 			kthread_stop(threads[n]);
@@ -368,8 +434,9 @@ static int __init storm_init(void)
 	for_each_possible_cpu(cpu)
 		if (ipis && ipi[cpu].irq > 0)
 			add_up(&per_cpu, &ipi[cpu]);
-	report(&dyn, &per_cpu);
+	report(&dyn, &per_cpu, ran);
 	unbind_all();
+	kfree(threads);
 	return 0;
 }
 
