@@ -17,6 +17,8 @@ TESTMODS  := $(TESTING)/modules
 TESTBUILD := $(TESTING)/build
 BENCHDIR  := $(TESTING)/bench
 HOST      := $(TESTING)/host
+# make runs a recipe line as a sub-make (sharing its jobserver, for -j) only
+# when $(MAKE) is written out in it: the lines that use these say "+".
 KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
 KMAKE_TESTBUILD = $(MAKE) -C $(KDIR) M=$(TESTBUILD) CONFIG_XEVTCHN_TESTING=y
 KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
@@ -54,7 +56,7 @@ have-kdir:
 	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers at '$(KDIR)'; run 'make deps' first" >&2; exit 1; }
 
 modules: have-kdir
-	$(KMAKE) modules
+	+$(KMAKE) modules
 
 # The sources, linked into a directory of their own: kbuild builds in the
 # source directory, and the two builds must not share object files.
@@ -62,14 +64,14 @@ testing-build: have-kdir
 	@mkdir -p $(TESTBUILD)
 	@find $(TESTBUILD) -maxdepth 1 -type l -delete
 	@ln -s $(addprefix $(CURDIR)/,$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) Kbuild include) $(TESTBUILD)/
-	$(KMAKE_TESTBUILD) modules
+	+$(KMAKE_TESTBUILD) modules
 
 # The test modules run against the test build (they use its hooks).
 test-modules: modules testing-build
-	$(KMAKE_TEST) modules
+	+$(KMAKE_TEST) modules
 
 bench-modules: modules
-	$(KMAKE_BENCH) modules
+	+$(KMAKE_BENCH) modules
 
 # Tools that run in the test host's dom0, against Debian's libxen-dev.
 dom0-tools: $(DOM0_TOOLS)
@@ -78,7 +80,7 @@ $(TESTING)/dom0/%: $(TESTING)/dom0/%.c
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn -lxenctrl
 
 sparse: have-kdir
-	$(KMAKE) C=2 modules
+	+$(KMAKE) C=2 modules
 
 deps:
 	@$(TESTING)/deps.sh $(KVER)
