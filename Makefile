@@ -63,7 +63,7 @@ modules: have-kdir
 testing-build: have-kdir
 	@mkdir -p $(TESTBUILD)
 	@find $(TESTBUILD) -maxdepth 1 -type l -delete
-	@ln -s $(addprefix $(CURDIR)/,$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) Kbuild include) $(TESTBUILD)/
+	@ln -s $(addprefix $(CURDIR)/,$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) Kbuild compat.mk include) $(TESTBUILD)/
 	+$(KMAKE_TESTBUILD) modules
 
 # The test modules run against the test build (they use its hooks).

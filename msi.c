@@ -141,7 +141,7 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 	info->ops = &msi_ops;
 	irq_domain_set_info(domain, virq, get.pirq, &msi_parent_chip, info,
 			    handle_edge_irq, NULL, "edge");
-	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
+	irq_set_status_flags(virq, XEVTCHN_IRQ_MOVE_PCNTXT);
 	ret = xevtchn_attach_binding(info);
 	if (ret) {
 		irq_domain_reset_irq_data(irq_domain_get_irq_data(domain, virq));
