@@ -83,4 +83,21 @@
 #define xevtchn_apic_eoi()	apic_eoi()
 #endif
 
+/*
+ * The MSI domain of attach= (msi.c). Until Linux 6.19 a module could make
+ * a global PCI/MSI domain with pci_msi_create_irq_domain(); 6.19 removed
+ * it, for the MSI-parent model: a parent domain (msi_create_parent_irq_domain,
+ * 6.16) over which the PCI core makes each device its own PCI-MSI domain.
+ * msi.c needs the msi_teardown callback on the removal of such a device
+ * domain (6.16, "genirq/msi: Engage the .msi_teardown() callback on domain
+ * removal") to know when the last one is gone, and the kernel's MSI library
+ * (CONFIG_IRQ_MSI_LIB). Without either model, attach= is refused.
+ */
+#if defined(XEVTCHN_HAVE_PCI_MSI_CREATE_IRQ_DOMAIN)
+#define XEVTCHN_MSI_GLOBAL_DOMAIN	1
+#elif defined(XEVTCHN_HAVE_MSI_CREATE_PARENT_IRQ_DOMAIN) && \
+	defined(XEVTCHN_HAVE_MSI_TEARDOWN) && IS_ENABLED(CONFIG_IRQ_MSI_LIB)
+#define XEVTCHN_MSI_PARENT_DOMAIN	1
+#endif
+
 #endif /* _XEVTCHN_COMPAT_H */

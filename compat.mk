@@ -15,3 +15,6 @@ ccflags-y += $(call xevtchn_grep,include/linux/irq.h,\bIRQ_MOVE_PCNTXT\b,IRQ_MOV
 ccflags-y += $(call xevtchn_grep,include/linux/module.h,define MODULE_IMPORT_NS\(ns\)[[:space:]]+MODULE_INFO\(import_ns$(comma) ns\),NS_STRING)
 ccflags-y += $(call xevtchn_file,arch/x86/include/asm/cpuid/api.h,ASM_CPUID_API_H)
 ccflags-y += $(call xevtchn_grep,arch/x86/include/asm/apic.h,static_call\(apic_call_eoi\),APIC_CALL_EOI)
+ccflags-y += $(call xevtchn_grep,include/linux/msi.h,\bpci_msi_create_irq_domain\b,PCI_MSI_CREATE_IRQ_DOMAIN)
+ccflags-y += $(call xevtchn_grep,include/linux/msi.h,\(\*msi_teardown\),MSI_TEARDOWN)
+ccflags-y += $(call xevtchn_grep,include/linux/msi.h,\bmsi_create_parent_irq_domain\b,MSI_CREATE_PARENT_IRQ_DOMAIN)
