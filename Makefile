@@ -33,7 +33,7 @@ DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
-	check-debug check-debug-run clean-modules install
+	check-debug check-debug-run clean-modules install build-matrix
 
 all: modules
 
@@ -47,6 +47,7 @@ help:
 	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
 	@echo "make install    install xevtchn.ko (updates/), its headers and Module.symvers"
 	@echo "make sparse     build with sparse (C=2)"
+	@echo "make build-matrix  W=1 and sparse builds against each supported kernel (chroots)"
 	@echo "make clean      remove build products"
 
 kver:
@@ -89,6 +90,12 @@ deps:
 static-checks: have-kdir
 	$(TESTING)/static-checks.sh "$(KDIR)" "$(KVER)"
 
+# Every module built against each supported kernel's headers (Debian 12's
+# 6.1, Debian 13's 6.12, trixie-backports' newest), generic and cloud, in
+# chroots of their own suites (cached); any warning fails.
+build-matrix:
+	$(TESTING)/build-matrix.sh
+
 runner-tests:
 	python3 -m unittest discover -s $(HOST) -p 'test_*.py'
 	python3 -m unittest discover -s $(BENCHDIR) -p 'test_*.py'
@@ -104,7 +111,7 @@ check demo bench check-debug: deps
 CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
 	       $(addprefix --dom0-file ,$(DOM0_TOOLS))
 
-check-run: static-checks runner-tests test-modules dom0-tools
+check-run: static-checks build-matrix runner-tests test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races)
 
