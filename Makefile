@@ -17,6 +17,8 @@ TESTMODS  := $(TESTING)/modules
 TESTBUILD := $(TESTING)/build
 BENCHDIR  := $(TESTING)/bench
 HOST      := $(TESTING)/host
+# make runs a recipe line as a sub-make (sharing its jobserver, for -j) only
+# when $(MAKE) is written out in it: the lines that use these say "+".
 KMAKE      = $(MAKE) -C $(KDIR) M=$(CURDIR)
 KMAKE_TESTBUILD = $(MAKE) -C $(KDIR) M=$(TESTBUILD) CONFIG_XEVTCHN_TESTING=y
 KMAKE_TEST = $(MAKE) -C $(KDIR) M=$(TESTMODS) \
@@ -31,7 +33,7 @@ DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
-	check-debug check-debug-run clean-modules install soak soak-run
+	check-debug check-debug-run clean-modules install soak soak-run build-matrix
 
 all: modules
 
@@ -46,6 +48,7 @@ help:
 	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
 	@echo "make install    install xevtchn.ko (updates/), its headers and Module.symvers"
 	@echo "make sparse     build with sparse (C=2)"
+	@echo "make build-matrix  W=1 and sparse builds against each supported kernel (chroots)"
 	@echo "make clean      remove build products"
 
 kver:
@@ -55,22 +58,22 @@ have-kdir:
 	@test -f "$(KDIR)/Makefile" || { echo "no kernel headers at '$(KDIR)'; run 'make deps' first" >&2; exit 1; }
 
 modules: have-kdir
-	$(KMAKE) modules
+	+$(KMAKE) modules
 
 # The sources, linked into a directory of their own: kbuild builds in the
 # source directory, and the two builds must not share object files.
 testing-build: have-kdir
 	@mkdir -p $(TESTBUILD)
 	@find $(TESTBUILD) -maxdepth 1 -type l -delete
-	@ln -s $(addprefix $(CURDIR)/,$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) Kbuild include) $(TESTBUILD)/
-	$(KMAKE_TESTBUILD) modules
+	@ln -s $(addprefix $(CURDIR)/,$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) Kbuild compat.mk include) $(TESTBUILD)/
+	+$(KMAKE_TESTBUILD) modules
 
 # The test modules run against the test build (they use its hooks).
 test-modules: modules testing-build
-	$(KMAKE_TEST) modules
+	+$(KMAKE_TEST) modules
 
 bench-modules: modules
-	$(KMAKE_BENCH) modules
+	+$(KMAKE_BENCH) modules
 
 # Tools that run in the test host's dom0, against Debian's libxen-dev.
 dom0-tools: $(DOM0_TOOLS)
@@ -79,7 +82,7 @@ $(TESTING)/dom0/%: $(TESTING)/dom0/%.c
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn -lxenctrl
 
 sparse: have-kdir
-	$(KMAKE) C=2 modules
+	+$(KMAKE) C=2 modules
 
 deps:
 	@$(TESTING)/deps.sh $(KVER)
@@ -87,6 +90,12 @@ deps:
 # Warnings fail: W=1 and sparse over a clean build, then checkpatch --strict.
 static-checks: have-kdir
 	$(TESTING)/static-checks.sh "$(KDIR)" "$(KVER)"
+
+# Every module built against each supported kernel's headers (Debian 12's
+# 6.1, Debian 13's 6.12, trixie-backports' newest), generic and cloud, in
+# chroots of their own suites (cached); any warning fails.
+build-matrix:
+	$(TESTING)/build-matrix.sh
 
 runner-tests:
 	python3 -m unittest discover -s $(HOST) -p 'test_*.py'
@@ -103,7 +112,7 @@ check demo bench check-debug soak: deps
 CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
 	       $(addprefix --dom0-file ,$(DOM0_TOOLS))
 
-check-run: static-checks runner-tests test-modules dom0-tools
+check-run: static-checks build-matrix runner-tests test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races)
 

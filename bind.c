@@ -43,17 +43,18 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 	info->virq = source;	/* or .ipi: the same storage */
 	if (percpu)
 		/*
-		 * IRQ_MOVE_PCNTXT here too: without it genirq would defer a
-		 * move, report success and never do it; with it, our chip
-		 * refuses the move and the caller hears so.
+		 * The "move at once" flag here too (compat.h): without it
+		 * genirq before 6.14 would defer a move, report success and
+		 * never do it; with it, our chip refuses the move and the
+		 * caller hears so.
 		 */
 		irq = xevtchn_bind_new_irq(info, &xevtchn_percpu_chip,
 					   xevtchn_handle_percpu_flow, "percpu",
 					   IRQ_PER_CPU | IRQ_NO_BALANCING |
-					   IRQ_MOVE_PCNTXT);
+					   XEVTCHN_IRQ_MOVE_PCNTXT);
 	else
 		irq = xevtchn_bind_new_irq(info, NULL, NULL, NULL,
-					   IRQ_MOVE_PCNTXT);
+					   XEVTCHN_IRQ_MOVE_PCNTXT);
 	if (irq < 0)
 		kfree_rcu(info, rcu);	/* its descriptor was briefly visible */
 	return irq;

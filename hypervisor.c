@@ -20,7 +20,6 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
-#include <asm/processor.h>
 #include <asm/xen/cpuid.h>
 #include <xen/xen.h>
 #include <xen/interface/xen.h>	/* xen_ulong_t, which version.h needs */

@@ -14,6 +14,8 @@
 #include <xen/interface/event_channel.h>
 #include <xevtchn/testing.h>
 
+#include "compat.h"
+
 /* Say in the kernel log why the calling function refuses. */
 #define complain(fmt, ...)						\
 	pr_warn_ratelimited("%s: " fmt "\n", __func__, ##__VA_ARGS__)

@@ -23,6 +23,14 @@
  * masks at the device where it can), over the parent chip of this domain
  * (pirq.c's xen-pirq-edge: the port's mask, ack, affinity; plus the
  * message's contents, here).
+ *
+ * Two ways to make the PCI-MSI level, by kernel (compat.h): up to Linux
+ * 6.18, one global PCI/MSI domain over ours (pci_msi_create_irq_domain());
+ * from 6.19, ours is an MSI parent, and the PCI core makes each attached
+ * device a PCI-MSI domain of its own over it the first time the device
+ * enables MSI or MSI-X; that device domain lasts until the device's driver
+ * unbinds (its MSI state is the driver's devres), and holds a reference to
+ * xevtchn until then. With neither, attach= is refused.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,12 +47,18 @@
 #include <xevtchn/hypercall.h>
 #include "internal.h"
 
+#ifdef XEVTCHN_MSI_PARENT_DOMAIN
+#include <linux/irqchip/irq-msi-lib.h>
+#endif
+
 #define MAX_ATTACHED	8
 
 static char *attach;
 module_param(attach, charp, 0444);
 MODULE_PARM_DESC(attach,
 		 "PCI devices (e.g. 0000:00:04.0, comma-separated) whose MSIs arrive as events; attach them before their driver loads");
+
+#if defined(XEVTCHN_MSI_GLOBAL_DOMAIN) || defined(XEVTCHN_MSI_PARENT_DOMAIN)
 
 /* A device attached to our domain, and the domain it had before. */
 struct attached_dev {
@@ -58,6 +72,8 @@ static struct fwnode_handle *parent_fwnode;
 static struct fwnode_handle *pci_fwnode;
 static struct irq_domain *parent_domain;
 static struct irq_domain *pci_domain;
+/* What an attached device's MSI domain becomes: pci_domain or parent_domain. */
+static struct irq_domain *attach_domain;
 
 /* Vector 0, ExtINT, edge: the form of message Xen reads as a PIRQ. */
 #define PIRQ_MSI_DATA	((7 << 8) | BIT(14))
@@ -141,7 +157,7 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 	info->ops = &msi_ops;
 	irq_domain_set_info(domain, virq, get.pirq, &msi_parent_chip, info,
 			    handle_edge_irq, NULL, "edge");
-	irq_set_status_flags(virq, IRQ_MOVE_PCNTXT);
+	irq_set_status_flags(virq, XEVTCHN_IRQ_MOVE_PCNTXT);
 	ret = xevtchn_attach_binding(info);
 	if (ret) {
 		irq_domain_reset_irq_data(irq_domain_get_irq_data(domain, virq));
@@ -224,6 +240,8 @@ static unsigned int xevtchn_pci_msi_startup(struct irq_data *data)
 	return 0;
 }
 
+#if defined(XEVTCHN_MSI_GLOBAL_DOMAIN)
+
 static struct irq_chip xevtchn_pci_msi_chip = {
 	.name		= "xen-pirq-msi",
 	.irq_startup	= xevtchn_pci_msi_startup,
@@ -240,11 +258,123 @@ static struct msi_domain_info xevtchn_msi_domain_info = {
 	.chip	= &xevtchn_pci_msi_chip,
 };
 
+/* Our PIRQ domain, and one global PCI/MSI domain over it. */
+static int create_domains(void)
+{
+	pci_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pci-msi");
+	if (!pci_fwnode)
+		return -ENOMEM;
+	parent_domain = irq_domain_create_hierarchy(NULL, 0, 0, parent_fwnode,
+						    &pirq_domain_ops, NULL);
+	if (!parent_domain)
+		return -ENOMEM;
+	pci_domain = pci_msi_create_irq_domain(pci_fwnode,
+					       &xevtchn_msi_domain_info,
+					       parent_domain);
+	if (!pci_domain) {
+		pr_err("cannot create the PCI MSI domain\n");
+		return -ENOMEM;
+	}
+	attach_domain = pci_domain;
+	return 0;
+}
+
+/* Nothing stands in the way of the global domain. */
+static int check_msi_state(struct pci_dev *pdev, const char *addr)
+{
+	return 0;
+}
+
+#elif defined(XEVTCHN_MSI_PARENT_DOMAIN)
+
+/* A device domain is gone (its driver unbound): it held the module. */
+static void device_domain_gone(struct irq_domain *domain,
+			       msi_alloc_info_t *arg)
+{
+	module_put(THIS_MODULE);
+}
+
+/*
+ * The PCI core makes a device its PCI-MSI (or PCI-MSIX) domain from its
+ * template, over ours: the MSI library fits the template to what we
+ * support, then the chip gets the callbacks the global domain's chip has.
+ * No IRQCHIP_MOVE_DEFERRED: a move must reach xevtchn_dyn_set_affinity()
+ * at once (compat.h). The device domain outlives the MSIs, and calls our
+ * ops until it goes, so it holds the module (msi_teardown gives it back;
+ * should the core fail to make the domain after this, the reference
+ * stays, and so does the module: the safe side).
+ */
+static bool init_dev_msi_info(struct device *dev, struct irq_domain *domain,
+			      struct irq_domain *real_parent,
+			      struct msi_domain_info *info)
+{
+	struct irq_chip *chip = info->chip;
+
+	if (!try_module_get(THIS_MODULE))
+		return false;
+	if (!msi_lib_init_dev_msi_info(dev, domain, real_parent, info)) {
+		module_put(THIS_MODULE);
+		return false;
+	}
+	info->ops->msi_teardown = device_domain_gone;
+	info->handler = handle_edge_irq;
+	info->handler_name = "edge";
+	chip->name = "xen-pirq-msi";
+	chip->irq_startup = xevtchn_pci_msi_startup;
+	chip->irq_mask = xevtchn_pci_msi_mask;
+	chip->irq_unmask = xevtchn_pci_msi_unmask;
+	chip->irq_ack = irq_chip_ack_parent;
+	chip->irq_retrigger = irq_chip_retrigger_hierarchy;
+	chip->flags |= IRQCHIP_SKIP_SET_WAKE;
+	return true;
+}
+
+static const struct msi_parent_ops xevtchn_msi_parent_ops = {
+	.required_flags		= MSI_FLAG_USE_DEF_DOM_OPS |
+				  MSI_FLAG_USE_DEF_CHIP_OPS,
+	.supported_flags	= MSI_GENERIC_FLAGS_MASK | MSI_FLAG_PCI_MSIX,
+	.bus_select_token	= DOMAIN_BUS_NEXUS,
+	.init_dev_msi_info	= init_dev_msi_info,
+};
+
+/* Our PIRQ domain, an MSI parent. */
+static int create_domains(void)
+{
+	struct irq_domain_info info = {
+		.fwnode		= parent_fwnode,
+		.ops		= &pirq_domain_ops,
+	};
+
+	parent_domain = msi_create_parent_irq_domain(&info,
+						     &xevtchn_msi_parent_ops);
+	if (!parent_domain)
+		return -ENOMEM;
+	attach_domain = parent_domain;
+	return 0;
+}
+
+/*
+ * A device with MSI state already (it used MSIs without a driver, or its
+ * driver has not let go) keeps its device domain over the kernel's
+ * parent, whatever we set: refuse it rather than attach it in name only.
+ */
+static int check_msi_state(struct pci_dev *pdev, const char *addr)
+{
+	if (!pdev->dev.msi.data)
+		return 0;
+	pr_err("attach=%s: the device has MSI state from an earlier user; attach it before anything enables its MSIs\n",
+	       addr);
+	return -EBUSY;
+}
+
+#endif
+
 /* Attach the device at @addr ("DDDD:BB:DD.F"). */
 static int attach_one(const char *addr)
 {
 	unsigned int domain, bus, dev, fn;
 	struct pci_dev *pdev;
+	int ret;
 
 	if (sscanf(addr, "%x:%x:%x.%x", &domain, &bus, &dev, &fn) != 4 ||
 	    dev > 31 || fn > 7) {
@@ -274,9 +404,15 @@ static int attach_one(const char *addr)
 		pci_dev_put(pdev);
 		return -EBUSY;
 	}
+	ret = check_msi_state(pdev, addr);
+	if (ret) {
+		device_unlock(&pdev->dev);
+		pci_dev_put(pdev);
+		return ret;
+	}
 	attached[nr_attached].pdev = pdev;
 	attached[nr_attached].old_domain = dev_get_msi_domain(&pdev->dev);
-	dev_set_msi_domain(&pdev->dev, pci_domain);
+	dev_set_msi_domain(&pdev->dev, attach_domain);
 	nr_attached++;
 	device_unlock(&pdev->dev);
 	pr_info("%s: MSIs of this device arrive as events\n", pci_name(pdev));
@@ -311,6 +447,7 @@ static void remove_domains(void)
 		irq_domain_free_fwnode(pci_fwnode);
 	if (parent_fwnode)
 		irq_domain_free_fwnode(parent_fwnode);
+	attach_domain = NULL;
 	pci_domain = NULL;
 	parent_domain = NULL;
 	pci_fwnode = NULL;
@@ -337,25 +474,13 @@ int xevtchn_msi_init(void)
 	msi_parent_chip = xevtchn_pirq_edge_chip;
 	msi_parent_chip.irq_compose_msi_msg = compose_msg;
 	parent_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pirq");
-	pci_fwnode = irq_domain_alloc_named_fwnode("xevtchn-pci-msi");
-	if (!parent_fwnode || !pci_fwnode) {
+	if (!parent_fwnode) {
 		ret = -ENOMEM;
 		goto fail;
 	}
-	parent_domain = irq_domain_create_hierarchy(NULL, 0, 0, parent_fwnode,
-						    &pirq_domain_ops, NULL);
-	if (!parent_domain) {
-		ret = -ENOMEM;
+	ret = create_domains();
+	if (ret)
 		goto fail;
-	}
-	pci_domain = pci_msi_create_irq_domain(pci_fwnode,
-					       &xevtchn_msi_domain_info,
-					       parent_domain);
-	if (!pci_domain) {
-		pr_err("cannot create the PCI MSI domain\n");
-		ret = -ENOMEM;
-		goto fail;
-	}
 	list = kstrdup(attach, GFP_KERNEL);
 	if (!list) {
 		ret = -ENOMEM;
@@ -387,3 +512,20 @@ void xevtchn_msi_exit(void)
 	detach_all();
 	remove_domains();
 }
+
+#else /* no MSI domain for a module on this kernel (compat.h) */
+
+int xevtchn_msi_init(void)
+{
+	if (!attach || !*attach)
+		return 0;
+	pr_err("attach=%s: this kernel lets no module make an MSI domain (neither pci_msi_create_irq_domain() nor MSI parents with CONFIG_IRQ_MSI_LIB)\n",
+	       attach);
+	return -EOPNOTSUPP;
+}
+
+void xevtchn_msi_exit(void)
+{
+}
+
+#endif

@@ -350,11 +350,11 @@ static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
 	if (level)
 		irq = xevtchn_bind_new_irq(info, &pirq_fasteoi_chip,
 					   handle_fasteoi_irq, "fasteoi",
-					   IRQ_MOVE_PCNTXT);
+					   XEVTCHN_IRQ_MOVE_PCNTXT);
 	else
 		irq = xevtchn_bind_new_irq(info, &xevtchn_pirq_edge_chip,
 					   handle_edge_irq, "edge",
-					   IRQ_MOVE_PCNTXT);
+					   XEVTCHN_IRQ_MOVE_PCNTXT);
 	if (irq < 0) {
 		xevtchn_free_pirq_binding(info);
 		return irq;

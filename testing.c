@@ -164,7 +164,7 @@ int xevtchn_testing_inject(enum xevtchn_inject_point point, unsigned int usecs)
 	WRITE_ONCE(inject_usecs[point], usecs);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xevtchn_testing_inject, XEVTCHN_TESTING);
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_inject, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_pause() - make every call fail as before load
@@ -176,7 +176,7 @@ void xevtchn_testing_pause(bool pause)
 {
 	xevtchn_set_ready(!pause);
 }
-EXPORT_SYMBOL_NS_GPL(xevtchn_testing_pause, XEVTCHN_TESTING);
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_pause, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_port_state() - read a port's pending and mask bits
@@ -196,7 +196,7 @@ int xevtchn_testing_port_state(evtchn_port_t port, bool *pending,
 	*masked = xevtchn_abi->is_masked(port);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_state, XEVTCHN_TESTING);
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_state, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_port_events() - events the upcall took from a port
@@ -220,4 +220,4 @@ long xevtchn_testing_port_events(evtchn_port_t port)
 	rcu_read_unlock();
 	return events;
 }
-EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_events, XEVTCHN_TESTING);
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_port_events, XEVTCHN_TESTING_NS);

@@ -15,6 +15,7 @@ packages=(
 	python3						# the test runner
 	qemu-system-x86 seabios				# the test host's machine
 	mmdebstrap cpio busybox-static kmod		# its root file systems (depmod)
+	git						# the build matrix's list of sources
 	libxen-dev pkg-config				# dom0 test tools
 	gnuplot-nox					# make bench: the latency plot
 )

@@ -26,6 +26,8 @@
 #include <linux/workqueue.h>
 #include <asm/apic.h>
 
+#include "compat.h"
+
 #ifdef BENCH_OURS
 #include <xevtchn/events.h>
 #include <xevtchn/hypercall.h>
@@ -271,7 +273,7 @@ static int eoi_cost(struct ktap_suite *s)
 	local_irq_save(flags);
 	t0 = ktime_get_ns();
 	for (i = 0; i < samples; i++)
-		apic_eoi();
+		xevtchn_apic_eoi();
 	ns = ktime_get_ns() - t0;
 	local_irq_restore(flags);
 	pr_info("# bench apic_eoi samples=%u ns_per_call=%llu x2apic=%d\n",

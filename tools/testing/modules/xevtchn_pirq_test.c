@@ -38,6 +38,7 @@
 #include <linux/pci.h>
 
 #include <xevtchn/events.h>
+#include "compat.h"
 #include "ktap.h"
 
 #define EDU_RAISE	0x60
@@ -391,7 +392,7 @@ static void run_msi_cycles(struct edu *e, struct ktap_suite *s, int first_pirq)
 
 	/* Out of PIRQs, the driver still gets an interrupt: INTx. */
 	reset_counts(e);
-	ret = pci_alloc_irq_vectors(e->pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	ret = pci_alloc_irq_vectors(e->pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
 	irq = ret == 1 ? pci_irq_vector(e->pdev, 0) : ret;
 	if (irq >= 0 && !request_irq(irq, edu_interrupt, IRQF_SHARED,
 				     "xevtchn-test-edu-intx", e)) {

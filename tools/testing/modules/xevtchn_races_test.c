@@ -57,9 +57,10 @@
 
 #include <xevtchn/events.h>
 #include <xevtchn/testing.h>
+#include "compat.h"
 #include "ktap.h"
 
-MODULE_IMPORT_NS(XEVTCHN_TESTING);
+MODULE_IMPORT_NS(XEVTCHN_TESTING_NS);
 
 static char *suite = "";
 module_param(suite, charp, 0444);

@@ -12,13 +12,13 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
-#include <asm/processor.h>
 #include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/version.h>
 
 #include <xevtchn/hypercall.h>
 #include <xevtchn/hypervisor.h>
+#include "compat.h"
 #include "ktap.h"
 
 struct fake_leaf {
