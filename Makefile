@@ -129,8 +129,9 @@ check-debug-run: dom0-tools
 	status=$$?; $(MAKE) --no-print-directory -s clean-modules; exit $$status
 
 # Outside make check: the migration storms until each flow (dynamic ports,
-# IPIs) has handled SOAK_EVENTS events in each ABI with none lost or
-# doubled, then the negative controls. Prints how long it took.
+# IPIs) has handled SOAK_EVENTS events with none lost or doubled (2-level;
+# then the dynamic ports again under FIFO), then the negative controls.
+# Prints how long it took.
 SOAK_EVENTS ?= 1000000
 soak-run: test-modules dom0-tools
 	@start=$$(date +%s); \

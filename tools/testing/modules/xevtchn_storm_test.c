@@ -19,7 +19,8 @@
  * handled > sent or as an overlap.
  *
  * Parameters: tag= suite name suffix; seconds= storm length; channels=;
- * ipis= run the IPI storm; hotplug= take CPU 1 down and up meanwhile;
+ * ipis= run the IPI storm; local_ipis= each IPI sender on its target CPU;
+ * hotplug= take CPU 1 down and up meanwhile;
  * moves= move IRQs at all (under INTx every move is refused, so there the
  * storm only checks exact counts under load);
  * expect= "exact" (the real flow) or "loss" (a negative control: xevtchn
@@ -63,6 +64,9 @@ MODULE_PARM_DESC(expect, "exact, or loss for a negative control");
 static bool moves = true;
 module_param(moves, bool, 0444);
 MODULE_PARM_DESC(moves, "move IRQs during the storm (off under the INTx upcall, where no move can succeed)");
+static bool local_ipis;
+module_param(local_ipis, bool, 0444);
+MODULE_PARM_DESC(local_ipis, "each IPI sender runs on the CPU it sends to (no vCPU switch per IPI)");
 static unsigned long events;
 module_param(events, ulong, 0444);
 MODULE_PARM_DESC(events, "run until each flow has handled this many events (seconds= is then the limit)");
@@ -414,10 +418,18 @@ static int __init storm_init(void)
 		n++;
 	}
 	if (ipis)
-		for_each_online_cpu(cpu)
-			if (ipi[cpu].irq > 0)
-				threads[n++] = kthread_run(ipi_sender, &ipi[cpu],
-							   "storm-ipi/%u", cpu);
+		for_each_online_cpu(cpu) {
+			if (ipi[cpu].irq <= 0)
+				continue;
+			threads[n] = kthread_create(ipi_sender, &ipi[cpu],
+						    "storm-ipi/%u", cpu);
+			if (!IS_ERR(threads[n])) {
+				if (local_ipis)
+					kthread_bind(threads[n], cpu);
+				wake_up_process(threads[n]);
+			}
+			n++;
+		}
 	if (moves)
 		threads[n++] = kthread_run(mover, NULL, "storm-move");
 	if (hotplug)
