@@ -9,8 +9,11 @@ the flat documents still parse (the tests of ParseTest and EvaluateTest
 are in that format too); NestedTest covers the nested one.
 """
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -316,6 +319,79 @@ class NestedTest(unittest.TestCase):
         self.assertEqual(len(docs), 2)
         rep = ktap.evaluate(lines, ["bench_xevtchn", "bench_mainline"])
         self.assertEqual((rep.passed, rep.failed), (2, 0))
+
+
+BUSYBOX = shutil.which("busybox")
+
+
+@unittest.skipUnless(BUSYBOX, "needs busybox, the guest's shell")
+class GuestShellTest(unittest.TestCase):
+    """ktap.sh and guest-init.sh's part, run with busybox as in the guest:
+    the document they print is what the runner judges."""
+
+    def run_guest(self, script, plan):
+        with tempfile.TemporaryDirectory() as tmp:
+            bindir = Path(tmp) / "bin"
+            bindir.mkdir()
+            for tool in ("awk", "cat", "cut", "grep", "printf", "rm", "sed",
+                         "tr"):
+                (bindir / tool).symlink_to(BUSYBOX)
+            state = Path(tmp) / "state"
+            shell = (f". {HERE.parents[0] / 'payloads/ktap.sh'}\n"
+                     f"KTAP_STATE={state}\n"
+                     f"ktap_boot {plan}\n{script}\nktap_boot_end\n"
+                     "echo 'XTH-GUEST: done rc=0'\n")
+            out = subprocess.run([BUSYBOX, "sh", "-c", shell],
+                                 capture_output=True, text=True, check=True,
+                                 env=dict(os.environ, PATH=str(bindir)))
+        return ["[guest] " + line for line in out.stdout.splitlines()]
+
+    KMSG = ("printf '%s\\n' '[   13.2] KTAP version 1' "
+            "'[   13.2] # Subtest: many_ports' '[   13.2] 1..2' "
+            "'[   13.3] # opened 1023' '[   14.0] ok 1 open_until_full' | "
+            "ktap_only\n"
+            "printf '%s\\n' '[   14.1] ok 2 nr_channels # SKIP no FIFO' | "
+            "ktap_only\n")
+
+    def test_kernel_and_shell_suites_nest(self):
+        lines = self.run_guest(self.KMSG + "ktap_start xen_ports 2\n"
+                               "echo 'XTH-REQ 1 lsevtchn-compare a b'\n"
+                               "ktap_expect same same same\n"
+                               "ktap_check listed true\n", 2)
+        self.assertIn("[guest] [   13.2]     # Subtest: many_ports", lines)
+        self.assertIn("[guest] ok 1 many_ports", lines)
+        self.assertIn("[guest] ok 2 xen_ports", lines)
+        rep = ktap.evaluate(lines, ["many_ports", "xen_ports"])
+        self.assertEqual((rep.passed, rep.failed, rep.skipped), (3, 0, 1),
+                         rep.lines)
+
+    def test_failures_and_a_suite_cut_short(self):
+        lines = self.run_guest("ktap_start s 2\nktap_expect a 1 2\n"
+                               "ktap_start t 3\nktap_ok b\n", 2)
+        self.assertIn("[guest] not ok 1 s # ended before its plan", lines)
+        self.assertIn("[guest] not ok 2 t # ended before its plan", lines)
+        rep = ktap.evaluate(lines, ["s", "t"])
+        self.assertEqual((rep.passed, rep.failed), (1, 3), rep.lines)
+
+    def test_canary_and_xfail(self):
+        lines = self.run_guest(
+            "printf '%s\\n' '[ 1.0] KTAP version 1' '[ 1.0] # Subtest: neg' "
+            "'[ 1.0] 1..1' '[ 1.1] ok 1 lost # XFAIL 3 lost' | ktap_only\n"
+            "ktap_start xth_canary 1\nktap_fail deliberately_failing why\n",
+            2)
+        self.assertIn("[guest] ok 1 neg", lines)
+        self.assertIn("[guest] not ok 2 xth_canary", lines)
+        rep = ktap.evaluate(lines, ["neg"], ["xth_canary"])
+        self.assertEqual((rep.passed, rep.failed), (2, 0), rep.lines)
+
+    def test_without_a_boot_document_suites_stay_flat(self):
+        shell = (f". {HERE.parents[0] / 'payloads/ktap.sh'}\n"
+                 "KTAP_STATE=/nonexistent/state\n"
+                 "ktap_start s 1\nktap_ok a\n")
+        out = subprocess.run([BUSYBOX, "sh", "-c", shell], check=True,
+                             capture_output=True, text=True).stdout
+        self.assertEqual(out.splitlines(), ["KTAP version 1", "# Subtest: s",
+                                            "1..1", "ok 1 a"])
 
 
 class RecordedRunTest(unittest.TestCase):
