@@ -3,7 +3,10 @@
 #
 # /init of the HVM guest (a busybox initramfs). Runs /payload/run.sh, the
 # payload's guest script, then powers the guest off. Lines starting
-# "XTH-GUEST:" mark the stages for the runner.
+# "XTH-GUEST:" mark the stages for the runner. The guest's test output is
+# one KTAP document (ktap.sh), begun and ended here; its plan, the number of
+# suites this guest reports, is in /payload/ktap-plan (the runner counts
+# them in the payload's expect file).
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -22,7 +25,12 @@ fi
 
 echo "XTH-GUEST: init $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
 	"clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-cd /payload && sh ./run.sh
-echo "XTH-GUEST: done rc=$?"
+cd /payload
+. ./ktap.sh
+ktap_boot "$(cat ktap-plan 2>/dev/null)"
+sh ./run.sh
+rc=$?
+ktap_boot_end
+echo "XTH-GUEST: done rc=$rc"
 sync
 poweroff -f

@@ -3,11 +3,17 @@
 
 The fixtures (fixtures/check/) are the console log of a real "make check"
 run on the test host (pass.log), the same log with one guest test turned
-into a failure (fail.log), and the payload's expect file of that run.
+into a failure (fail.log), and the payload's expect file of that run. That
+log is from before the guests printed one nested KTAP document per boot:
+the flat documents still parse (the tests of ParseTest and EvaluateTest
+are in that format too); NestedTest covers the nested one.
 """
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 from pathlib import Path
 
@@ -140,8 +146,252 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual((rep.passed, rep.failed), (3, 0))
 
     def test_expectations_file(self):
-        self.assertEqual(ktap.read_expectations("a\n# c\n!b  # canary\n\n"),
-                         (["a"], ["b"]))
+        exp = ktap.read_expectations("a\n# c\n!b  # canary\n\ndom0: p\na\n")
+        self.assertEqual((exp.must_pass, exp.must_fail, exp.dom0),
+                         (["a", "a"], ["b"], ["p"]))
+        self.assertEqual(exp.plan, 3)
+
+
+def suite(number, name, *cases, result=None):
+    """A suite as a guest prints it in its boot's document: indented, then
+    its result line (by default "ok", or "not ok" if a case failed)."""
+    if result is None:
+        result = "not ok" if any(c.startswith("not ok") for c in cases) \
+            else "ok"
+    return (["    KTAP version 1", f"    # Subtest: {name}",
+             f"    1..{len(cases)}"] +
+            [f"    {c}" for c in cases] + [f"{result} {number} {name}"])
+
+
+def boot(plan, *suites):
+    return ["[guest] " + line for line in
+            ["KTAP version 1", f"1..{plan}"] + [x for s in suites for x in s]
+            + ["XTH-GUEST: done rc=0"]]
+
+
+class NestedTest(unittest.TestCase):
+    """One KTAP document per guest, each suite a nested test."""
+
+    def test_nested_document_ok(self):
+        lines = boot(2, suite(1, "s", "ok 1 a", "ok 2 b"),
+                     suite(2, "t", "ok 1 c"))
+        docs, _, _ = ktap.parse(lines)
+        self.assertEqual(len(docs), 1)
+        self.assertEqual([(s.name, s.number, s.ok, len(s.cases))
+                          for s in docs[0].suites],
+                         [("s", 1, True, 2), ("t", 2, True, 1)])
+        rep = ktap.evaluate(lines, ["s", "t"])
+        self.assertEqual((rep.passed, rep.failed), (3, 0), rep.lines)
+        self.assertIn("ok   s.b", rep.lines)
+
+    def test_timestamps_before_the_indentation(self):
+        lines = ["[guest] KTAP version 1", "[guest] 1..1",
+                 "[guest] [   13.2]     KTAP version 1",
+                 "[guest] [   13.2]     # Subtest: s",
+                 "[guest] [   13.2]     1..1",
+                 "[guest] [   13.3]     # a diagnostic",
+                 "[guest] XTH-REQ 1 lsevtchn boot",
+                 "[guest] [   14.0]     ok 1 a",
+                 "[guest] ok 1 s", "[guest] XTH-GUEST: done rc=0"]
+        rep = ktap.evaluate(lines, ["s"])
+        self.assertEqual((rep.passed, rep.failed), (1, 0), rep.lines)
+
+    def test_missing_suite_fails(self):
+        rep = ktap.evaluate(boot(3, suite(1, "s", "ok 1 a"),
+                                 suite(2, "t", "ok 1 b")), ["s", "t", "u"])
+        self.assertEqual((rep.passed, rep.failed), (2, 2), rep.lines)
+        self.assertIn("FAIL guest: 1 of 3 planned suites never reported",
+                      rep.lines)
+        self.assertIn("FAIL u: suite never reported", rep.lines)
+
+    def test_more_suites_than_planned_fail(self):
+        rep = ktap.evaluate(boot(1, suite(1, "s", "ok 1 a"),
+                                 suite(2, "t", "ok 1 b")), ["s"])
+        self.assertEqual(rep.failed, 1)
+        self.assertIn("2 suites reported, 1 planned", "\n".join(rep.lines))
+
+    def test_not_ok_case_inside_suite(self):
+        rep = ktap.evaluate(boot(1, suite(1, "s", "ok 1 a",
+                                          "not ok 2 b # want 1, got 2")),
+                            ["s"])
+        self.assertEqual((rep.passed, rep.failed), (1, 1))
+        self.assertIn("FAIL s.b # want 1, got 2", rep.lines)
+
+    def test_suite_not_ok_for_its_own_reason(self):
+        rep = ktap.evaluate(boot(1, suite(1, "s", "ok 1 a",
+                                          result="not ok")), ["s"])
+        self.assertEqual((rep.passed, rep.failed), (1, 1))
+
+    def test_xfail_counts_as_pass(self):
+        rep = ktap.evaluate(boot(1, suite(
+            1, "storm_level_vector", "ok 1 lost # XFAIL 7 of 900 events lost")),
+            ["storm_level_vector"])
+        self.assertEqual((rep.passed, rep.failed), (1, 0))
+        self.assertIn("ok   storm_level_vector.lost # XFAIL 7 of 900 events "
+                      "lost", rep.lines)
+
+    def test_skip(self):
+        lines = boot(1, suite(1, "s", "ok 1 a # SKIP no PIRQs",
+                              "ok 2 b # SKIP no PIRQs", result="ok"))
+        lines[-2] += " # SKIP"
+        docs, _, _ = ktap.parse(lines)
+        self.assertTrue(docs[0].suites[0].skipped)
+        rep = ktap.evaluate(lines, ["s"])
+        self.assertEqual((rep.passed, rep.failed, rep.skipped), (0, 0, 2))
+
+    def test_canary_must_fail(self):
+        canary = suite(2, "xth_canary", "not ok 1 deliberately_failing # a canary")
+        rep = ktap.evaluate(boot(2, suite(1, "s", "ok 1 a"), canary), ["s"],
+                            ["xth_canary"])
+        self.assertEqual((rep.passed, rep.failed), (2, 0), rep.lines)
+        passing = suite(2, "xth_canary", "ok 1 deliberately_failing")
+        rep = ktap.evaluate(boot(2, suite(1, "s", "ok 1 a"), passing), ["s"],
+                            ["xth_canary"])
+        self.assertEqual(rep.failed, 1)
+        rep = ktap.evaluate(boot(2, suite(1, "s", "ok 1 a")), ["s"],
+                            ["xth_canary"])
+        self.assertEqual(rep.failed, 2)     # never reported; plan short
+
+    def test_suite_cut_short(self):
+        """The guest died inside a suite: no more cases, no result line."""
+        lines = boot(2, suite(1, "s", "ok 1 a"),
+                     ["    KTAP version 1", "    # Subtest: t", "    1..3",
+                      "    ok 1 b"])
+        rep = ktap.evaluate(lines, ["s", "t"])
+        self.assertEqual((rep.passed, rep.failed), (2, 1), rep.lines)
+        self.assertIn("FAIL t: 2 of 3 planned tests never reported", rep.lines)
+
+    def test_suite_ended_before_its_plan(self):
+        """ktap.sh's result line for a suite the next one cut short."""
+        lines = boot(2, ["    KTAP version 1", "    # Subtest: s", "    1..2",
+                         "    ok 1 a", "not ok 1 s # ended before its plan"],
+                     suite(2, "t", "ok 1 b"))
+        rep = ktap.evaluate(lines, ["s", "t"])
+        self.assertEqual(rep.failed, 1, rep.lines)
+        self.assertIn("FAIL s: 1 of 2 planned tests never reported", rep.lines)
+
+    def test_result_outside_any_suite_fails(self):
+        lines = boot(1, suite(1, "s", "ok 1 a"), ["ok 2 b"])
+        rep = ktap.evaluate(lines, ["s"])
+        self.assertEqual((rep.passed, rep.failed), (1, 1))
+        self.assertIn("a result outside any suite", "\n".join(rep.lines))
+
+    def test_lost_guest_then_retry(self):
+        first = boot(2, suite(1, "s", "ok 1 a"),
+                     ["    KTAP version 1", "    # Subtest: t", "    1..2"])
+        lines = (["XTH-DOM0: guest created domid=1 (g)"] + first[:-1] +
+                 ["(XEN) d1v0 Triple fault - invoking HVM shutdown action 1",
+                  "XTH-DOM0: guest g lost to the emulated CPU; creating it "
+                  "again (attempt 2 of 3)",
+                  "XTH-DOM0: guest created domid=2 (g)"] +
+                 boot(2, suite(1, "s", "ok 1 a"),
+                      suite(2, "t", "ok 1 b", "ok 2 c")))
+        rep = ktap.evaluate(lines, ["s", "t"])
+        self.assertEqual((rep.passed, rep.failed), (3, 0), rep.lines)
+        self.assertEqual(ktap.guests_recreated(lines), 1)
+        # Without dom0's line, the half-run first guest fails the run.
+        self.assertGreater(ktap.evaluate(
+            [x for x in lines if "creating it again" not in x],
+            ["s", "t"]).failed, 0)
+
+    def test_dom0_suites_and_suites_reported_twice(self):
+        dom0 = ["[dom0] KTAP version 1", "[dom0] # Subtest: dom0_peer",
+                "[dom0] 1..1", "[dom0] ok 1 received"]
+        lines = boot(2, suite(1, "mainline_style", "ok 1 a"),
+                     suite(2, "mainline_style", "ok 1 a"))
+        lines[4:4] = dom0
+        rep = ktap.evaluate(lines, ["mainline_style"] * 2, dom0=["dom0_peer"])
+        self.assertEqual((rep.passed, rep.failed), (3, 0), rep.lines)
+        rep = ktap.evaluate(lines, ["mainline_style"] * 3, dom0=["dom0_peer"] * 2)
+        self.assertIn("FAIL mainline_style: suite reported 2 of 3 times",
+                      rep.lines)
+        self.assertIn("FAIL dom0_peer: suite reported 1 of 2 times", rep.lines)
+
+    def test_indented_kernel_warning_fails(self):
+        lines = boot(1, suite(1, "s", "ok 1 a"))
+        lines.insert(4, "[guest] [  9.1]     WARNING: CPU: 1 PID: 4 at x.c:1")
+        self.assertEqual(ktap.evaluate(lines, ["s"]).failed, 1)
+
+    def test_several_guests_in_one_boot(self):
+        lines = boot(1, suite(1, "bench_xevtchn", "ok 1 a")) + \
+            boot(1, suite(1, "bench_mainline", "ok 1 b"))
+        docs, _, _ = ktap.parse(lines)
+        self.assertEqual(len(docs), 2)
+        rep = ktap.evaluate(lines, ["bench_xevtchn", "bench_mainline"])
+        self.assertEqual((rep.passed, rep.failed), (2, 0))
+
+
+BUSYBOX = shutil.which("busybox")
+
+
+@unittest.skipUnless(BUSYBOX, "needs busybox, the guest's shell")
+class GuestShellTest(unittest.TestCase):
+    """ktap.sh and guest-init.sh's part, run with busybox as in the guest:
+    the document they print is what the runner judges."""
+
+    def run_guest(self, script, plan):
+        with tempfile.TemporaryDirectory() as tmp:
+            bindir = Path(tmp) / "bin"
+            bindir.mkdir()
+            for tool in ("awk", "cat", "cut", "grep", "printf", "rm", "sed",
+                         "tr"):
+                (bindir / tool).symlink_to(BUSYBOX)
+            state = Path(tmp) / "state"
+            shell = (f". {HERE.parents[0] / 'payloads/ktap.sh'}\n"
+                     f"KTAP_STATE={state}\n"
+                     f"ktap_boot {plan}\n{script}\nktap_boot_end\n"
+                     "echo 'XTH-GUEST: done rc=0'\n")
+            out = subprocess.run([BUSYBOX, "sh", "-c", shell],
+                                 capture_output=True, text=True, check=True,
+                                 env=dict(os.environ, PATH=str(bindir)))
+        return ["[guest] " + line for line in out.stdout.splitlines()]
+
+    KMSG = ("printf '%s\\n' '[   13.2] KTAP version 1' "
+            "'[   13.2] # Subtest: many_ports' '[   13.2] 1..2' "
+            "'[   13.3] # opened 1023' '[   14.0] ok 1 open_until_full' | "
+            "ktap_only\n"
+            "printf '%s\\n' '[   14.1] ok 2 nr_channels # SKIP no FIFO' | "
+            "ktap_only\n")
+
+    def test_kernel_and_shell_suites_nest(self):
+        lines = self.run_guest(self.KMSG + "ktap_start xen_ports 2\n"
+                               "echo 'XTH-REQ 1 lsevtchn-compare a b'\n"
+                               "ktap_expect same same same\n"
+                               "ktap_check listed true\n", 2)
+        self.assertIn("[guest] [   13.2]     # Subtest: many_ports", lines)
+        self.assertIn("[guest] ok 1 many_ports", lines)
+        self.assertIn("[guest] ok 2 xen_ports", lines)
+        rep = ktap.evaluate(lines, ["many_ports", "xen_ports"])
+        self.assertEqual((rep.passed, rep.failed, rep.skipped), (3, 0, 1),
+                         rep.lines)
+
+    def test_failures_and_a_suite_cut_short(self):
+        lines = self.run_guest("ktap_start s 2\nktap_expect a 1 2\n"
+                               "ktap_start t 3\nktap_ok b\n", 2)
+        self.assertIn("[guest] not ok 1 s # ended before its plan", lines)
+        self.assertIn("[guest] not ok 2 t # ended before its plan", lines)
+        rep = ktap.evaluate(lines, ["s", "t"])
+        self.assertEqual((rep.passed, rep.failed), (1, 3), rep.lines)
+
+    def test_canary_and_xfail(self):
+        lines = self.run_guest(
+            "printf '%s\\n' '[ 1.0] KTAP version 1' '[ 1.0] # Subtest: neg' "
+            "'[ 1.0] 1..1' '[ 1.1] ok 1 lost # XFAIL 3 lost' | ktap_only\n"
+            "ktap_start xth_canary 1\nktap_fail deliberately_failing why\n",
+            2)
+        self.assertIn("[guest] ok 1 neg", lines)
+        self.assertIn("[guest] not ok 2 xth_canary", lines)
+        rep = ktap.evaluate(lines, ["neg"], ["xth_canary"])
+        self.assertEqual((rep.passed, rep.failed), (2, 0), rep.lines)
+
+    def test_without_a_boot_document_suites_stay_flat(self):
+        shell = (f". {HERE.parents[0] / 'payloads/ktap.sh'}\n"
+                 "KTAP_STATE=/nonexistent/state\n"
+                 "ktap_start s 1\nktap_ok a\n")
+        out = subprocess.run([BUSYBOX, "sh", "-c", shell], check=True,
+                             capture_output=True, text=True).stdout
+        self.assertEqual(out.splitlines(), ["KTAP version 1", "# Subtest: s",
+                                            "1..1", "ok 1 a"])
 
 
 class RecordedRunTest(unittest.TestCase):
