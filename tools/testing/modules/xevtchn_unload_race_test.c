@@ -45,8 +45,8 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	WRITE_ONCE(stage, 1);
-	for (waited = 0; !READ_ONCE(go) && waited < GO_WAIT_MS; waited += 10)
-		msleep(10);
+	for (waited = 0; !READ_ONCE(go) && waited < GO_WAIT_MS; waited += 20)
+		msleep(20);
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI);
 	ktap_start(&s, "unload_during_probe", 2);
 	ktap_result(&s, READ_ONCE(go), "unload_began_during_probe",
