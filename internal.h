@@ -170,6 +170,12 @@ extern const struct xevtchn_abi xevtchn_abi_fifo;
 extern struct shared_info *xevtchn_shared;
 int xevtchn_upcall_init(void);
 void xevtchn_upcall_exit(void);
+int xevtchn_upcall_start(void);
+void xevtchn_upcall_stop(void);
+int xevtchn_upcall_cpu_prepare(unsigned int cpu);
+int xevtchn_upcall_cpu_up(unsigned int cpu);
+void xevtchn_upcall_cpu_close(unsigned int cpu);
+void xevtchn_upcall_cpu_down(unsigned int cpu);
 const char *xevtchn_upcall_mode(void);
 bool xevtchn_cpu_takes_ports(unsigned int cpu);
 bool xevtchn_ports_can_move(void);
@@ -178,15 +184,19 @@ unsigned int xevtchn_this_vcpu_id(void);
 struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
 unsigned long xevtchn_upcalls(unsigned int cpu);
 
-/* events.c: the port table, the bindings' life cycle, the event dispatch */
+/*
+ * events.c: the ABI and the port table, the bindings' life cycle, the
+ * event dispatch
+ */
 void xevtchn_handle_port(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_irq_info(unsigned int irq);
 int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
+void xevtchn_events_start(void);
+void xevtchn_events_stop(void);
 extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
-void xevtchn_move_ports_off(unsigned int cpu);
 int xevtchn_check_ready(const char *caller);
 void xevtchn_set_ready(bool ready);
 unsigned int xevtchn_default_cpu(void);
@@ -203,6 +213,10 @@ void xevtchn_unbind_port(struct xevtchn_irq *info);
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
 				       unsigned int cpu, unsigned int source);
+
+/* cpu.c: each CPU's part, through CPU hotplug */
+int xevtchn_cpus_init(void);
+void xevtchn_cpus_exit(void);
 
 /* pirq.c: PIRQs, the way Xen delivers GSIs and MSIs as events */
 int xevtchn_pirq_init(void);
