@@ -75,7 +75,7 @@ static int xevtchn_cpu_online(unsigned int cpu)
 		return ret;
 	ret = xevtchn_upcall_cpu_up(cpu);
 	if (ret)
-		xevtchn_abi->cpu_down(cpu);
+		xevtchn_abi_cpu_down(cpu);
 	return ret;
 }
 
@@ -88,7 +88,7 @@ static int xevtchn_cpu_offline(unsigned int cpu)
 	xevtchn_upcall_cpu_close(cpu);
 	move_ports_off(cpu);
 	xevtchn_upcall_cpu_down(cpu);
-	xevtchn_abi->cpu_down(cpu);
+	xevtchn_abi_cpu_down(cpu);
 	return 0;
 }
 

@@ -311,12 +311,10 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 		return ERR_PTR(refuse(-EINVAL, "port %u is beyond the %s ABI's %u ports",
 				      port, xevtchn_abi->name,
 				      xevtchn_abi->max_ports));
-	if (xevtchn_abi->port_setup) {
-		ret = xevtchn_abi->port_setup(port);
-		if (ret)
-			return ERR_PTR(refuse(ret, "the %s ABI cannot hold port %u (%d)",
-					      xevtchn_abi->name, port, ret));
-	}
+	ret = xevtchn_abi_port_setup(port);
+	if (ret)
+		return ERR_PTR(refuse(ret, "the %s ABI cannot hold port %u (%d)",
+				      xevtchn_abi->name, port, ret));
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
@@ -366,7 +364,7 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 		xa_erase(&irq_bindings, info->irq);
 		return ret;
 	}
-	xevtchn_abi->bind_to_cpu(info->port, info->cpu, info->cpu);
+	xevtchn_abi_bind_to_cpu(info->port, info->cpu, info->cpu);
 	if (cpu_source_slot(info))
 		rcu_assign_pointer(*cpu_source_slot(info), info);
 	xevtchn_count_port(info, 1);

@@ -254,12 +254,6 @@ static void evtchn_fifo_cpu_down(unsigned int cpu)
 	set_taking(cpu, false);
 }
 
-static void evtchn_fifo_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
-				    unsigned int old_cpu)
-{
-	/* Xen links events into the queue of the vCPU the port notifies. */
-}
-
 static u32 unlink(evtchn_port_t port);
 static void evtchn_fifo_mask(evtchn_port_t port);
 static bool evtchn_fifo_is_pending(evtchn_port_t port);
@@ -439,7 +433,7 @@ const struct xevtchn_abi xevtchn_abi_fifo = {
 	.cpu_up		= evtchn_fifo_cpu_up,
 	.cpu_down	= evtchn_fifo_cpu_down,
 	.port_setup	= evtchn_fifo_port_setup,
-	.bind_to_cpu	= evtchn_fifo_bind_to_cpu,
+	/* No bind_to_cpu: Xen links events into the notified vCPU's queue. */
 	.remove		= evtchn_fifo_remove,
 	.mask		= evtchn_fifo_mask,
 	.unmask		= evtchn_fifo_unmask,

@@ -127,10 +127,10 @@ struct xevtchn_irq {
  * @init: set up after shared_info is mapped; every port masked
  * @exit: undo @init; every port masked
  * @cpu_up: a CPU comes online (its vCPU id is known), before its upcall
- * @cpu_down: a CPU goes offline (its dynamic ports have moved away and its
- *	upcall has stopped)
+ * @cpu_down: optional: a CPU goes offline (its dynamic ports have moved
+ *	away and its upcall has stopped)
  * @port_setup: optional: make @port usable before it is bound
- * @bind_to_cpu: @port now notifies @cpu instead of @old_cpu
+ * @bind_to_cpu: optional: @port now notifies @cpu instead of @old_cpu
  * @remove: @port, last bound to @cpu, was closed, its mask bit still set
  *	(under xevtchn_bind_mutex)
  * @mask: set the port's mask bit
@@ -141,6 +141,8 @@ struct xevtchn_irq {
  * @is_pending: test it
  * @handle_events: called in the upcall on @cpu; calls
  *	xevtchn_handle_port() for each pending, unmasked port of @cpu
+ *
+ * Call the optional ones through the xevtchn_abi_*() wrappers below.
  */
 struct xevtchn_abi {
 	const char *name;
@@ -165,6 +167,25 @@ struct xevtchn_abi {
 extern const struct xevtchn_abi *xevtchn_abi;
 extern const struct xevtchn_abi xevtchn_abi_2l;
 extern const struct xevtchn_abi xevtchn_abi_fifo;
+
+static inline void xevtchn_abi_cpu_down(unsigned int cpu)
+{
+	if (xevtchn_abi->cpu_down)
+		xevtchn_abi->cpu_down(cpu);
+}
+
+static inline int xevtchn_abi_port_setup(evtchn_port_t port)
+{
+	return xevtchn_abi->port_setup ? xevtchn_abi->port_setup(port) : 0;
+}
+
+static inline void xevtchn_abi_bind_to_cpu(evtchn_port_t port,
+					   unsigned int cpu,
+					   unsigned int old_cpu)
+{
+	if (xevtchn_abi->bind_to_cpu)
+		xevtchn_abi->bind_to_cpu(port, cpu, old_cpu);
+}
 
 /* upcall.c: shared_info, per-vCPU state, the upcall itself */
 extern struct shared_info *xevtchn_shared;

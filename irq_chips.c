@@ -215,7 +215,7 @@ int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 	mask_locked(info, XEVTCHN_MASK_TEMPORARY);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
 	if (!ret) {
-		xevtchn_abi->bind_to_cpu(info->port, cpu, info->cpu);
+		xevtchn_abi_bind_to_cpu(info->port, cpu, info->cpu);
 		atomic_dec(per_cpu_ptr(&dyn_ports, info->cpu));
 		atomic_inc(per_cpu_ptr(&dyn_ports, cpu));
 		WRITE_ONCE(info->cpu, cpu);
