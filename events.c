@@ -117,8 +117,10 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
  */
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller)
 {
-	struct xevtchn_irq *info = xevtchn_port_info(port);
+	struct xevtchn_irq *info;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
 	if (!info)
 		return 0;
 	pr_warn_ratelimited("%s: port %u is already bound to IRQ %u\n",
@@ -428,6 +430,7 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 {
 	int irq, ret;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	irq = irq_alloc_desc(cpu_to_node(info->cpu));
 	if (irq < 0)
 		return refuse(irq, "no Linux IRQ left for port %u", info->port);

@@ -129,6 +129,7 @@ static int evtchn_fifo_port_setup(evtchn_port_t port)
 {
 	int ret = 0;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	while (!ret && port / WORDS_PER_PAGE >= nr_pages)
 		ret = expand_array();
 	return ret;

@@ -155,6 +155,7 @@ static DEFINE_PER_CPU(atomic_t, dyn_ports);
  */
 void xevtchn_count_port(struct xevtchn_irq *info, int delta)
 {
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	if (!info->percpu)
 		atomic_add(delta, per_cpu_ptr(&dyn_ports, info->cpu));
 }

@@ -106,6 +106,7 @@ static void free_one(struct irq_domain *domain, unsigned int virq)
 	struct xevtchn_irq *info = data ? irq_data_get_irq_chip_data(data) :
 					  NULL;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	if (!info)
 		return;
 	xevtchn_detach_binding(info);
@@ -126,6 +127,7 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 	struct xevtchn_irq *info;
 	int ret;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	/*
 	 * No unload while a driver holds one of these IRQs; and none for a
 	 * driver whose probe races an unload that has begun (the domain

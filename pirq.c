@@ -149,6 +149,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 	evtchn_port_t port;
 	int ret;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	ret = bind_pirq_port(pirq, shared, &port);
 	if (ret)
 		return ERR_PTR(ret);
