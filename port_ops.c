@@ -25,8 +25,7 @@
  * xevtchn_notify_remote_via_evtchn() - send an event on @port
  * @port: an open port of this domain
  *
- * May be called from any context.
- *
+ * Context: any context, hard IRQ included.
  * Return: 0, or Xen's error (-EINVAL for a port that is not open).
  */
 int xevtchn_notify_remote_via_evtchn(evtchn_port_t port)
@@ -41,8 +40,7 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
  * xevtchn_notify_remote_via_irq() - send an event on @irq's port
  * @irq: an xevtchn IRQ
  *
- * May be called from any context.
- *
+ * Context: any context, hard IRQ included.
  * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; Xen's error.
  */
 int xevtchn_notify_remote_via_irq(int irq)
@@ -59,6 +57,7 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
  * xevtchn_irq_from_evtchn() - the IRQ @port is bound to
  * @port: a port
  *
+ * Context: any context, hard IRQ included.
  * Return: the Linux IRQ, or -ENOENT when the port is not bound.
  */
 int xevtchn_irq_from_evtchn(evtchn_port_t port)
@@ -78,6 +77,7 @@ EXPORT_SYMBOL_GPL(xevtchn_irq_from_evtchn);
  * xevtchn_evtchn_from_irq() - the port bound to @irq
  * @irq: a Linux IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: the port, or 0 (never a valid port) when @irq is not ours.
  */
 evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
@@ -108,6 +108,7 @@ static evtchn_port_t pending_port(int irq, const char *caller)
  * xevtchn_set_irq_pending() - set @irq's pending bit (raises no upcall)
  * @irq: an xevtchn IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
  */
 int xevtchn_set_irq_pending(int irq)
@@ -125,6 +126,7 @@ EXPORT_SYMBOL_GPL(xevtchn_set_irq_pending);
  * xevtchn_clear_irq_pending() - clear @irq's pending bit
  * @irq: an xevtchn IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
  */
 int xevtchn_clear_irq_pending(int irq)
@@ -142,6 +144,7 @@ EXPORT_SYMBOL_GPL(xevtchn_clear_irq_pending);
  * xevtchn_test_irq_pending() - is @irq's pending bit set?
  * @irq: an xevtchn IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: the bit; false when @irq is not an xevtchn IRQ.
  */
 bool xevtchn_test_irq_pending(int irq)
@@ -157,6 +160,7 @@ EXPORT_SYMBOL_GPL(xevtchn_test_irq_pending);
  *
  * The clock of SCHEDOP_poll's timeout, computed from this vCPU's time info.
  *
+ * Context: any context, hard IRQ included.
  * Return: the time in nanoseconds.
  */
 u64 xevtchn_xen_time(void)
@@ -189,9 +193,9 @@ EXPORT_SYMBOL_GPL(xevtchn_xen_time);
  * @irq: an xevtchn IRQ (usually disabled, so no handler takes the event)
  * @timeout: Xen system time (xevtchn_xen_time()) to give up at; 0: never
  *
- * Returns at once if the port is already pending. May be called with
- * interrupts off.
+ * Returns at once if the port is already pending.
  *
+ * Context: any, interrupts off included; blocks the vCPU in Xen.
  * Return: 0 when the port is pending or the timeout passed; -EINVAL when
  * @irq is not an xevtchn IRQ; Xen's error.
  */
@@ -211,6 +215,7 @@ EXPORT_SYMBOL_GPL(xevtchn_poll_irq_timeout);
  * xevtchn_poll_irq() - block this vCPU until @irq is pending
  * @irq: an xevtchn IRQ
  *
+ * Context: any, interrupts off included; blocks the vCPU in Xen.
  * Return: as for xevtchn_poll_irq_timeout().
  */
 int xevtchn_poll_irq(int irq)
@@ -223,6 +228,7 @@ EXPORT_SYMBOL_GPL(xevtchn_poll_irq);
  * @irq: an xevtchn IRQ
  * @priority: XEN_IRQ_PRIORITY_MAX (0, highest) .. XEN_IRQ_PRIORITY_MIN (15)
  *
+ * Context: any context, hard IRQ included.
  * Return: 0; -EINVAL for an IRQ that is not xevtchn's or a priority out of
  * range; Xen's error otherwise (-ENOSYS under the 2-level ABI).
  */
@@ -250,6 +256,7 @@ EXPORT_SYMBOL_GPL(xevtchn_set_irq_priority);
 /**
  * xevtchn_nr_channels() - how many ports the event channel ABI addresses
  *
+ * Context: any context, hard IRQ included.
  * Return: 4096 for the 2-level ABI on a 64-bit guest, 131072 for FIFO.
  */
 unsigned int xevtchn_nr_channels(void)
