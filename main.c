@@ -20,8 +20,9 @@
  *  10. the MSI domain of the attach= devices (msi.c)
  *  11. debugfs (debugfs.c)
  *
- * irq_chips.c (the chips, flows and masking of every port) has no step: the
- * port table uses it from step 7 on.
+ * irq_chips.c (the chips, flows and masking of every port) has no step:
+ * nothing in it needs setting up. Documentation/events.md draws the path of
+ * one event through these files.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
