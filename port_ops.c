@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a driver does with a port once it is bound (events.c binds it):
- * send on it, look it up from its IRQ or the other way round, set, clear
- * or test its pending bit, poll it (SCHEDOP_poll, with Xen's clock for the
- * timeout), and set its FIFO priority. Nothing here takes the bind mutex:
- * lookups go through the port table or the IRQ's chip data under RCU (an
- * unbinding frees the binding a grace period after the descriptor).
+ * What a driver does with a port besides binding it (bind.c): open one,
+ * or a loopback pair, and close it while it is not bound; send on it, look
+ * it up from its IRQ or the other way round, set, clear or test its
+ * pending bit, poll it (SCHEDOP_poll, with Xen's clock for the timeout),
+ * and set its FIFO priority. Only xevtchn_close_port() takes the bind
+ * mutex (a bound port is not closed behind its binding's back): lookups go
+ * through the port table or the IRQ's chip data under RCU (an unbinding
+ * frees the binding a grace period after the descriptor).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -13,6 +15,7 @@
 #include <linux/irq.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <asm/msr.h>
 #include <xen/interface/sched.h>
@@ -20,6 +23,99 @@
 #include <xevtchn/events.h>
 #include <xevtchn/hypercall.h>
 #include "internal.h"
+
+/**
+ * xevtchn_alloc_unbound() - open a port that @remote_domain may connect to
+ * @remote_domain: the domain allowed to connect (DOMID_SELF for loopback)
+ * @port: set to the new port
+ *
+ * The port is not bound to an IRQ; bind it with xevtchn_bind_evtchn_to_irq()
+ * or close it with xevtchn_close_port().
+ *
+ * Context: any context, hard IRQ included.
+ * Return: 0, or Xen's error (-ESRCH: no such domain; -ENOSPC: no free port).
+ */
+int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
+{
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF,
+		.remote_dom = remote_domain,
+	};
+	int ret;
+
+	ret = xevtchn_check_ready(__func__);
+	if (ret)
+		return ret;
+	ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	if (ret)
+		return refuse(ret, "Xen refused a port for domain %u (%d)",
+			      remote_domain, ret);
+	*port = alloc.port;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_alloc_unbound);
+
+/**
+ * xevtchn_alloc_loopback() - open two connected ports of this domain
+ * @port_a: set to the first port (allocated unbound for ourselves)
+ * @port_b: set to the second, connected to @port_a
+ *
+ * A send on either port raises an event on the other. Neither is bound to
+ * an IRQ yet.
+ *
+ * Context: any context, hard IRQ included.
+ * Return: 0, or Xen's error; on error no port stays open.
+ */
+int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b)
+{
+	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
+	int ret;
+
+	ret = xevtchn_alloc_unbound(DOMID_SELF, port_a);
+	if (ret)
+		return ret;
+	bind.remote_port = *port_a;
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	if (ret) {
+		xevtchn_close_evtchn(*port_a);
+		return refuse(ret, "Xen refused the loopback to port %u (%d)",
+			      *port_a, ret);
+	}
+	*port_b = bind.local_port;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
+
+/**
+ * xevtchn_close_port() - close a port that is not bound to an IRQ
+ * @port: the port
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EBUSY when the port is bound (unbind it instead); Xen's error.
+ */
+int xevtchn_close_port(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	int ret;
+
+	might_sleep();
+	ret = xevtchn_check_ready(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
+	if (info) {
+		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
+			     port, info->irq);
+	} else {
+		ret = xevtchn_close_evtchn(port);
+		if (ret)
+			complain("Xen refused to close port %u (%d)", port, ret);
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_close_port);
 
 /**
  * xevtchn_notify_remote_via_evtchn() - send an event on @port
