@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The exported binding API: open, bind, unbind and close ports, VIRQs and
- * IPIs, and share a binding by reference (include/xevtchn/events.h). The
+ * The exported binding API: bind and unbind ports, VIRQs and IPIs, and
+ * share a binding by reference (include/xevtchn/events.h). The
  * port table, the bindings' life cycle and the dispatch live in events.c;
  * this file decides, for each call, what to ask Xen and which binding to
  * make, and refuses bad input with an errno and a line in the log.
@@ -112,8 +112,9 @@ static int port_status(evtchn_port_t port)
  *
  * The IRQ uses the xen-dyn-edge chip and starts on CPU 0 (or the first CPU
  * that takes events); irq_set_affinity() moves it. Unbinding closes the
- * port, as in mainline. May sleep.
+ * port, as in mainline.
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ; -EINVAL for a port that is closed, out of range or
  * bound to a VIRQ, IPI or PIRQ; -EBUSY when it is already bound to an IRQ.
  */
@@ -121,6 +122,7 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 {
 	int status, ret;
 
+	might_sleep();
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
@@ -156,6 +158,7 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_evtchn_to_irq);
  * @devname: the name in /proc/interrupts
  * @dev_id: the handler's cookie, also needed to unbind
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ, or a negative errno (nothing stays bound).
  */
 int xevtchn_bind_evtchn_to_irqhandler(evtchn_port_t port,
@@ -163,8 +166,10 @@ int xevtchn_bind_evtchn_to_irqhandler(evtchn_port_t port,
 				      unsigned long irqflags,
 				      const char *devname, void *dev_id)
 {
-	int irq = xevtchn_bind_evtchn_to_irq(port);
+	int irq;
 
+	might_sleep();
+	irq = xevtchn_bind_evtchn_to_irq(port);
 	if (irq < 0)
 		return irq;
 	return request_handler(irq, handler, irqflags, devname, dev_id);
@@ -177,8 +182,9 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_evtchn_to_irqhandler);
  * @remote_port: its port, allocated unbound for this domain
  *
  * Opens a local port connected to @remote_port (EVTCHNOP_bind_interdomain)
- * and binds it like xevtchn_bind_evtchn_to_irq(). May sleep.
+ * and binds it like xevtchn_bind_evtchn_to_irq().
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ, or Xen's error (-EINVAL when @remote_port is not
  * waiting for this domain), with the reason in the kernel log.
  */
@@ -191,6 +197,7 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 	};
 	int ret;
 
+	might_sleep();
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
@@ -216,6 +223,7 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_interdomain_evtchn_to_irq);
  * @devname: the name in /proc/interrupts
  * @dev_id: the handler's cookie, also needed to unbind
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ, or a negative errno (nothing stays open).
  */
 int xevtchn_bind_interdomain_evtchn_to_irqhandler(domid_t remote_domain,
@@ -225,103 +233,16 @@ int xevtchn_bind_interdomain_evtchn_to_irqhandler(domid_t remote_domain,
 						  const char *devname,
 						  void *dev_id)
 {
-	int irq = xevtchn_bind_interdomain_evtchn_to_irq(remote_domain,
-							 remote_port);
+	int irq;
 
+	might_sleep();
+	irq = xevtchn_bind_interdomain_evtchn_to_irq(remote_domain,
+						     remote_port);
 	if (irq < 0)
 		return irq;
 	return request_handler(irq, handler, irqflags, devname, dev_id);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_interdomain_evtchn_to_irqhandler);
-
-/**
- * xevtchn_alloc_unbound() - open a port that @remote_domain may connect to
- * @remote_domain: the domain allowed to connect (DOMID_SELF for loopback)
- * @port: set to the new port
- *
- * The port is not bound to an IRQ; bind it with xevtchn_bind_evtchn_to_irq()
- * or close it with xevtchn_close_port().
- *
- * Return: 0, or Xen's error (-ESRCH: no such domain; -ENOSPC: no free port).
- */
-int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
-{
-	struct evtchn_alloc_unbound alloc = {
-		.dom = DOMID_SELF,
-		.remote_dom = remote_domain,
-	};
-	int ret;
-
-	ret = xevtchn_check_ready(__func__);
-	if (ret)
-		return ret;
-	ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
-	if (ret)
-		return refuse(ret, "Xen refused a port for domain %u (%d)",
-			      remote_domain, ret);
-	*port = alloc.port;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(xevtchn_alloc_unbound);
-
-/**
- * xevtchn_alloc_loopback() - open two connected ports of this domain
- * @port_a: set to the first port (allocated unbound for ourselves)
- * @port_b: set to the second, connected to @port_a
- *
- * A send on either port raises an event on the other. Neither is bound to
- * an IRQ yet.
- *
- * Return: 0, or Xen's error; on error no port stays open.
- */
-int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b)
-{
-	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
-	int ret;
-
-	ret = xevtchn_alloc_unbound(DOMID_SELF, port_a);
-	if (ret)
-		return ret;
-	bind.remote_port = *port_a;
-	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
-	if (ret) {
-		xevtchn_close_evtchn(*port_a);
-		return refuse(ret, "Xen refused the loopback to port %u (%d)",
-			      *port_a, ret);
-	}
-	*port_b = bind.local_port;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
-
-/**
- * xevtchn_close_port() - close a port that is not bound to an IRQ
- * @port: the port
- *
- * Return: 0; -EBUSY when the port is bound (unbind it instead); Xen's error.
- */
-int xevtchn_close_port(evtchn_port_t port)
-{
-	struct xevtchn_irq *info;
-	int ret;
-
-	ret = xevtchn_check_ready(__func__);
-	if (ret)
-		return ret;
-	mutex_lock(&xevtchn_bind_mutex);
-	info = xevtchn_port_info(port);
-	if (info) {
-		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
-			     port, info->irq);
-	} else {
-		ret = xevtchn_close_evtchn(port);
-		if (ret)
-			complain("Xen refused to close port %u (%d)", port, ret);
-	}
-	mutex_unlock(&xevtchn_bind_mutex);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(xevtchn_close_port);
 
 static int check_cpu(unsigned int cpu, const char *caller)
 {
@@ -350,8 +271,7 @@ static int check_cpu(unsigned int cpu, const char *caller)
  *	gets the xen-percpu chip and never moves; false for a global VIRQ,
  *	which gets the xen-dyn-edge chip and can move
  *
- * May sleep.
- *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ; -EINVAL for a bad VIRQ or CPU; -EBUSY when the
  * VIRQ is already bound on @cpu; Xen's error otherwise.
  */
@@ -360,6 +280,7 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 	struct evtchn_bind_virq bind = { .virq = virq };
 	int ret;
 
+	might_sleep();
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
@@ -399,6 +320,7 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irq);
  * @devname: the name in /proc/interrupts
  * @dev_id: the handler's cookie, also needed to unbind
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ, or a negative errno (nothing stays bound).
  */
 int xevtchn_bind_virq_to_irqhandler(unsigned int virq, unsigned int cpu,
@@ -406,8 +328,10 @@ int xevtchn_bind_virq_to_irqhandler(unsigned int virq, unsigned int cpu,
 				    unsigned long irqflags,
 				    const char *devname, void *dev_id)
 {
-	int irq = xevtchn_bind_virq_to_irq(virq, cpu, irqflags & IRQF_PERCPU);
+	int irq;
 
+	might_sleep();
+	irq = xevtchn_bind_virq_to_irq(virq, cpu, irqflags & IRQF_PERCPU);
 	if (irq < 0)
 		return irq;
 	return request_handler(irq, handler, irqflags, devname, dev_id);
@@ -423,9 +347,9 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irqhandler);
  * @devname: the name in /proc/interrupts
  * @dev_id: the handler's cookie, also needed to unbind
  *
- * Send it with xevtchn_send_ipi(). The IRQ uses the xen-percpu chip. May
- * sleep.
+ * Send it with xevtchn_send_ipi(). The IRQ uses the xen-percpu chip.
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ; -EINVAL for a bad IPI number or CPU; -EBUSY when
  * @ipi is already bound on @cpu; -EOPNOTSUPP for a CPU other than 0 under
  * the INTx upcall; Xen's error otherwise.
@@ -438,6 +362,7 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 	struct evtchn_bind_ipi bind = {};
 	int ret;
 
+	might_sleep();
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
@@ -475,8 +400,7 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_ipi_to_irqhandler);
  * @cpu: the target CPU
  * @ipi: an IPI bound there with xevtchn_bind_ipi_to_irqhandler()
  *
- * May be called from any context.
- *
+ * Context: any context, hard IRQ included.
  * Return: 0; -ENOENT when @ipi is not bound on @cpu; Xen's error.
  */
 int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
@@ -649,6 +573,7 @@ EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irq);
  * The binder holds the first reference; xevtchn_unbind_from_irqhandler()
  * drops it; the last xevtchn_evtchn_put() unbinds.
  *
+ * Context: process context; sleeps.
  * Return: 0, or -ENOENT when @port is not bound.
  */
 int xevtchn_evtchn_make_refcounted(evtchn_port_t port)
@@ -656,6 +581,7 @@ int xevtchn_evtchn_make_refcounted(evtchn_port_t port)
 	struct xevtchn_irq *info;
 	int ret = 0;
 
+	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
 	info = xevtchn_port_info(port);
 	if (info)
@@ -671,6 +597,7 @@ EXPORT_SYMBOL_GPL(xevtchn_evtchn_make_refcounted);
  * xevtchn_evtchn_get() - take a reference on a refcounted port's binding
  * @port: a port made refcounted
  *
+ * Context: process context; sleeps.
  * Return: 0; -ENOENT when @port is not bound or not refcounted.
  */
 int xevtchn_evtchn_get(evtchn_port_t port)
@@ -678,6 +605,7 @@ int xevtchn_evtchn_get(evtchn_port_t port)
 	struct xevtchn_irq *info;
 	int ret = 0;
 
+	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
 	info = xevtchn_port_info(port);
 	if (!info || info->refcount <= 0 || info->unbinding)
@@ -694,7 +622,9 @@ EXPORT_SYMBOL_GPL(xevtchn_evtchn_get);
  * xevtchn_evtchn_put() - drop a reference taken with xevtchn_evtchn_get()
  * @port: the port
  *
- * The last reference unbinds the port and closes it. May sleep.
+ * The last reference unbinds the port and closes it.
+ *
+ * Context: process context; sleeps.
  */
 void xevtchn_evtchn_put(evtchn_port_t port)
 {

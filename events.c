@@ -12,8 +12,9 @@
  *
  *   irq_domain_mutex		genirq's; held when the MSI domain of msi.c
  *				allocates or frees (it takes the bind mutex)
- *   cpu_hotplug_lock		the CPU hotplug callbacks (upcall.c, and the
- *				FIFO ABI's) take the bind mutex under it
+ *   cpu_hotplug_lock		the CPU hotplug callbacks (cpu.c, and the
+ *				FIFO ABI's under them) take the bind mutex
+ *				under it
  *   xevtchn_bind_mutex		binding and unbinding; the port table, the
  *				IRQ table and the per-CPU VIRQ/IPI tables
  *				change only under it
@@ -48,6 +49,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/xarray.h>
 
 #include <xevtchn/events.h>
@@ -115,8 +117,10 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
  */
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller)
 {
-	struct xevtchn_irq *info = xevtchn_port_info(port);
+	struct xevtchn_irq *info;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
 	if (!info)
 		return 0;
 	pr_warn_ratelimited("%s: port %u is already bound to IRQ %u\n",
@@ -309,12 +313,10 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 		return ERR_PTR(refuse(-EINVAL, "port %u is beyond the %s ABI's %u ports",
 				      port, xevtchn_abi->name,
 				      xevtchn_abi->max_ports));
-	if (xevtchn_abi->port_setup) {
-		ret = xevtchn_abi->port_setup(port);
-		if (ret)
-			return ERR_PTR(refuse(ret, "the %s ABI cannot hold port %u (%d)",
-					      xevtchn_abi->name, port, ret));
-	}
+	ret = xevtchn_abi_port_setup(port);
+	if (ret)
+		return ERR_PTR(refuse(ret, "the %s ABI cannot hold port %u (%d)",
+				      xevtchn_abi->name, port, ret));
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return ERR_PTR(-ENOMEM);
@@ -364,7 +366,7 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 		xa_erase(&irq_bindings, info->irq);
 		return ret;
 	}
-	xevtchn_abi->bind_to_cpu(info->port, info->cpu, info->cpu);
+	xevtchn_abi_bind_to_cpu(info->port, info->cpu, info->cpu);
 	if (cpu_source_slot(info))
 		rcu_assign_pointer(*cpu_source_slot(info), info);
 	xevtchn_count_port(info, 1);
@@ -428,6 +430,7 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 {
 	int irq, ret;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	irq = irq_alloc_desc(cpu_to_node(info->cpu));
 	if (irq < 0)
 		return refuse(irq, "no Linux IRQ left for port %u", info->port);
@@ -470,47 +473,6 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
 }
 
 /**
- * xevtchn_move_ports_off() - move every dynamic port off a CPU going offline
- * @cpu: the CPU, which takes no new ports any more
- *
- * Each port goes to another CPU of its affinity mask, the least loaded one
- * (the chip chooses); only a port whose mask names no other online CPU
- * loses its affinity, as genirq's own migration does then.
- *
- * Context: the CPU hotplug callback, before the upcall of @cpu stops.
- */
-void xevtchn_move_ports_off(unsigned int cpu)
-{
-	static struct cpumask dest;	/* under xevtchn_bind_mutex */
-	struct xevtchn_irq *info;
-	struct irq_data *data;
-	evtchn_port_t port;
-	int ret;
-
-	if (!xevtchn_ports_can_move())
-		return;
-	mutex_lock(&xevtchn_bind_mutex);
-	for (port = 0; (info = xevtchn_next_port(&port)); port++) {
-		if (info->percpu || READ_ONCE(info->cpu) != cpu)
-			continue;
-		data = irq_get_irq_data(info->irq);
-		cpumask_and(&dest, irq_data_get_affinity_mask(data),
-			    cpu_online_mask);
-		cpumask_clear_cpu(cpu, &dest);
-		if (cpumask_empty(&dest)) {
-			pr_info("IRQ %u (port %u): no other online CPU in its affinity; it may run on any\n",
-				info->irq, port);
-			cpumask_andnot(&dest, cpu_online_mask, cpumask_of(cpu));
-		}
-		ret = irq_set_affinity(info->irq, &dest);
-		if (ret)
-			pr_warn("port %u (IRQ %u) could not leave CPU %u (%d)\n",
-				port, info->irq, cpu, ret);
-	}
-	mutex_unlock(&xevtchn_bind_mutex);
-}
-
-/**
  * xevtchn_check_ready() - refuse, in the log, a call before xevtchn is ready
  * @caller: the refusing function's name
  *
@@ -534,24 +496,82 @@ void xevtchn_set_ready(bool on)
 	WRITE_ONCE(ready, on);
 }
 
+/* As mainline: FIFO where Xen offers it. */
+static char *fifo = "auto";
+module_param(fifo, charp, 0444);
+MODULE_PARM_DESC(fifo,
+		 "event channel ABI: auto (FIFO when Xen offers it, else 2-level; the default), on (FIFO or fail), off (2-level)");
+
+enum fifo_choice { FIFO_AUTO, FIFO_ON, FIFO_OFF };
+
+static const char * const fifo_choices[] = {
+	[FIFO_AUTO]	= "auto",
+	[FIFO_ON]	= "on",
+	[FIFO_OFF]	= "off",
+};
+
 /**
- * xevtchn_events_init() - start the event channel layer
+ * xevtchn_events_init() - choose the event channel ABI for the port table
  *
- * Maps shared_info, starts the ABI and the upcall on every CPU, and lets
- * calls in.
+ * Starts the FIFO ABI if fifo= asks for it and Xen offers it, else the
+ * 2-level one; either leaves every port masked. The port table needs
+ * nothing more: its rows come as ports get bound.
  *
- * Context: module load.
+ * Context: module load, step 4 (main.c), shared_info mapped.
  * Return: 0, or a negative errno with the reason in the kernel log.
  */
 int xevtchn_events_init(void)
 {
+	int choice = match_string(fifo_choices, ARRAY_SIZE(fifo_choices), fifo);
 	int ret;
 
-	ret = xevtchn_upcall_init();
-	if (ret)
-		return ret;
+	if (choice < 0) {
+		pr_err("fifo=%s is not one of auto, on, off\n", fifo);
+		return -EINVAL;
+	}
+	if (choice != FIFO_OFF) {
+		ret = xevtchn_abi_fifo.init();
+		if (!ret) {
+			xevtchn_abi = &xevtchn_abi_fifo;
+			return 0;
+		}
+		if (choice == FIFO_ON) {
+			pr_err("fifo=on, but Xen refused the FIFO event channel ABI (%d)\n",
+			       ret);
+			return -ENODEV;
+		}
+		pr_info("Xen refused the FIFO event channel ABI (%d); using the 2-level one\n",
+			ret);
+	}
+	xevtchn_abi = &xevtchn_abi_2l;
+	return xevtchn_abi->init();
+}
+
+/**
+ * xevtchn_events_exit() - stop the ABI and free the port table
+ *
+ * Context: module unload, step 4 undone (main.c): every port is closed and
+ * no upcall runs any more, so nothing reads the table.
+ */
+void xevtchn_events_exit(void)
+{
+	unsigned int row;
+
+	xevtchn_abi->exit();
+	for (row = 0; row < NR_ROWS; row++) {
+		kfree(port_rows[row]);
+		port_rows[row] = NULL;
+	}
+}
+
+/**
+ * xevtchn_events_start() - let the API's calls in
+ *
+ * Context: module load, step 7 (main.c), every CPU taking upcalls.
+ */
+void xevtchn_events_start(void)
+{
 	WRITE_ONCE(ready, true);
-	return 0;
 }
 
 /*
@@ -576,15 +596,14 @@ static void free_leftover_handlers(unsigned int irq)
 }
 
 /**
- * xevtchn_events_exit() - close every port and stop the upcall
+ * xevtchn_events_stop() - refuse calls, and unbind what drivers left bound
  *
- * Context: module unload (or a failed load).
+ * Context: module unload, step 7 undone (main.c), or a failed load.
  */
-void xevtchn_events_exit(void)
+void xevtchn_events_stop(void)
 {
 	struct xevtchn_irq *info;
 	evtchn_port_t port;
-	unsigned int row;
 
 	WRITE_ONCE(ready, false);
 	mutex_lock(&xevtchn_bind_mutex);
@@ -599,9 +618,4 @@ void xevtchn_events_exit(void)
 		xevtchn_unbind_port(info);
 	}
 	mutex_unlock(&xevtchn_bind_mutex);
-	xevtchn_upcall_exit();
-	for (row = 0; row < NR_ROWS; row++) {
-		kfree(port_rows[row]);
-		port_rows[row] = NULL;
-	}
 }

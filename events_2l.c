@@ -120,10 +120,6 @@ static int evtchn_2l_cpu_up(unsigned int cpu)
 	return 0;
 }
 
-static void evtchn_2l_cpu_down(unsigned int cpu)
-{
-}
-
 static void evtchn_2l_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
 				  unsigned int old_cpu)
 {
@@ -241,7 +237,6 @@ const struct xevtchn_abi xevtchn_abi_2l = {
 	.init		= evtchn_2l_init,
 	.exit		= evtchn_2l_exit,
 	.cpu_up		= evtchn_2l_cpu_up,
-	.cpu_down	= evtchn_2l_cpu_down,
 	.bind_to_cpu	= evtchn_2l_bind_to_cpu,
 	.remove		= evtchn_2l_remove,
 	.mask		= evtchn_2l_mask,

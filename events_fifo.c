@@ -129,6 +129,7 @@ static int evtchn_fifo_port_setup(evtchn_port_t port)
 {
 	int ret = 0;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	while (!ret && port / WORDS_PER_PAGE >= nr_pages)
 		ret = expand_array();
 	return ret;
@@ -252,12 +253,6 @@ static void evtchn_fifo_cpu_down(unsigned int cpu)
 	rcu_read_unlock();
 	local_irq_restore(flags);
 	set_taking(cpu, false);
-}
-
-static void evtchn_fifo_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
-				    unsigned int old_cpu)
-{
-	/* Xen links events into the queue of the vCPU the port notifies. */
 }
 
 static u32 unlink(evtchn_port_t port);
@@ -439,7 +434,7 @@ const struct xevtchn_abi xevtchn_abi_fifo = {
 	.cpu_up		= evtchn_fifo_cpu_up,
 	.cpu_down	= evtchn_fifo_cpu_down,
 	.port_setup	= evtchn_fifo_port_setup,
-	.bind_to_cpu	= evtchn_fifo_bind_to_cpu,
+	/* No bind_to_cpu: Xen links events into the notified vCPU's queue. */
 	.remove		= evtchn_fifo_remove,
 	.mask		= evtchn_fifo_mask,
 	.unmask		= evtchn_fifo_unmask,

@@ -55,6 +55,7 @@ static bool is_xen_signature(const struct xevtchn_cpuid_regs *r)
  *
  * Pure logic with no side effects, so tests can feed it made-up CPUID tables.
  *
+ * Context: any; sleeps only if @cpuid does.
  * Return: 0 when Xen was found and the kernel leaves event channels to us,
  * -ENODEV when not running on Xen, when Xen's leaves are too few, or when
  * the kernel's own Xen support is active.
@@ -104,6 +105,7 @@ EXPORT_SYMBOL_GPL(xevtchn_detect);
 /**
  * xevtchn_xen_info() - what xevtchn found out about Xen at load time
  *
+ * Context: any context, hard IRQ included.
  * Return: the facts, valid from module load to unload.
  */
 const struct xevtchn_xen_info *xevtchn_xen_info(void)

@@ -127,10 +127,10 @@ struct xevtchn_irq {
  * @init: set up after shared_info is mapped; every port masked
  * @exit: undo @init; every port masked
  * @cpu_up: a CPU comes online (its vCPU id is known), before its upcall
- * @cpu_down: a CPU goes offline (its dynamic ports have moved away and its
- *	upcall has stopped)
+ * @cpu_down: optional: a CPU goes offline (its dynamic ports have moved
+ *	away and its upcall has stopped)
  * @port_setup: optional: make @port usable before it is bound
- * @bind_to_cpu: @port now notifies @cpu instead of @old_cpu
+ * @bind_to_cpu: optional: @port now notifies @cpu instead of @old_cpu
  * @remove: @port, last bound to @cpu, was closed, its mask bit still set
  *	(under xevtchn_bind_mutex)
  * @mask: set the port's mask bit
@@ -141,6 +141,8 @@ struct xevtchn_irq {
  * @is_pending: test it
  * @handle_events: called in the upcall on @cpu; calls
  *	xevtchn_handle_port() for each pending, unmasked port of @cpu
+ *
+ * Call the optional ones through the xevtchn_abi_*() wrappers below.
  */
 struct xevtchn_abi {
 	const char *name;
@@ -166,10 +168,35 @@ extern const struct xevtchn_abi *xevtchn_abi;
 extern const struct xevtchn_abi xevtchn_abi_2l;
 extern const struct xevtchn_abi xevtchn_abi_fifo;
 
+static inline void xevtchn_abi_cpu_down(unsigned int cpu)
+{
+	if (xevtchn_abi->cpu_down)
+		xevtchn_abi->cpu_down(cpu);
+}
+
+static inline int xevtchn_abi_port_setup(evtchn_port_t port)
+{
+	return xevtchn_abi->port_setup ? xevtchn_abi->port_setup(port) : 0;
+}
+
+static inline void xevtchn_abi_bind_to_cpu(evtchn_port_t port,
+					   unsigned int cpu,
+					   unsigned int old_cpu)
+{
+	if (xevtchn_abi->bind_to_cpu)
+		xevtchn_abi->bind_to_cpu(port, cpu, old_cpu);
+}
+
 /* upcall.c: shared_info, per-vCPU state, the upcall itself */
 extern struct shared_info *xevtchn_shared;
 int xevtchn_upcall_init(void);
 void xevtchn_upcall_exit(void);
+int xevtchn_upcall_start(void);
+void xevtchn_upcall_stop(void);
+int xevtchn_upcall_cpu_prepare(unsigned int cpu);
+int xevtchn_upcall_cpu_up(unsigned int cpu);
+void xevtchn_upcall_cpu_close(unsigned int cpu);
+void xevtchn_upcall_cpu_down(unsigned int cpu);
 const char *xevtchn_upcall_mode(void);
 bool xevtchn_cpu_takes_ports(unsigned int cpu);
 bool xevtchn_ports_can_move(void);
@@ -178,15 +205,19 @@ unsigned int xevtchn_this_vcpu_id(void);
 struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
 unsigned long xevtchn_upcalls(unsigned int cpu);
 
-/* events.c: the port table, the bindings' life cycle, the event dispatch */
+/*
+ * events.c: the ABI and the port table, the bindings' life cycle, the
+ * event dispatch
+ */
 void xevtchn_handle_port(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_irq_info(unsigned int irq);
 int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
+void xevtchn_events_start(void);
+void xevtchn_events_stop(void);
 extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
-void xevtchn_move_ports_off(unsigned int cpu);
 int xevtchn_check_ready(const char *caller);
 void xevtchn_set_ready(bool ready);
 unsigned int xevtchn_default_cpu(void);
@@ -203,6 +234,10 @@ void xevtchn_unbind_port(struct xevtchn_irq *info);
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
 				       unsigned int cpu, unsigned int source);
+
+/* cpu.c: each CPU's part, through CPU hotplug */
+int xevtchn_cpus_init(void);
+void xevtchn_cpus_exit(void);
 
 /* pirq.c: PIRQs, the way Xen delivers GSIs and MSIs as events */
 int xevtchn_pirq_init(void);

@@ -155,6 +155,7 @@ static DEFINE_PER_CPU(atomic_t, dyn_ports);
  */
 void xevtchn_count_port(struct xevtchn_irq *info, int delta)
 {
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	if (!info->percpu)
 		atomic_add(delta, per_cpu_ptr(&dyn_ports, info->cpu));
 }
@@ -215,7 +216,7 @@ int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 	mask_locked(info, XEVTCHN_MASK_TEMPORARY);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
 	if (!ret) {
-		xevtchn_abi->bind_to_cpu(info->port, cpu, info->cpu);
+		xevtchn_abi_bind_to_cpu(info->port, cpu, info->cpu);
 		atomic_dec(per_cpu_ptr(&dyn_ports, info->cpu));
 		atomic_inc(per_cpu_ptr(&dyn_ports, cpu));
 		WRITE_ONCE(info->cpu, cpu);

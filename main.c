@@ -3,18 +3,26 @@
  * xevtchn: Xen event channels as Linux IRQs in an HVM guest, as a module.
  *
  * Module load and unload. The guest must run with the kernel's own Xen
- * support off ("nopv" on the kernel command line). Bring-up, in order:
+ * support off ("nopv" on the kernel command line). Bring-up, in order; each
+ * step uses only the ones before it, and unload undoes them in reverse:
  *
- *   1. the test build's switches (testing.c; nothing in the product)
+ *   1. the test build's switches, test_flow= (testing.c; empty otherwise)
  *   2. find Xen: CPUID, version, features (hypervisor.c)
- *   3. the event layer: shared_info, the ABI, the upcall on every CPU, the
- *      port table (upcall.c, events_2l.c / events_fifo.c, events.c)
- *   4. one event through the upcall, before any driver relies on it
- *   5. PIRQs: may Xen deliver GSIs and MSIs as events here? (pirq.c)
- *   6. the MSI domain of the attach= devices (msi.c)
- *   7. debugfs (debugfs.c)
+ *   3. the upcall's kind (upcall=) and shared_info (upcall.c)
+ *   4. the event channel ABI (fifo=: events_2l.c or events_fifo.c) for the
+ *      port table (events.c)
+ *   5. every CPU's part: its vCPU, its part of the ABI, its upcall vector;
+ *      and each CPU's as it comes and goes (cpu.c)
+ *   6. under upcall=intx, the platform device's line (upcall.c)
+ *   7. let the API's calls in (events.c; bind.c and port_ops.c are the API)
+ *   8. one event through the upcall, before any driver relies on it
+ *   9. PIRQs: may Xen deliver GSIs and MSIs as events here? (pirq.c)
+ *  10. the MSI domain of the attach= devices (msi.c)
+ *  11. debugfs (debugfs.c)
  *
- * Unload undoes them in reverse.
+ * irq_chips.c (the chips, flows and masking of every port) has no step:
+ * nothing in it needs setting up. Documentation/events.md draws the path of
+ * one event through these files.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -96,22 +104,39 @@ static int __init xevtchn_init(void)
 	ret = xevtchn_hypervisor_init();
 	if (ret)
 		return ret;
-	ret = xevtchn_events_init();
+	ret = xevtchn_upcall_init();
 	if (ret)
 		return ret;
+	ret = xevtchn_events_init();
+	if (ret)
+		goto err_upcall;
+	ret = xevtchn_cpus_init();
+	if (ret)
+		goto err_events;
+	ret = xevtchn_upcall_start();
+	if (ret)
+		goto err_cpus;
+	xevtchn_events_start();
 	ret = check_delivery();
 	if (ret)
-		goto events;
+		goto err_start;
 	xevtchn_pirq_init();
 	ret = xevtchn_msi_init();
 	if (ret)
-		goto events;
+		goto err_start;
 	xevtchn_debugfs_init();
 	pr_info("ready\n");
 	return 0;
 
-events:
+err_start:
+	xevtchn_events_stop();
+	xevtchn_upcall_stop();
+err_cpus:
+	xevtchn_cpus_exit();
+err_events:
 	xevtchn_events_exit();
+err_upcall:
+	xevtchn_upcall_exit();
 	return ret;
 }
 
@@ -119,7 +144,11 @@ static void __exit xevtchn_exit(void)
 {
 	xevtchn_debugfs_exit();
 	xevtchn_msi_exit();
+	xevtchn_events_stop();
+	xevtchn_upcall_stop();
+	xevtchn_cpus_exit();
 	xevtchn_events_exit();
+	xevtchn_upcall_exit();
 	pr_info("unloaded\n");
 }
 

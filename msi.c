@@ -34,6 +34,7 @@
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define dev_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/irqdomain.h>
 #include <linux/module.h>
@@ -106,6 +107,7 @@ static void free_one(struct irq_domain *domain, unsigned int virq)
 	struct xevtchn_irq *info = data ? irq_data_get_irq_chip_data(data) :
 					  NULL;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	if (!info)
 		return;
 	xevtchn_detach_binding(info);
@@ -126,6 +128,7 @@ static int alloc_one(struct irq_domain *domain, unsigned int virq, bool wide)
 	struct xevtchn_irq *info;
 	int ret;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	/*
 	 * No unload while a driver holds one of these IRQs; and none for a
 	 * driver whose probe races an unload that has begun (the domain
@@ -280,7 +283,7 @@ static int create_domains(void)
 }
 
 /* Nothing stands in the way of the global domain. */
-static int check_msi_state(struct pci_dev *pdev, const char *addr)
+static int check_msi_state(struct pci_dev *pdev)
 {
 	return 0;
 }
@@ -358,12 +361,11 @@ static int create_domains(void)
  * driver has not let go) keeps its device domain over the kernel's
  * parent, whatever we set: refuse it rather than attach it in name only.
  */
-static int check_msi_state(struct pci_dev *pdev, const char *addr)
+static int check_msi_state(struct pci_dev *pdev)
 {
 	if (!pdev->dev.msi.data)
 		return 0;
-	pr_err("attach=%s: the device has MSI state from an earlier user; attach it before anything enables its MSIs\n",
-	       addr);
+	pci_err(pdev, "the device has MSI state from an earlier user; attach it before anything enables its MSIs\n");
 	return -EBUSY;
 }
 
@@ -392,19 +394,18 @@ static int attach_one(const char *addr)
 		return -ENODEV;
 	}
 	if (!pdev->msi_cap && !pdev->msix_cap) {
-		pr_err("attach=%s: the device has no MSI or MSI-X capability\n",
-		       addr);
+		pci_err(pdev, "the device has no MSI or MSI-X capability\n");
 		goto put;
 	}
 	device_lock(&pdev->dev);
 	if (pdev->dev.driver) {
 		device_unlock(&pdev->dev);
-		pr_err("attach=%s: the device has a driver (%s) already; unbind it or attach before it loads\n",
-		       addr, pdev->dev.driver->name);
+		pci_err(pdev, "the device has a driver (%s) already; unbind it or attach before it loads\n",
+			pdev->dev.driver->name);
 		pci_dev_put(pdev);
 		return -EBUSY;
 	}
-	ret = check_msi_state(pdev, addr);
+	ret = check_msi_state(pdev);
 	if (ret) {
 		device_unlock(&pdev->dev);
 		pci_dev_put(pdev);
@@ -415,7 +416,7 @@ static int attach_one(const char *addr)
 	dev_set_msi_domain(&pdev->dev, attach_domain);
 	nr_attached++;
 	device_unlock(&pdev->dev);
-	pr_info("%s: MSIs of this device arrive as events\n", pci_name(pdev));
+	pci_info(pdev, "MSIs of this device arrive as events\n");
 	return 0;
 put:
 	pci_dev_put(pdev);
@@ -431,8 +432,7 @@ static void detach_all(void)
 		device_lock(&a->pdev->dev);
 		dev_set_msi_domain(&a->pdev->dev, a->old_domain);
 		device_unlock(&a->pdev->dev);
-		pr_info("%s: MSIs back to the kernel's own domain\n",
-			pci_name(a->pdev));
+		pci_info(a->pdev, "MSIs back to the kernel's own domain\n");
 		pci_dev_put(a->pdev);
 	}
 }

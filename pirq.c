@@ -149,6 +149,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 	evtchn_port_t port;
 	int ret;
 
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	ret = bind_pirq_port(pirq, shared, &port);
 	if (ret)
 		return ERR_PTR(ret);
@@ -377,8 +378,9 @@ static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
  * an edge. Xen stops raising the GSI at the emulated IOAPIC until the IRQ
  * is unbound (xevtchn_unbind_from_irq() or _irqhandler()), which closes the
  * port and unmaps the PIRQ. Needs upcall=vector and a Xen that gives the
- * guest PIRQs. May sleep.
+ * guest PIRQs.
  *
+ * Context: process context; sleeps.
  * Return: the Linux IRQ; -EOPNOTSUPP when PIRQs are not available here;
  * -EBUSY when the GSI is bound already; -ENOSPC when Xen has no PIRQ left;
  * another negative errno when Xen refuses. The log says why.
@@ -388,6 +390,7 @@ int xevtchn_bind_gsi_to_irq(unsigned int gsi, bool level)
 	struct xevtchn_irq *info;
 	int pirq, ret;
 
+	might_sleep();
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
@@ -420,6 +423,7 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_gsi_to_irq);
  * @irq: an IRQ from xevtchn_bind_gsi_to_irq(), or an MSI of a device
  *	attached to xevtchn's MSI domain
  *
+ * Context: any context, hard IRQ included.
  * Return: the PIRQ number, or -EINVAL when @irq is not a PIRQ of xevtchn.
  */
 int xevtchn_pirq_from_irq(unsigned int irq)

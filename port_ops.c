@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What a driver does with a port once it is bound (events.c binds it):
- * send on it, look it up from its IRQ or the other way round, set, clear
- * or test its pending bit, poll it (SCHEDOP_poll, with Xen's clock for the
- * timeout), and set its FIFO priority. Nothing here takes the bind mutex:
- * lookups go through the port table or the IRQ's chip data under RCU (an
- * unbinding frees the binding a grace period after the descriptor).
+ * What a driver does with a port besides binding it (bind.c): open one,
+ * or a loopback pair, and close it while it is not bound; send on it, look
+ * it up from its IRQ or the other way round, set, clear or test its
+ * pending bit, poll it (SCHEDOP_poll, with Xen's clock for the timeout),
+ * and set its FIFO priority. Only xevtchn_close_port() takes the bind
+ * mutex (a bound port is not closed behind its binding's back): lookups go
+ * through the port table or the IRQ's chip data under RCU (an unbinding
+ * frees the binding a grace period after the descriptor).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -13,6 +15,7 @@
 #include <linux/irq.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <asm/msr.h>
 #include <xen/interface/sched.h>
@@ -22,11 +25,103 @@
 #include "internal.h"
 
 /**
+ * xevtchn_alloc_unbound() - open a port that @remote_domain may connect to
+ * @remote_domain: the domain allowed to connect (DOMID_SELF for loopback)
+ * @port: set to the new port
+ *
+ * The port is not bound to an IRQ; bind it with xevtchn_bind_evtchn_to_irq()
+ * or close it with xevtchn_close_port().
+ *
+ * Context: any context, hard IRQ included.
+ * Return: 0, or Xen's error (-ESRCH: no such domain; -ENOSPC: no free port).
+ */
+int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
+{
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF,
+		.remote_dom = remote_domain,
+	};
+	int ret;
+
+	ret = xevtchn_check_ready(__func__);
+	if (ret)
+		return ret;
+	ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	if (ret)
+		return refuse(ret, "Xen refused a port for domain %u (%d)",
+			      remote_domain, ret);
+	*port = alloc.port;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_alloc_unbound);
+
+/**
+ * xevtchn_alloc_loopback() - open two connected ports of this domain
+ * @port_a: set to the first port (allocated unbound for ourselves)
+ * @port_b: set to the second, connected to @port_a
+ *
+ * A send on either port raises an event on the other. Neither is bound to
+ * an IRQ yet.
+ *
+ * Context: any context, hard IRQ included.
+ * Return: 0, or Xen's error; on error no port stays open.
+ */
+int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b)
+{
+	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
+	int ret;
+
+	ret = xevtchn_alloc_unbound(DOMID_SELF, port_a);
+	if (ret)
+		return ret;
+	bind.remote_port = *port_a;
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	if (ret) {
+		xevtchn_close_evtchn(*port_a);
+		return refuse(ret, "Xen refused the loopback to port %u (%d)",
+			      *port_a, ret);
+	}
+	*port_b = bind.local_port;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
+
+/**
+ * xevtchn_close_port() - close a port that is not bound to an IRQ
+ * @port: the port
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EBUSY when the port is bound (unbind it instead); Xen's error.
+ */
+int xevtchn_close_port(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	int ret;
+
+	might_sleep();
+	ret = xevtchn_check_ready(__func__);
+	if (ret)
+		return ret;
+	mutex_lock(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
+	if (info) {
+		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
+			     port, info->irq);
+	} else {
+		ret = xevtchn_close_evtchn(port);
+		if (ret)
+			complain("Xen refused to close port %u (%d)", port, ret);
+	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_close_port);
+
+/**
  * xevtchn_notify_remote_via_evtchn() - send an event on @port
  * @port: an open port of this domain
  *
- * May be called from any context.
- *
+ * Context: any context, hard IRQ included.
  * Return: 0, or Xen's error (-EINVAL for a port that is not open).
  */
 int xevtchn_notify_remote_via_evtchn(evtchn_port_t port)
@@ -41,8 +136,7 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
  * xevtchn_notify_remote_via_irq() - send an event on @irq's port
  * @irq: an xevtchn IRQ
  *
- * May be called from any context.
- *
+ * Context: any context, hard IRQ included.
  * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; Xen's error.
  */
 int xevtchn_notify_remote_via_irq(int irq)
@@ -59,6 +153,7 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
  * xevtchn_irq_from_evtchn() - the IRQ @port is bound to
  * @port: a port
  *
+ * Context: any context, hard IRQ included.
  * Return: the Linux IRQ, or -ENOENT when the port is not bound.
  */
 int xevtchn_irq_from_evtchn(evtchn_port_t port)
@@ -78,6 +173,7 @@ EXPORT_SYMBOL_GPL(xevtchn_irq_from_evtchn);
  * xevtchn_evtchn_from_irq() - the port bound to @irq
  * @irq: a Linux IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: the port, or 0 (never a valid port) when @irq is not ours.
  */
 evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
@@ -108,6 +204,7 @@ static evtchn_port_t pending_port(int irq, const char *caller)
  * xevtchn_set_irq_pending() - set @irq's pending bit (raises no upcall)
  * @irq: an xevtchn IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
  */
 int xevtchn_set_irq_pending(int irq)
@@ -125,6 +222,7 @@ EXPORT_SYMBOL_GPL(xevtchn_set_irq_pending);
  * xevtchn_clear_irq_pending() - clear @irq's pending bit
  * @irq: an xevtchn IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: 0, or -EINVAL when @irq is not an xevtchn IRQ.
  */
 int xevtchn_clear_irq_pending(int irq)
@@ -142,6 +240,7 @@ EXPORT_SYMBOL_GPL(xevtchn_clear_irq_pending);
  * xevtchn_test_irq_pending() - is @irq's pending bit set?
  * @irq: an xevtchn IRQ
  *
+ * Context: any context, hard IRQ included.
  * Return: the bit; false when @irq is not an xevtchn IRQ.
  */
 bool xevtchn_test_irq_pending(int irq)
@@ -157,6 +256,7 @@ EXPORT_SYMBOL_GPL(xevtchn_test_irq_pending);
  *
  * The clock of SCHEDOP_poll's timeout, computed from this vCPU's time info.
  *
+ * Context: any context, hard IRQ included.
  * Return: the time in nanoseconds.
  */
 u64 xevtchn_xen_time(void)
@@ -189,9 +289,9 @@ EXPORT_SYMBOL_GPL(xevtchn_xen_time);
  * @irq: an xevtchn IRQ (usually disabled, so no handler takes the event)
  * @timeout: Xen system time (xevtchn_xen_time()) to give up at; 0: never
  *
- * Returns at once if the port is already pending. May be called with
- * interrupts off.
+ * Returns at once if the port is already pending.
  *
+ * Context: any, interrupts off included; blocks the vCPU in Xen.
  * Return: 0 when the port is pending or the timeout passed; -EINVAL when
  * @irq is not an xevtchn IRQ; Xen's error.
  */
@@ -211,6 +311,7 @@ EXPORT_SYMBOL_GPL(xevtchn_poll_irq_timeout);
  * xevtchn_poll_irq() - block this vCPU until @irq is pending
  * @irq: an xevtchn IRQ
  *
+ * Context: any, interrupts off included; blocks the vCPU in Xen.
  * Return: as for xevtchn_poll_irq_timeout().
  */
 int xevtchn_poll_irq(int irq)
@@ -223,6 +324,7 @@ EXPORT_SYMBOL_GPL(xevtchn_poll_irq);
  * @irq: an xevtchn IRQ
  * @priority: XEN_IRQ_PRIORITY_MAX (0, highest) .. XEN_IRQ_PRIORITY_MIN (15)
  *
+ * Context: any context, hard IRQ included.
  * Return: 0; -EINVAL for an IRQ that is not xevtchn's or a priority out of
  * range; Xen's error otherwise (-ENOSYS under the 2-level ABI).
  */
@@ -250,6 +352,7 @@ EXPORT_SYMBOL_GPL(xevtchn_set_irq_priority);
 /**
  * xevtchn_nr_channels() - how many ports the event channel ABI addresses
  *
+ * Context: any context, hard IRQ included.
  * Return: 4096 for the 2-level ABI on a 64-bit guest, 131072 for FIFO.
  */
 unsigned int xevtchn_nr_channels(void)

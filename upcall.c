@@ -37,7 +37,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/irqdomain.h>
@@ -65,12 +64,6 @@ module_param(upcall, charp, 0444);
 MODULE_PARM_DESC(upcall,
 		 "how Xen signals events: auto (vector when Xen offers it), vector (per-vCPU upcall vectors), intx (Xen platform PCI device interrupt, CPU 0 only)");
 
-/* As mainline: FIFO where Xen offers it. */
-static char *fifo = "auto";
-module_param(fifo, charp, 0444);
-MODULE_PARM_DESC(fifo,
-		 "event channel ABI: auto (FIFO when Xen offers it, else 2-level; the default), on (FIFO or fail), off (2-level)");
-
 enum upcall_mode { UPCALL_VECTOR, UPCALL_INTX };
 static enum upcall_mode mode;
 
@@ -96,7 +89,6 @@ struct xevtchn_cpu {
 };
 
 static DEFINE_PER_CPU(struct xevtchn_cpu, xevtchn_cpu);
-static enum cpuhp_state hotplug_state;
 static struct pci_dev *platform_dev;
 
 unsigned int xevtchn_vcpu_id(unsigned int cpu)
@@ -278,11 +270,16 @@ unsigned int xevtchn_this_vcpu_id(void)
 	return (eax & XEN_HVM_CPUID_VCPU_ID_PRESENT) ? ebx : smp_processor_id();
 }
 
-/* Runs on @cpu as it comes online, and for every online CPU at load. */
-static int xevtchn_cpu_online(unsigned int cpu)
+/**
+ * xevtchn_upcall_cpu_prepare() - find @cpu's vCPU and its vcpu_info slot
+ * @cpu: the CPU coming online; runs on it
+ *
+ * Context: the CPU hotplug callback (cpu.c), before the ABI's cpu_up.
+ * Return: 0, or -EINVAL for a vCPU without a slot in shared_info.
+ */
+int xevtchn_upcall_cpu_prepare(unsigned int cpu)
 {
 	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
-	int ret;
 
 	c->vcpu_id = xevtchn_this_vcpu_id();
 	if (c->vcpu_id >= MAX_VIRT_CPUS) {
@@ -291,34 +288,56 @@ static int xevtchn_cpu_online(unsigned int cpu)
 		return -EINVAL;
 	}
 	c->vcpu_info = &xevtchn_shared->vcpu_info[c->vcpu_id];
-	ret = xevtchn_abi->cpu_up(cpu);
-	if (ret)
-		return ret;
+	return 0;
+}
+
+/**
+ * xevtchn_upcall_cpu_up() - start @cpu's upcall; from now on it takes ports
+ * @cpu: the CPU coming online
+ *
+ * Under upcall=vector, gives the CPU its upcall vector; under INTx, the
+ * platform device's line serves CPU 0 (xevtchn_upcall_start()).
+ *
+ * Context: the CPU hotplug callback (cpu.c), after the ABI's cpu_up.
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int xevtchn_upcall_cpu_up(unsigned int cpu)
+{
+	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
+	int ret;
+
 	if (mode == UPCALL_VECTOR) {
 		ret = vector_cpu_up(cpu, c);
-		if (ret) {
-			xevtchn_abi->cpu_down(cpu);
+		if (ret)
 			return ret;
-		}
 	}
 	WRITE_ONCE(c->ready, true);
 	return 0;
 }
 
-static int xevtchn_cpu_offline(unsigned int cpu)
+/**
+ * xevtchn_upcall_cpu_close() - @cpu takes no new ports from now on
+ * @cpu: the CPU going offline
+ *
+ * Its upcall still runs, for the ports that are about to move away.
+ *
+ * Context: the CPU hotplug callback (cpu.c).
+ */
+void xevtchn_upcall_cpu_close(unsigned int cpu)
 {
-	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
+	WRITE_ONCE(per_cpu_ptr(&xevtchn_cpu, cpu)->ready, false);
+}
 
-	/*
-	 * Take no new ports, move ours away, stop the upcall, then take what
-	 * is left (the ABI then knows no upcall of this CPU walks its events).
-	 */
-	WRITE_ONCE(c->ready, false);
-	xevtchn_move_ports_off(cpu);
+/**
+ * xevtchn_upcall_cpu_down() - stop @cpu's upcall
+ * @cpu: the CPU going offline, its dynamic ports moved away
+ *
+ * Context: the CPU hotplug callback (cpu.c), before the ABI's cpu_down.
+ */
+void xevtchn_upcall_cpu_down(unsigned int cpu)
+{
 	if (mode == UPCALL_VECTOR)
-		vector_cpu_down(c);
-	xevtchn_abi->cpu_down(cpu);
-	return 0;
+		vector_cpu_down(per_cpu_ptr(&xevtchn_cpu, cpu));
 }
 
 static int map_shared_info(void)
@@ -373,33 +392,6 @@ static void unmap_shared_info(void)
 		return;
 	}
 	__free_page(shared_page);
-}
-
-/* Start the FIFO ABI if asked and offered, else the 2-level one. */
-static int choose_abi(void)
-{
-	int ret;
-
-	if (strcmp(fifo, "auto") && strcmp(fifo, "on") && strcmp(fifo, "off")) {
-		pr_err("fifo=%s is not one of auto, on, off\n", fifo);
-		return -EINVAL;
-	}
-	if (strcmp(fifo, "off")) {
-		ret = xevtchn_abi_fifo.init();
-		if (!ret) {
-			xevtchn_abi = &xevtchn_abi_fifo;
-			return 0;
-		}
-		if (!strcmp(fifo, "on")) {
-			pr_err("fifo=on, but Xen refused the FIFO event channel ABI (%d)\n",
-			       ret);
-			return -ENODEV;
-		}
-		pr_info("Xen refused the FIFO event channel ABI (%d); using the 2-level one\n",
-			ret);
-	}
-	xevtchn_abi = &xevtchn_abi_2l;
-	return xevtchn_abi->init();
 }
 
 static int choose_mode(void)
@@ -493,8 +485,9 @@ static void intx_exit(void)
 }
 
 /**
- * xevtchn_upcall_init() - map shared_info and start taking upcalls
+ * xevtchn_upcall_init() - choose the upcall (upcall=) and map shared_info
  *
+ * Context: module load, step 3 (main.c).
  * Return: 0, or a negative errno with the reason in the kernel log.
  */
 int xevtchn_upcall_init(void)
@@ -518,51 +511,55 @@ int xevtchn_upcall_init(void)
 		pr_err("Xen refused HVM_PARAM_CALLBACK_IRQ (%d)\n", ret);
 		return ret;
 	}
-	ret = map_shared_info();
-	if (ret)
-		return ret;
-	ret = choose_abi();
-	if (ret)
-		goto unmap;
+	return map_shared_info();
+}
 
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xevtchn:online",
-				xevtchn_cpu_online, xevtchn_cpu_offline);
-	if (ret < 0) {
-		pr_err("cannot set up the upcall on every CPU (%d)\n", ret);
-		goto abi_exit;
-	}
-	hotplug_state = ret;
+/**
+ * xevtchn_upcall_exit() - give shared_info back
+ *
+ * Context: module unload, step 3 undone (main.c); no upcall runs any more.
+ */
+void xevtchn_upcall_exit(void)
+{
+	unmap_shared_info();
+}
+
+/**
+ * xevtchn_upcall_start() - under upcall=intx, start the platform device's
+ *	line; say how upcalls come
+ *
+ * Every CPU's part is set up by now (cpu.c); under upcall=vector that
+ * included its vector.
+ *
+ * Context: module load, step 6 (main.c).
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int xevtchn_upcall_start(void)
+{
+	int ret;
+
 	if (mode == UPCALL_INTX) {
 		ret = intx_init();
 		if (ret)
-			goto hotplug;
+			return ret;
 	}
-
 	pr_info("upcall by %s, %s event channel ABI\n",
 		mode == UPCALL_VECTOR ? "per-vCPU vectors" :
 		"the platform device's INTx (CPU 0 only)", xevtchn_abi->name);
 	return 0;
-
-hotplug:
-	cpuhp_remove_state(hotplug_state);
-abi_exit:
-	xevtchn_abi->exit();
-unmap:
-	unmap_shared_info();
-	return ret;
 }
 
 /**
- * xevtchn_upcall_exit() - stop taking upcalls and give shared_info back
+ * xevtchn_upcall_stop() - Xen stops calling back; the INTx line goes
  *
- * Every port must be closed by now.
+ * Every port is closed by now. Per-CPU vectors go with their CPU's part
+ * (cpu.c).
+ *
+ * Context: module unload, step 6 undone (main.c).
  */
-void xevtchn_upcall_exit(void)
+void xevtchn_upcall_stop(void)
 {
 	if (set_callback_via(0))
 		pr_warn("could not reset HVM_PARAM_CALLBACK_IRQ\n");
 	intx_exit();
-	cpuhp_remove_state(hotplug_state);
-	xevtchn_abi->exit();
-	unmap_shared_info();
 }

@@ -40,7 +40,7 @@ say "insmod xevtchn.ko attach=$edu (the edu device's MSIs will arrive as events)
 # Not load_module: that keeps only KTAP lines, and this is the module's own report.
 kmsg >/dev/null
 insmod xevtchn.ko attach="$edu"
-kmsg | sed -n 's/^\[[ 0-9.]*\] //p' | grep '^xevtchn'
+kmsg | sed -n 's/^\[[ 0-9.]*\] //p' | grep -e '^xevtchn' -e ': xevtchn: '
 say "each CPU's upcall in /proc/interrupts"
 counts xen-upcall
 
@@ -80,7 +80,7 @@ cat /sys/kernel/debug/xevtchn/ports
 
 say "rmmod: everything is closed and freed"
 rmmod xevtchn_pirq_test xevtchn_events_test xevtchn_mainline_style xevtchn
-show 'xevtchn|ok|not ok'
+show 'xevtchn|[a-z_]+ [0-9a-f:.]+: xevtchn|ok|not ok'
 
 ktap_start xevtchn_demo 2
 ktap_expect module_unloaded "" "$(grep '^xevtchn' /proc/modules)"
