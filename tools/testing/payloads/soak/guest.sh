@@ -48,3 +48,7 @@ rmmod xevtchn
 kmsg | ktap_only
 negative_control level
 negative_control fasteoi
+
+# The last command above is a pipeline ending in grep, which says 1 when
+# no line was left to relay: the verdict is the KTAP above, not that.
+exit 0
