@@ -8,6 +8,6 @@
 . ./ktap.sh
 . ./common.sh
 
-unload_during_probe
 pirq_suites
+unload_during_probe
 canary
