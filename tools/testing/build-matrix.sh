@@ -22,7 +22,13 @@
 # sources, chroot and commands have passed before is not built again unless
 # --force is given.
 #
-# Usage: build-matrix.sh [--refresh] [--force] [KERNEL...]
+# --guest-out DIR: also make each kernel a guest kernel of the test host:
+# DIR/<KERNEL>/ gets that kernel's vmlinuz (from its linux-image package,
+# fetched with a private apt state of the suite's sources) and the generic
+# flavour's modules in the tree's layout (xevtchn.ko, the test build's,
+# the test modules), for "xth run --kernel KERNEL=DIR/KERNEL".
+#
+# Usage: build-matrix.sh [--refresh] [--force] [--guest-out DIR] [KERNEL...]
 #	 (KERNEL: 6.1, 6.12, bpo; all three by default)
 
 set -euo pipefail
@@ -145,6 +151,60 @@ sparse_note() {
 	[ "$1" = yes ] || echo " (W=1 only: sparse $1)"
 }
 
+# The vmlinuz of kernel $2 (its ABI, e.g. 6.12.118+deb13-amd64), from the
+# suite of chroot $1: the essential chroot has no apt, so the host's apt
+# fetches the package with a state of its own (sources, lists, cache) under
+# the chroot's directory; the host's apt sources and lists stay untouched.
+# Cached in the chroot's directory; its path is the only thing printed.
+vmlinuz_for() {
+	local root=$1 kver=$2 apt dir pkg
+	dir=$root/xevtchn/guest
+	if [ -s "$dir/vmlinuz-$kver" ]; then
+		echo "$dir/vmlinuz-$kver"
+		return
+	fi
+	log "fetching the $kver kernel image (once)"
+	apt=$dir/apt
+	rm -rf "$apt"
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	grep -h '^deb ' "$root/etc/apt/sources.list" \
+		"$root"/etc/apt/sources.list.d/*.list 2>/dev/null >"$apt/sources.list" || true
+	local opts=(-q -o "Dir::Etc::SourceList=$apt/sources.list"
+		    -o Dir::Etc::SourceParts=/dev/null
+		    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+		    -o Dir::State::status=/dev/null -o APT::Architecture=amd64
+		    -o 'Acquire::Languages=none' -o APT::Sandbox::User=root)
+	pkg=linux-image-$kver-unsigned
+	if ! apt-get "${opts[@]}" update >"$apt/log" 2>&1 ||
+	   ! (cd "$apt" && apt-get "${opts[@]}" download "$pkg") >>"$apt/log" 2>&1; then
+		tail -n 20 "$apt/log" >&2
+		log "could not fetch $pkg"
+		return 1
+	fi
+	dpkg-deb --fsys-tarfile "$apt"/"$pkg"_*.deb |
+		tar -x -O "./boot/vmlinuz-$kver" >"$dir/vmlinuz-$kver.tmp"
+	mv "$dir/vmlinuz-$kver.tmp" "$dir/vmlinuz-$kver"
+	rm -rf "$apt"
+	echo "$dir/vmlinuz-$kver"
+}
+
+# Kernel $1 (chroot $2, headers $3) as a guest kernel: its vmlinuz and the
+# generic flavour's modules into $guest_out/$1, in the tree's layout.
+guest_files() {
+	local kernel=$1 root=$2 kver=${3#/usr/src/linux-headers-} src out
+	src=$root/xevtchn/generic
+	out=$guest_out/$kernel
+	rm -rf "$out"
+	mkdir -p "$out/tools/testing/build" "$out/tools/testing/modules"
+	vmlinuz=$(vmlinuz_for "$root" "$kver") || { status=1; return; }
+	cp "$vmlinuz" "$out/vmlinuz"
+	cp "$src/xevtchn.ko" "$out/"
+	cp "$src/tools/testing/build/xevtchn.ko" "$out/tools/testing/build/"
+	cp "$src"/tools/testing/modules/*.ko "$out/tools/testing/modules/"
+	echo "$kver" >"$out/kver"
+	echo "build-matrix: $kernel ($kver) as a guest kernel: $out"
+}
+
 status=0
 
 # Build every module against headers $3 in chroot $2 (kernel $1).
@@ -197,18 +257,18 @@ build_one() {
 			tail -n 30 "$root$src.log"
 		log "$kernel $flavour ($kver): build failed; the log is $root$src.log"
 		status=1
-		return
+		return 1
 	fi
 	if grep -v -e "$note" "$root$src.log" |
 	   grep -E "warning:|error:|is not available or not up to date"; then
 		log "$kernel $flavour ($kver): warnings above; the log is $root$src.log"
 		status=1
-		return
+		return 1
 	fi
 	if [ "$sparse" = yes ] && ! grep -q '^  CHECK ' "$root$src.log"; then
 		log "$kernel $flavour ($kver): sparse did not run; the log is $root$src.log"
 		status=1
-		return
+		return 1
 	fi
 	echo "$sum $sparse" >"$stamp"
 	echo "build-matrix: $kernel $flavour ($kver): no warnings ($((SECONDS - start)) s)$(sparse_note "$sparse")"
@@ -216,15 +276,18 @@ build_one() {
 
 refresh=
 force=
+guest_out=
 kernels=()
-for arg; do
-	case $arg in
+while [ $# -gt 0 ]; do
+	case $1 in
 	--refresh) refresh=1 ;;
 	--force) force=1 ;;
-	-*) log "usage: build-matrix.sh [--refresh] [--force] [6.1|6.12|bpo...]"
+	--guest-out) guest_out=${2:?--guest-out needs a directory}; shift ;;
+	-*) log "usage: build-matrix.sh [--refresh] [--force] [--guest-out DIR] [6.1|6.12|bpo...]"
 	    exit 2 ;;
-	*) kernels+=("$arg") ;;
+	*) kernels+=("$1") ;;
 	esac
+	shift
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 bpo)
 command -v mmdebstrap >/dev/null || { log "mmdebstrap missing: run 'make deps'"; exit 1; }
@@ -243,7 +306,11 @@ for kernel in "${kernels[@]}"; do
 		continue
 	fi
 	for kdir in "${headers[@]}"; do
-		build_one "$kernel" "$root" "${kdir#"$root"}"
+		build_one "$kernel" "$root" "${kdir#"$root"}" || continue
+		case $kdir in
+		*-cloud-amd64) ;;
+		*) [ -z "$guest_out" ] || guest_files "$kernel" "$root" "${kdir#"$root"}" ;;
+		esac
 	done
 done
 exit $status

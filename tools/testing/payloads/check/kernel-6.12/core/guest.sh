@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check, fifth boot, first guest: Debian 13's kernel (6.12) as the
+# guest's, with the modules built against its headers. Every event layer
+# suite under the per-vCPU upcall vector in FIFO (Debian 13's kernel's own
+# layer would choose it too), then the PIRQ suites with the edu device
+# attached (attach=). The second guest of the boot runs the race tests
+# (../races).
+. ./ktap.sh
+. ./common.sh
+
+dom0_call lsevtchn boot >/dev/null
+irq_layout >/tmp/layout.boot
+
+run_mode vector fifo
+pirq_suites
+canary
