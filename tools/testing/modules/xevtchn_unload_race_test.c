@@ -44,6 +44,7 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
+	pci_set_master(pdev);	/* as any driver of a device with MSIs */
 	WRITE_ONCE(stage, 1);
 	for (waited = 0; !READ_ONCE(go) && waited < GO_WAIT_MS; waited += 20)
 		msleep(20);

@@ -246,11 +246,10 @@ wait_until() {
 
 # "rmmod xevtchn" while the driver of its attach= device is in its probe
 # (xevtchn_unload_race_test, which says why): the probe's MSI must be
-# refused, the unload must finish, and xevtchn must load again. After
-# pirq_suites: once this test has run, the edu device's next MSIs never
-# arrive and its INTx comes late (not understood yet; see the PIRQ issue).
-# The refused allocation needs no PIRQ, so pirq_suites' MSI cycles, which
-# use up Xen's MSI PIRQs, do not stand in its way.
+# refused, the unload must finish, and xevtchn must load again. Before
+# pirq_suites, so that their driver is the edu device's second: the unbind
+# of the first turned bus mastering off (pcim_release()), and a driver that
+# did not turn it on again would get none of its MSIs.
 unload_during_probe() {
 	edu=$(edu_address)
 	params=/sys/module/xevtchn_unload_race_test/parameters

@@ -8,6 +8,6 @@
 . ./ktap.sh
 . ./common.sh
 
-pirq_suites
 unload_during_probe
+pirq_suites
 canary
