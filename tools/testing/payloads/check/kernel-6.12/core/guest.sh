@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check, fifth boot, first guest: Debian 13's kernel (6.12) as the
-# guest's, with the modules built against its headers. Every event layer
-# suite under the per-vCPU upcall vector in FIFO (Debian 13's kernel's own
-# layer would choose it too), then the PIRQ suites with the edu device
-# attached (attach=). The second guest of the boot runs the race tests
-# (../races).
+# guest's, with the modules built against its headers (make check-bpo runs
+# it on trixie-backports' newest kernel too). Every event layer suite under
+# the per-vCPU upcall vector in FIFO (the kernel's own layer would choose it
+# too), then the PIRQ suites with the edu device attached (attach=). The
+# second guest of the boot runs the race tests (../races).
 . ./ktap.sh
 . ./common.sh
 
