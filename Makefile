@@ -173,22 +173,26 @@ bench-run: bench-modules dom0-tools
 	$(BENCHDIR)/bench.py --out $(BENCH_OUT) \
 		--log "$$(ls -t $(BENCH_OUT)/bench-*.log | head -n 1)"
 
-# Install for KDIR's kernel: the module into /lib/modules/KVER/updates (then
+# Install for KDIR's kernel: the module into /lib/modules/<it>/updates (then
 # depmod), and what a driver built on xevtchn needs into /usr/src/xevtchn:
 # the headers (include/xevtchn) and, per kernel, the Module.symvers that
 # gives it xevtchn's symbols (KBUILD_EXTRA_SYMBOLS). DESTDIR stages it.
 XEVTCHN_SRC := $(DESTDIR)/usr/src/xevtchn
+# KDIR's kernel, as its modules directory and its vermagic name it: KVER
+# names another one when only KDIR was given.
+KDIR_RELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		 $(KDIR)/include/generated/utsrelease.h)
 # The distribution's signing key is not ours: no signing at install (with
 # Secure Boot, let DKMS sign with its MOK key); headers packages carry no
 # System.map, so kbuild skips depmod and we run it.
 install: modules
 	$(KMAKE) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
-	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
-	install -d $(XEVTCHN_SRC)/include/xevtchn $(XEVTCHN_SRC)/$(KVER)
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KDIR_RELEASE)
+	install -d $(XEVTCHN_SRC)/include/xevtchn $(XEVTCHN_SRC)/$(KDIR_RELEASE)
 	install -m 644 $(addprefix include/xevtchn/,events.h hypercall.h hypervisor.h) \
 		$(XEVTCHN_SRC)/include/xevtchn/
-	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KVER)/Module.symvers
+	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KDIR_RELEASE)/Module.symvers
 
 clean: clean-modules
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
