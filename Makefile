@@ -33,7 +33,8 @@ DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
-	check-debug check-debug-run clean-modules install soak soak-run build-matrix
+	check-debug check-debug-run clean-modules install soak soak-run build-matrix \
+	deb
 
 all: modules
 
@@ -49,6 +50,7 @@ help:
 	@echo "make install    install xevtchn.ko (updates/), its headers and Module.symvers"
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make build-matrix  W=1 and sparse builds against each supported kernel (chroots)"
+	@echo "make deb        the Debian package xevtchn-dkms, into dist/"
 	@echo "make clean      remove build products"
 
 kver:
@@ -194,7 +196,21 @@ install: modules
 		$(XEVTCHN_SRC)/include/xevtchn/
 	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KDIR_RELEASE)/Module.symvers
 
+# The Debian package xevtchn-dkms (debian/): DKMS's sources of the module,
+# built from a copy of the files git knows (not the build products) in
+# dist/, where the .deb lands, with its .buildinfo and .changes. make deps
+# installs the build dependencies.
+DIST := $(CURDIR)/dist
+deb:
+	rm -rf $(DIST)
+	mkdir -p $(DIST)/xevtchn
+	git ls-files -z --cached --others --exclude-standard | \
+		tar -c --null --ignore-failed-read -T - | tar -x -C $(DIST)/xevtchn
+	cd $(DIST)/xevtchn && dpkg-buildpackage -b -us -uc
+	rm -rf $(DIST)/xevtchn
+	@ls $(DIST)/*.deb
+
 clean: clean-modules
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
-	rm -rf $(TESTBUILD)
+	rm -rf $(TESTBUILD) $(DIST)
 	rm -f $(DOM0_TOOLS)
