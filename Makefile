@@ -34,7 +34,7 @@ DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
 	check-debug check-debug-run clean-modules install soak soak-run build-matrix \
-	deb
+	deb deb-test
 
 all: modules
 
@@ -51,6 +51,7 @@ help:
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make build-matrix  W=1 and sparse builds against each supported kernel (chroots)"
 	@echo "make deb        the Debian package xevtchn-dkms, into dist/"
+	@echo "make deb-test   install it into a chroot with two kernels' headers: DKMS builds for both"
 	@echo "make clean      remove build products"
 
 kver:
@@ -103,6 +104,12 @@ GUEST_KERNELS := $(CACHE)/guest-kernels
 build-matrix:
 	$(TESTING)/build-matrix.sh --guest-out $(GUEST_KERNELS)
 
+# The package, installed into a bookworm chroot with two kernels' headers:
+# DKMS builds and installs xevtchn.ko for both, and removes them with it.
+# Makes the package itself (make deb) when its sources changed.
+deb-test:
+	$(TESTING)/deb-test.sh
+
 runner-tests:
 	python3 -m unittest discover -s $(HOST) -p 'test_*.py'
 	python3 -m unittest discover -s $(BENCHDIR) -p 'test_*.py'
@@ -120,7 +127,7 @@ CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
 
 # Four boots on the kernel the module is built for, then one on Debian 13's
 # (the payload's "kernel" file names it; build-matrix made it).
-check-run: static-checks build-matrix runner-tests test-modules dom0-tools
+check-run: static-checks build-matrix deb-test runner-tests test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		--kernel 6.12=$(GUEST_KERNELS)/6.12 \
 		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races kernel-6.12)
