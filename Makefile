@@ -34,7 +34,7 @@ DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
 	check-debug check-debug-run check-bpo check-bpo-run clean-modules install soak soak-run \
-	build-matrix
+	build-matrix deb deb-test
 
 all: modules
 
@@ -51,6 +51,8 @@ help:
 	@echo "make install    install xevtchn.ko (updates/), its headers and Module.symvers"
 	@echo "make sparse     build with sparse (C=2)"
 	@echo "make build-matrix  W=1 and sparse builds against each supported kernel (chroots)"
+	@echo "make deb        the Debian package xevtchn-dkms, into dist/"
+	@echo "make deb-test   install it into a chroot with two kernels' headers: DKMS builds for both"
 	@echo "make clean      remove build products"
 
 kver:
@@ -103,6 +105,12 @@ GUEST_KERNELS := $(CACHE)/guest-kernels
 build-matrix:
 	$(TESTING)/build-matrix.sh --guest-out $(GUEST_KERNELS)
 
+# The package, installed into a bookworm chroot with two kernels' headers:
+# DKMS builds and installs xevtchn.ko for both, and removes them with it.
+# Makes the package itself (make deb) when its sources changed.
+deb-test:
+	$(TESTING)/deb-test.sh
+
 runner-tests:
 	python3 -m unittest discover -s $(HOST) -p 'test_*.py'
 	python3 -m unittest discover -s $(BENCHDIR) -p 'test_*.py'
@@ -120,7 +128,7 @@ CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
 
 # Four boots on the kernel the module is built for, then one on Debian 13's
 # (the payload's "kernel" file names it; build-matrix made it).
-check-run: static-checks build-matrix runner-tests test-modules dom0-tools
+check-run: static-checks build-matrix deb-test runner-tests test-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		--kernel 6.12=$(GUEST_KERNELS)/6.12 \
 		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races kernel-6.12)
@@ -183,24 +191,42 @@ bench-run: bench-modules dom0-tools
 	$(BENCHDIR)/bench.py --out $(BENCH_OUT) \
 		--log "$$(ls -t $(BENCH_OUT)/bench-*.log | head -n 1)"
 
-# Install for KDIR's kernel: the module into /lib/modules/KVER/updates (then
+# Install for KDIR's kernel: the module into /lib/modules/<it>/updates (then
 # depmod), and what a driver built on xevtchn needs into /usr/src/xevtchn:
 # the headers (include/xevtchn) and, per kernel, the Module.symvers that
 # gives it xevtchn's symbols (KBUILD_EXTRA_SYMBOLS). DESTDIR stages it.
 XEVTCHN_SRC := $(DESTDIR)/usr/src/xevtchn
+# KDIR's kernel, as its modules directory and its vermagic name it: KVER
+# names another one when only KDIR was given.
+KDIR_RELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		 $(KDIR)/include/generated/utsrelease.h)
 # The distribution's signing key is not ours: no signing at install (with
 # Secure Boot, let DKMS sign with its MOK key); headers packages carry no
 # System.map, so kbuild skips depmod and we run it.
 install: modules
 	$(KMAKE) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
-	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
-	install -d $(XEVTCHN_SRC)/include/xevtchn $(XEVTCHN_SRC)/$(KVER)
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KDIR_RELEASE)
+	install -d $(XEVTCHN_SRC)/include/xevtchn $(XEVTCHN_SRC)/$(KDIR_RELEASE)
 	install -m 644 $(addprefix include/xevtchn/,events.h hypercall.h hypervisor.h) \
 		$(XEVTCHN_SRC)/include/xevtchn/
-	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KVER)/Module.symvers
+	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KDIR_RELEASE)/Module.symvers
+
+# The Debian package xevtchn-dkms (debian/): DKMS's sources of the module,
+# built from a copy of the files git knows (not the build products) in
+# dist/, where the .deb lands, with its .buildinfo and .changes. make deps
+# installs the build dependencies.
+DIST := $(CURDIR)/dist
+deb:
+	rm -rf $(DIST)
+	mkdir -p $(DIST)/xevtchn
+	git ls-files -z --cached --others --exclude-standard | \
+		tar -c --null --ignore-failed-read -T - | tar -x -C $(DIST)/xevtchn
+	cd $(DIST)/xevtchn && dpkg-buildpackage -b -us -uc
+	rm -rf $(DIST)/xevtchn
+	@ls $(DIST)/*.deb
 
 clean: clean-modules
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
-	rm -rf $(TESTBUILD)
+	rm -rf $(TESTBUILD) $(DIST)
 	rm -f $(DOM0_TOOLS)

@@ -18,6 +18,7 @@ packages=(
 	git						# the build matrix's list of sources
 	libxen-dev pkg-config				# dom0 test tools
 	gnuplot-nox					# make bench: the latency plot
+	dpkg-dev debhelper dh-dkms			# make deb
 )
 # The kernel the module is built for must be fetchable for dom0 and the guest.
 [ -n "$kver" ] && packages+=("linux-headers-$kver")

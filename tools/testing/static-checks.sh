@@ -5,7 +5,9 @@
 # modules and the benchmark modules with W=1 and sparse (C=1 on a clean
 # tree checks every file), then checkpatch.pl --strict (from Debian's
 # linux-source) on every C file and header. Any compiler or sparse warning, or any checkpatch complaint,
-# fails. Usage: static-checks.sh KDIR KVER
+# fails. Also: the module users load carries no test code, and its version
+# is the same in main.c, dkms.conf, debian/changelog and the README.
+# Usage: static-checks.sh KDIR KVER
 set -euo pipefail
 
 kdir=$1
@@ -89,6 +91,25 @@ if modinfo -F parm "$top/xevtchn.ko" | grep -q '^test_' ||
 	status=1
 else
 	echo "static-checks: xevtchn.ko carries no test parameter or test export"
+fi
+
+# One version everywhere: main.c's MODULE_VERSION (what modinfo shows),
+# dkms.conf's PACKAGE_VERSION (where DKMS and the package put the sources),
+# debian/changelog's (the package's; its upstream part) and the README's
+# commands that name it.
+version=$(sed -n 's/^MODULE_VERSION("\(.*\)");$/\1/p' "$top/main.c")
+dkms_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+deb_version=$(sed -n '1s/^xevtchn (\([^)]*\)).*/\1/p' "$top/debian/changelog")
+deb_version=${deb_version#*:}
+readme_versions=$(grep -oE 'xevtchn(-dkms)?[-/_][0-9]+(\.[0-9]+)+' "$top/README.md" |
+		  sed -E 's/^xevtchn(-dkms)?[-/_]//' | sort -u | tr '\n' ' ')
+if [ -n "$version" ] && [ "$dkms_version" = "$version" ] &&
+   [ "${deb_version%-*}" = "$version" ] &&
+   { [ -z "$readme_versions" ] || [ "${readme_versions% }" = "$version" ]; }; then
+	echo "static-checks: version $version in main.c, dkms.conf, debian/changelog and README.md"
+else
+	echo "static-checks: versions differ: main.c '$version', dkms.conf '$dkms_version', debian/changelog '$deb_version', README.md '${readme_versions% }'" >&2
+	status=1
 fi
 
 mapfile -t sources < <(cd "$top" && git ls-files -- '*.c' '*.h')
