@@ -9,6 +9,12 @@
  * Unbinding frees the handler first, with the bind mutex dropped
  * (release()): free_irq() waits for a threaded handler, and that handler
  * may itself bind or close a port.
+ *
+ * Binding asks Xen only what it must: the bind operation itself, then
+ * EVTCHNOP_bind_vcpu only when Xen notifies another vCPU than the one the
+ * binding wants (XEVTCHN_NEW_PORT_VCPU: a port Xen just allocated
+ * notifies vCPU 0), and EVTCHNOP_status only for a port someone else
+ * opened, whose state nothing else tells.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,16 +33,18 @@
 
 /*
  * Bind @port, which Xen already has set up (and notifying @cpu's vCPU for
- * per-CPU sources), to a new Linux IRQ. Returns the IRQ or a negative errno;
- * on failure the port stays as it was, and whoever opened it closes it.
+ * per-CPU sources; vCPU @notify_vcpu for the others), to a new Linux IRQ.
+ * Returns the IRQ or a negative errno; on failure the port stays as it
+ * was, and whoever opened it closes it.
  */
 static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
-		     bool percpu, unsigned int cpu, unsigned int source)
+		     bool percpu, unsigned int cpu, unsigned int notify_vcpu,
+		     unsigned int source)
 {
 	struct xevtchn_irq *info;
 	int irq;
 
-	info = xevtchn_new_binding(port, type, cpu);
+	info = xevtchn_new_binding(port, type, cpu, notify_vcpu);
 	if (IS_ERR(info))
 		return PTR_ERR(info);
 	info->percpu = percpu;
@@ -62,9 +70,10 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 
 /* bind_port() for a port xevtchn opened itself: closed again on failure. */
 static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
-			 bool percpu, unsigned int cpu, unsigned int source)
+			 bool percpu, unsigned int cpu, unsigned int notify_vcpu,
+			 unsigned int source)
 {
-	int ret = bind_port(port, type, percpu, cpu, source);
+	int ret = bind_port(port, type, percpu, cpu, notify_vcpu, source);
 
 	if (ret < 0)
 		xevtchn_close_evtchn(port);
@@ -96,14 +105,19 @@ static int request_handler(int irq, irq_handler_t handler,
 	return ret ? ret : irq;
 }
 
-/* Ask Xen what @port is. Returns EVTCHNSTAT_* or a negative errno. */
-static int port_status(evtchn_port_t port)
+/*
+ * Ask Xen what @port is: sets @status, whose .vcpu is the vCPU the port
+ * notifies (evtchn_status(), xen/common/event_channel.c of Xen 4.17, line
+ * 1062: status->vcpu = chn->notify_vcpu_id). Returns EVTCHNSTAT_* or a
+ * negative errno.
+ */
+static int port_status(evtchn_port_t port, struct evtchn_status *status)
 {
-	struct evtchn_status status = { .dom = DOMID_SELF, .port = port };
 	int ret;
 
-	ret = xevtchn_event_channel_op(EVTCHNOP_status, &status);
-	return ret ? ret : status.status;
+	*status = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
+	ret = xevtchn_event_channel_op(EVTCHNOP_status, status);
+	return ret ? ret : status->status;
 }
 
 /**
@@ -120,6 +134,7 @@ static int port_status(evtchn_port_t port)
  */
 int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 {
+	struct evtchn_status st;
 	int status, ret;
 
 	might_sleep();
@@ -130,7 +145,8 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 	ret = xevtchn_check_port_free(port, __func__);
 	if (ret)
 		goto out;
-	status = port_status(port);
+	/* Someone else opened it: only Xen knows what it is and where it goes. */
+	status = port_status(port, &st);
 	if (status < 0) {
 		ret = refuse(status, "port %u does not exist in this domain (%d)",
 			     port, status);
@@ -143,7 +159,7 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 		goto out;
 	}
 	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false,
-			xevtchn_default_cpu(), 0);
+			xevtchn_default_cpu(), st.vcpu, 0);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
@@ -208,7 +224,8 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 			     remote_port, remote_domain, ret);
 	else
 		ret = bind_new_port(bind.local_port, XEVTCHN_PORT_EVTCHN,
-				    false, xevtchn_default_cpu(), 0);
+				    false, xevtchn_default_cpu(),
+				    XEVTCHN_NEW_PORT_VCPU, 0);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
 }
@@ -304,7 +321,8 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 			     ": someone else bound it" : "");
 		goto out;
 	}
-	ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu, virq);
+	ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu, bind.vcpu,
+			    virq);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
@@ -385,7 +403,8 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 			     bind.vcpu, ret);
 		goto unlock;
 	}
-	ret = bind_new_port(bind.port, XEVTCHN_PORT_IPI, true, cpu, ipi);
+	ret = bind_new_port(bind.port, XEVTCHN_PORT_IPI, true, cpu, bind.vcpu,
+			    ipi);
 unlock:
 	mutex_unlock(&xevtchn_bind_mutex);
 	if (ret < 0)

@@ -293,7 +293,9 @@ unsigned int xevtchn_default_cpu(void)
  * xevtchn_new_binding() - a binding for @port, not yet visible to the upcall
  * @port: a port Xen has set up for us
  * @type: what the port is bound to
- * @cpu: the CPU whose vCPU Xen notifies (for per-CPU sources: already)
+ * @cpu: the CPU whose vCPU Xen is to notify (for per-CPU sources: already)
+ * @notify_vcpu: the vCPU Xen notifies for @port now: as the bind operation
+ *	set it, or XEVTCHN_NEW_PORT_VCPU for a port it just allocated
  *
  * Makes the ABI ready for @port and masks it. The caller gives the binding
  * its IRQ (->irq) and chip, then calls xevtchn_attach_binding(), or
@@ -303,7 +305,7 @@ unsigned int xevtchn_default_cpu(void)
  */
 struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					enum xevtchn_port_type type,
-					unsigned int cpu)
+					unsigned int cpu, unsigned int notify_vcpu)
 {
 	struct xevtchn_irq *info;
 	int ret;
@@ -323,6 +325,7 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 	info->port = port;
 	info->type = type;
 	info->cpu = cpu;
+	info->notify_vcpu = notify_vcpu;
 	info->bound_cpu = cpu;
 	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
 	raw_spin_lock_init(&info->lock);
@@ -334,28 +337,31 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
  * xevtchn_attach_binding() - make a new binding visible to the upcall
  * @info: from xevtchn_new_binding(), with its IRQ and chip set
  *
- * Has Xen notify @info->cpu's vCPU (dynamic ports), then publishes the
- * port in the port table. The port stays masked until its IRQ is started.
- * Call under xevtchn_bind_mutex.
+ * Has Xen notify @info->cpu's vCPU (dynamic ports; EVTCHNOP_bind_vcpu only
+ * when Xen notifies another one now), then publishes the port in the port
+ * table. The port stays masked until its IRQ is started. Call under
+ * xevtchn_bind_mutex.
  *
  * Return: 0, or a negative errno with the reason in the kernel log; then
  * nothing was published.
  */
 int xevtchn_attach_binding(struct xevtchn_irq *info)
 {
+	unsigned int vcpu = xevtchn_vcpu_id(info->cpu);
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	if (!info->percpu) {
+	if (!info->percpu && info->notify_vcpu != vcpu) {
 		struct evtchn_bind_vcpu bind = {
 			.port = info->port,
-			.vcpu = xevtchn_vcpu_id(info->cpu),
+			.vcpu = vcpu,
 		};
 
 		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
 		if (ret)
 			return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
 				      info->port, bind.vcpu, ret);
+		info->notify_vcpu = vcpu;
 	}
 	irq_data_update_effective_affinity(irq_get_irq_data(info->irq),
 					   cpumask_of(info->cpu));

@@ -70,6 +70,8 @@ struct xevtchn_source_ops {
  * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
  * @cpu: the CPU whose vCPU Xen notifies for this port; changes only under
  *	@lock (a move)
+ * @notify_vcpu: the vCPU Xen notifies for this port (Xen's notify_vcpu_id),
+ *	as the bind or the last move left it; under @lock
  * @bound_cpu: the CPU the port was bound on; a VIRQ or IPI has its slot in
  *	that CPU's table of per-CPU sources, even after a global VIRQ moved
  * @is_active: a CPU is taking this port's event: set by xchg before the
@@ -100,6 +102,7 @@ struct xevtchn_irq {
 	const struct xevtchn_source_ops *ops;
 	bool percpu;
 	unsigned int cpu;
+	unsigned int notify_vcpu;
 	unsigned int bound_cpu;
 	int is_active;
 	u8 mask_reason;
@@ -221,9 +224,22 @@ struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
 int xevtchn_check_ready(const char *caller);
 void xevtchn_set_ready(bool ready);
 unsigned int xevtchn_default_cpu(void);
+
+/*
+ * The vCPU Xen notifies for a port it has just allocated: 0. A fresh port
+ * comes from a zeroed bucket (alloc_evtchn_bucket(): xzalloc_array) or was
+ * freed, and evtchn_free() "Reset binding to vcpu0 when the channel is
+ * freed" (chn->notify_vcpu_id = 0); EVTCHNOP_bind_interdomain and
+ * EVTCHNOP_bind_pirq leave it so (evtchn_bind_interdomain(),
+ * evtchn_bind_pirq(): no notify_vcpu_id, and bind_pirq links the port on
+ * d->vcpu[0]). Xen 4.17, xen/common/event_channel.c, lines 176, 300-302,
+ * 389-462 and 585-645.
+ */
+#define XEVTCHN_NEW_PORT_VCPU	0
+
 struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					enum xevtchn_port_type type,
-					unsigned int cpu);
+					unsigned int cpu, unsigned int notify_vcpu);
 int xevtchn_attach_binding(struct xevtchn_irq *info);
 int xevtchn_close_evtchn(evtchn_port_t port);
 int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,

@@ -220,6 +220,7 @@ int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 		atomic_dec(per_cpu_ptr(&dyn_ports, info->cpu));
 		atomic_inc(per_cpu_ptr(&dyn_ports, cpu));
 		WRITE_ONCE(info->cpu, cpu);
+		info->notify_vcpu = bind.vcpu;
 	}
 	unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
 out:

@@ -154,7 +154,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 	if (ret)
 		return ERR_PTR(ret);
 	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
-				   xevtchn_default_cpu());
+				   xevtchn_default_cpu(), XEVTCHN_NEW_PORT_VCPU);
 	if (IS_ERR(info)) {
 		xevtchn_close_evtchn(port);
 		return info;
