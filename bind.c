@@ -8,7 +8,10 @@
  *
  * Unbinding frees the handler first, with the bind mutex dropped
  * (release()): free_irq() waits for a threaded handler, and that handler
- * may itself bind or close a port.
+ * may itself bind or close a port. Then it unbinds the port at once and
+ * closes it later (events.c): until then the port is closing, and a bind
+ * that needs what it holds in Xen (a VIRQ; a GSI, pirq.c) waits for the
+ * close. A GSI's unbind waits for it too (->wait_close).
  *
  * Binding asks Xen only what it must: the bind operation itself, then
  * EVTCHNOP_bind_vcpu only when Xen notifies another vCPU than the one the
@@ -129,8 +132,9 @@ static int port_status(evtchn_port_t port, struct evtchn_status *status)
  * port, as in mainline.
  *
  * Context: process context; sleeps.
- * Return: the Linux IRQ; -EINVAL for a port that is closed, out of range or
- * bound to a VIRQ, IPI or PIRQ; -EBUSY when it is already bound to an IRQ.
+ * Return: the Linux IRQ; -EINVAL for a port that is closed (or closing: its
+ * IRQ was unbound), out of range or bound to a VIRQ, IPI or PIRQ; -EBUSY
+ * when it is already bound to an IRQ.
  */
 int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 {
@@ -295,6 +299,7 @@ static int check_cpu(unsigned int cpu, const char *caller)
 int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 {
 	struct evtchn_bind_virq bind = { .virq = virq };
+	bool waited = false;
 	int ret;
 
 	might_sleep();
@@ -305,6 +310,7 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 		return refuse(-EINVAL, "VIRQ %u is out of range (0..%u)", virq,
 			      NR_VIRQS - 1);
 	mutex_lock(&xevtchn_bind_mutex);
+again:
 	ret = check_cpu(cpu, __func__);
 	if (ret)
 		goto out;
@@ -315,6 +321,19 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 	}
 	bind.vcpu = xevtchn_vcpu_id(cpu);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_virq, &bind);
+	if (ret == -EEXIST && !waited) {
+		/*
+		 * Xen binds a VIRQ to one port per vCPU (evtchn_bind_virq(),
+		 * xen/common/event_channel.c of Xen 4.17, lines 490-491), and
+		 * until its deferred close, the port of our own last binding of
+		 * it still counts: wait for the closes, then ask once more.
+		 */
+		mutex_unlock(&xevtchn_bind_mutex);
+		xevtchn_drain_closes();
+		mutex_lock(&xevtchn_bind_mutex);
+		waited = true;
+		goto again;
+	}
 	if (ret) {
 		ret = refuse(ret, "Xen refused VIRQ %u on vCPU %u (%d)%s", virq,
 			     bind.vcpu, ret, ret == -EEXIST ?
@@ -451,11 +470,15 @@ static bool put_ref(struct xevtchn_irq *info)
  * and unbind when none is left. free_irq() waits for a threaded handler to
  * finish, and that handler may be binding or closing a port itself, which
  * takes the bind mutex: so free_irq() runs with the mutex dropped, and
- * ->unbinding keeps every other unbinder off @info meanwhile.
+ * ->unbinding keeps every other unbinder off @info meanwhile. Returns true
+ * when the caller must wait for the port's close once it has dropped the
+ * mutex (the source's ->wait_close).
  */
-static void release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
+static bool release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
 	__must_hold(&xevtchn_bind_mutex)
 {
+	bool wait;
+
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	info->unbinding = true;
 	if (free_handler) {
@@ -465,8 +488,18 @@ static void release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
 	}
 	info->has_handler = false;
 	info->unbinding = false;
-	if (put_ref(info))
-		xevtchn_unbind_port(info);
+	if (!put_ref(info))
+		return false;
+	wait = info->ops && info->ops->wait_close;
+	xevtchn_unbind_port(info);	/* @info may be gone once we unlock */
+	return wait;
+}
+
+/* After release(), with the bind mutex dropped. */
+static void finish_release(bool wait)
+{
+	if (wait)
+		xevtchn_drain_closes();
 }
 
 /*
@@ -534,7 +567,9 @@ static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
  * Frees the handler, then unbinds the port and closes it (for a refcounted
  * port: drops the binder's reference). The handler is freed without
  * xevtchn's bind mutex held, so a threaded handler that binds or unbinds
- * ports itself can finish.
+ * ports itself can finish. The close itself follows a grace period later,
+ * in the background; until then the port counts as closed (binding or
+ * closing it again is refused), though Xen still has it open.
  *
  * Context: process context; sleeps.
  * Return: 0; -EINVAL when @irq is not an xevtchn IRQ or no handler has
@@ -544,6 +579,7 @@ static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
 int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 {
 	struct xevtchn_irq *info;
+	bool wait = false;
 	int ret;
 
 	might_sleep();
@@ -552,8 +588,9 @@ int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 	if (info)
 		ret = check_handlers(irq, dev_id);
 	if (info && !ret)
-		release(info, dev_id, irq_has_action(irq));
+		wait = release(info, dev_id, irq_has_action(irq));
 	mutex_unlock(&xevtchn_bind_mutex);
+	finish_release(wait);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irqhandler);
@@ -569,6 +606,7 @@ EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irqhandler);
 int xevtchn_unbind_from_irq(unsigned int irq)
 {
 	struct xevtchn_irq *info;
+	bool wait = false;
 	int ret;
 
 	might_sleep();
@@ -578,8 +616,9 @@ int xevtchn_unbind_from_irq(unsigned int irq)
 		ret = refuse(-EBUSY, "IRQ %u still has a handler; free it first",
 			     irq);
 	else if (info)
-		release(info, NULL, false);
+		wait = release(info, NULL, false);
 	mutex_unlock(&xevtchn_bind_mutex);
+	finish_release(wait);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irq);
@@ -648,6 +687,7 @@ EXPORT_SYMBOL_GPL(xevtchn_evtchn_get);
 void xevtchn_evtchn_put(evtchn_port_t port)
 {
 	struct xevtchn_irq *info;
+	bool wait = false;
 
 	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
@@ -664,7 +704,8 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 		complain("port %u: IRQ %u has a handler xevtchn did not request; free it first",
 			 port, info->irq);
 	else
-		release(info, info->dev_id, irq_has_action(info->irq));
+		wait = release(info, info->dev_id, irq_has_action(info->irq));
 	mutex_unlock(&xevtchn_bind_mutex);
+	finish_release(wait);
 }
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);
