@@ -445,16 +445,25 @@ int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
 {
 	struct xevtchn_irq *info = NULL;
 	struct evtchn_send send;
+	int ret = 0;
 
 	if (cpu < nr_cpu_ids && cpu_possible(cpu) && ipi < XEVTCHN_NR_IPIS) {
+		/*
+		 * Send inside the read section: a racing unbind closes the
+		 * port only a grace period later, so the send reaches our
+		 * port (closing at worst), never one Xen handed out again.
+		 */
 		rcu_read_lock();
 		info = xevtchn_cpu_source(XEVTCHN_PORT_IPI, cpu, ipi);
-		send.port = info ? info->port : 0;
+		if (info) {
+			send.port = info->port;
+			ret = xevtchn_event_channel_op(EVTCHNOP_send, &send);
+		}
 		rcu_read_unlock();
 	}
 	if (!info)
 		return refuse(-ENOENT, "IPI %u is not bound on CPU %u", ipi, cpu);
-	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_send_ipi);
 

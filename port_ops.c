@@ -140,11 +140,22 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
  */
 int xevtchn_notify_remote_via_irq(int irq)
 {
-	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
+	struct xevtchn_irq *info;
+	int ret = -EINVAL;
 
-	if (!port)
+	/*
+	 * Send inside the read section: an unbind racing this closes the
+	 * port only a grace period later, so the event reaches our port,
+	 * never one Xen handed out again meanwhile.
+	 */
+	rcu_read_lock();
+	info = irq < 0 ? NULL : xevtchn_irq_info(irq);
+	if (info)
+		ret = xevtchn_notify_remote_via_evtchn(info->port);
+	rcu_read_unlock();
+	if (!info)
 		return refuse(-EINVAL, "IRQ %d is not bound by xevtchn", irq);
-	return xevtchn_notify_remote_via_evtchn(port);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
 
