@@ -8,7 +8,16 @@
  *
  * Unbinding frees the handler first, with the bind mutex dropped
  * (release()): free_irq() waits for a threaded handler, and that handler
- * may itself bind or close a port.
+ * may itself bind or close a port. Then it unbinds the port at once and
+ * closes it later (events.c): until then the port is closing, and a bind
+ * that needs what it holds in Xen (a VIRQ; a GSI, pirq.c) waits for the
+ * close. A GSI's unbind waits for it too (->wait_close).
+ *
+ * Binding asks Xen only what it must: the bind operation itself, then
+ * EVTCHNOP_bind_vcpu only when Xen notifies another vCPU than the one the
+ * binding wants (XEVTCHN_NEW_PORT_VCPU: a port Xen just allocated
+ * notifies vCPU 0), and EVTCHNOP_status only for a port someone else
+ * opened, whose state nothing else tells.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,16 +36,18 @@
 
 /*
  * Bind @port, which Xen already has set up (and notifying @cpu's vCPU for
- * per-CPU sources), to a new Linux IRQ. Returns the IRQ or a negative errno;
- * on failure the port stays as it was, and whoever opened it closes it.
+ * per-CPU sources; vCPU @notify_vcpu for the others), to a new Linux IRQ.
+ * Returns the IRQ or a negative errno; on failure the port stays as it
+ * was, and whoever opened it closes it.
  */
 static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
-		     bool percpu, unsigned int cpu, unsigned int source)
+		     bool percpu, unsigned int cpu, unsigned int notify_vcpu,
+		     unsigned int source)
 {
 	struct xevtchn_irq *info;
 	int irq;
 
-	info = xevtchn_new_binding(port, type, cpu);
+	info = xevtchn_new_binding(port, type, cpu, notify_vcpu);
 	if (IS_ERR(info))
 		return PTR_ERR(info);
 	info->percpu = percpu;
@@ -62,9 +73,10 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 
 /* bind_port() for a port xevtchn opened itself: closed again on failure. */
 static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
-			 bool percpu, unsigned int cpu, unsigned int source)
+			 bool percpu, unsigned int cpu, unsigned int notify_vcpu,
+			 unsigned int source)
 {
-	int ret = bind_port(port, type, percpu, cpu, source);
+	int ret = bind_port(port, type, percpu, cpu, notify_vcpu, source);
 
 	if (ret < 0)
 		xevtchn_close_evtchn(port);
@@ -96,14 +108,19 @@ static int request_handler(int irq, irq_handler_t handler,
 	return ret ? ret : irq;
 }
 
-/* Ask Xen what @port is. Returns EVTCHNSTAT_* or a negative errno. */
-static int port_status(evtchn_port_t port)
+/*
+ * Ask Xen what @port is: sets @status, whose .vcpu is the vCPU the port
+ * notifies (evtchn_status(), xen/common/event_channel.c of Xen 4.17, line
+ * 1062: status->vcpu = chn->notify_vcpu_id). Returns EVTCHNSTAT_* or a
+ * negative errno.
+ */
+static int port_status(evtchn_port_t port, struct evtchn_status *status)
 {
-	struct evtchn_status status = { .dom = DOMID_SELF, .port = port };
 	int ret;
 
-	ret = xevtchn_event_channel_op(EVTCHNOP_status, &status);
-	return ret ? ret : status.status;
+	*status = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
+	ret = xevtchn_event_channel_op(EVTCHNOP_status, status);
+	return ret ? ret : status->status;
 }
 
 /**
@@ -115,11 +132,13 @@ static int port_status(evtchn_port_t port)
  * port, as in mainline.
  *
  * Context: process context; sleeps.
- * Return: the Linux IRQ; -EINVAL for a port that is closed, out of range or
- * bound to a VIRQ, IPI or PIRQ; -EBUSY when it is already bound to an IRQ.
+ * Return: the Linux IRQ; -EINVAL for a port that is closed (or closing: its
+ * IRQ was unbound), out of range or bound to a VIRQ, IPI or PIRQ; -EBUSY
+ * when it is already bound to an IRQ.
  */
 int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 {
+	struct evtchn_status st;
 	int status, ret;
 
 	might_sleep();
@@ -130,7 +149,8 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 	ret = xevtchn_check_port_free(port, __func__);
 	if (ret)
 		goto out;
-	status = port_status(port);
+	/* Someone else opened it: only Xen knows what it is and where it goes. */
+	status = port_status(port, &st);
 	if (status < 0) {
 		ret = refuse(status, "port %u does not exist in this domain (%d)",
 			     port, status);
@@ -143,7 +163,7 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 		goto out;
 	}
 	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false,
-			xevtchn_default_cpu(), 0);
+			xevtchn_default_cpu(), st.vcpu, 0);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
@@ -208,7 +228,8 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 			     remote_port, remote_domain, ret);
 	else
 		ret = bind_new_port(bind.local_port, XEVTCHN_PORT_EVTCHN,
-				    false, xevtchn_default_cpu(), 0);
+				    false, xevtchn_default_cpu(),
+				    XEVTCHN_NEW_PORT_VCPU, 0);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
 }
@@ -278,6 +299,7 @@ static int check_cpu(unsigned int cpu, const char *caller)
 int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 {
 	struct evtchn_bind_virq bind = { .virq = virq };
+	bool waited = false;
 	int ret;
 
 	might_sleep();
@@ -288,6 +310,7 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 		return refuse(-EINVAL, "VIRQ %u is out of range (0..%u)", virq,
 			      NR_VIRQS - 1);
 	mutex_lock(&xevtchn_bind_mutex);
+again:
 	ret = check_cpu(cpu, __func__);
 	if (ret)
 		goto out;
@@ -298,13 +321,27 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 	}
 	bind.vcpu = xevtchn_vcpu_id(cpu);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_virq, &bind);
+	if (ret == -EEXIST && !waited) {
+		/*
+		 * Xen binds a VIRQ to one port per vCPU (evtchn_bind_virq(),
+		 * xen/common/event_channel.c of Xen 4.17, lines 490-491), and
+		 * until its deferred close, the port of our own last binding of
+		 * it still counts: wait for the closes, then ask once more.
+		 */
+		mutex_unlock(&xevtchn_bind_mutex);
+		xevtchn_drain_closes();
+		mutex_lock(&xevtchn_bind_mutex);
+		waited = true;
+		goto again;
+	}
 	if (ret) {
 		ret = refuse(ret, "Xen refused VIRQ %u on vCPU %u (%d)%s", virq,
 			     bind.vcpu, ret, ret == -EEXIST ?
 			     ": someone else bound it" : "");
 		goto out;
 	}
-	ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu, virq);
+	ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu, bind.vcpu,
+			    virq);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
@@ -385,7 +422,8 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 			     bind.vcpu, ret);
 		goto unlock;
 	}
-	ret = bind_new_port(bind.port, XEVTCHN_PORT_IPI, true, cpu, ipi);
+	ret = bind_new_port(bind.port, XEVTCHN_PORT_IPI, true, cpu, bind.vcpu,
+			    ipi);
 unlock:
 	mutex_unlock(&xevtchn_bind_mutex);
 	if (ret < 0)
@@ -407,16 +445,25 @@ int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
 {
 	struct xevtchn_irq *info = NULL;
 	struct evtchn_send send;
+	int ret = 0;
 
 	if (cpu < nr_cpu_ids && cpu_possible(cpu) && ipi < XEVTCHN_NR_IPIS) {
+		/*
+		 * Send inside the read section: a racing unbind closes the
+		 * port only a grace period later, so the send reaches our
+		 * port (closing at worst), never one Xen handed out again.
+		 */
 		rcu_read_lock();
 		info = xevtchn_cpu_source(XEVTCHN_PORT_IPI, cpu, ipi);
-		send.port = info ? info->port : 0;
+		if (info) {
+			send.port = info->port;
+			ret = xevtchn_event_channel_op(EVTCHNOP_send, &send);
+		}
 		rcu_read_unlock();
 	}
 	if (!info)
 		return refuse(-ENOENT, "IPI %u is not bound on CPU %u", ipi, cpu);
-	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_send_ipi);
 
@@ -432,11 +479,15 @@ static bool put_ref(struct xevtchn_irq *info)
  * and unbind when none is left. free_irq() waits for a threaded handler to
  * finish, and that handler may be binding or closing a port itself, which
  * takes the bind mutex: so free_irq() runs with the mutex dropped, and
- * ->unbinding keeps every other unbinder off @info meanwhile.
+ * ->unbinding keeps every other unbinder off @info meanwhile. Returns true
+ * when the caller must wait for the port's close once it has dropped the
+ * mutex (the source's ->wait_close).
  */
-static void release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
+static bool release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
 	__must_hold(&xevtchn_bind_mutex)
 {
+	bool wait;
+
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	info->unbinding = true;
 	if (free_handler) {
@@ -446,8 +497,18 @@ static void release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
 	}
 	info->has_handler = false;
 	info->unbinding = false;
-	if (put_ref(info))
-		xevtchn_unbind_port(info);
+	if (!put_ref(info))
+		return false;
+	wait = info->ops && info->ops->wait_close;
+	xevtchn_unbind_port(info);	/* @info may be gone once we unlock */
+	return wait;
+}
+
+/* After release(), with the bind mutex dropped. */
+static void finish_release(bool wait)
+{
+	if (wait)
+		xevtchn_drain_closes();
 }
 
 /*
@@ -515,7 +576,9 @@ static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
  * Frees the handler, then unbinds the port and closes it (for a refcounted
  * port: drops the binder's reference). The handler is freed without
  * xevtchn's bind mutex held, so a threaded handler that binds or unbinds
- * ports itself can finish.
+ * ports itself can finish. The close itself follows a grace period later,
+ * in the background; until then the port counts as closed (binding or
+ * closing it again is refused), though Xen still has it open.
  *
  * Context: process context; sleeps.
  * Return: 0; -EINVAL when @irq is not an xevtchn IRQ or no handler has
@@ -525,6 +588,7 @@ static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
 int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 {
 	struct xevtchn_irq *info;
+	bool wait = false;
 	int ret;
 
 	might_sleep();
@@ -533,8 +597,9 @@ int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 	if (info)
 		ret = check_handlers(irq, dev_id);
 	if (info && !ret)
-		release(info, dev_id, irq_has_action(irq));
+		wait = release(info, dev_id, irq_has_action(irq));
 	mutex_unlock(&xevtchn_bind_mutex);
+	finish_release(wait);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irqhandler);
@@ -550,6 +615,7 @@ EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irqhandler);
 int xevtchn_unbind_from_irq(unsigned int irq)
 {
 	struct xevtchn_irq *info;
+	bool wait = false;
 	int ret;
 
 	might_sleep();
@@ -559,8 +625,9 @@ int xevtchn_unbind_from_irq(unsigned int irq)
 		ret = refuse(-EBUSY, "IRQ %u still has a handler; free it first",
 			     irq);
 	else if (info)
-		release(info, NULL, false);
+		wait = release(info, NULL, false);
 	mutex_unlock(&xevtchn_bind_mutex);
+	finish_release(wait);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_unbind_from_irq);
@@ -629,6 +696,7 @@ EXPORT_SYMBOL_GPL(xevtchn_evtchn_get);
 void xevtchn_evtchn_put(evtchn_port_t port)
 {
 	struct xevtchn_irq *info;
+	bool wait = false;
 
 	might_sleep();
 	mutex_lock(&xevtchn_bind_mutex);
@@ -645,7 +713,8 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 		complain("port %u: IRQ %u has a handler xevtchn did not request; free it first",
 			 port, info->irq);
 	else
-		release(info, info->dev_id, irq_has_action(info->irq));
+		wait = release(info, info->dev_id, irq_has_action(info->irq));
 	mutex_unlock(&xevtchn_bind_mutex);
+	finish_release(wait);
 }
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_put);

@@ -43,7 +43,7 @@ static void move_ports_off(unsigned int cpu)
 	if (!xevtchn_ports_can_move())
 		return;
 	mutex_lock(&xevtchn_bind_mutex);
-	for (port = 0; (info = xevtchn_next_port(&port)); port++) {
+	for (port = 0; (info = xevtchn_next_port(&port, false)); port++) {
 		if (info->percpu || READ_ONCE(info->cpu) != cpu)
 			continue;
 		data = irq_get_irq_data(info->irq);

@@ -4,9 +4,11 @@
  *
  *   port  irq  type     cpu  masked  pending  events  chip
  *      5   24  evtchn     1  no      no          100  xen-dyn-edge
+ *      7   25  evtchn     0  yes     no            3  (closing)
  *
  * "masked" and "pending" are the port's bits at the time of reading;
- * "events" counts the events the upcall took from the port.
+ * "events" counts the events the upcall took from the port. A port whose
+ * IRQ was unbound shows "(closing)" until its deferred close is done.
  */
 
 #include <linux/debugfs.h>
@@ -40,7 +42,7 @@ static void show_port(struct seq_file *m, struct xevtchn_irq *info)
 		   xevtchn_abi->is_masked(info->port) ? "yes" : "no",
 		   xevtchn_abi->is_pending(info->port) ? "yes" : "no",
 		   atomic_long_read(&info->events),
-		   irq_get_chip(info->irq)->name);
+		   info->dying ? "(closing)" : irq_get_chip(info->irq)->name);
 }
 
 static int ports_show(struct seq_file *m, void *unused)
@@ -52,7 +54,7 @@ static int ports_show(struct seq_file *m, void *unused)
 		   xevtchn_abi->name);
 	seq_puts(m, "  port   irq  type      cpu  masked  pending   events  chip\n");
 	mutex_lock(&xevtchn_bind_mutex);
-	for (port = 0; (info = xevtchn_next_port(&port)); port++)
+	for (port = 0; (info = xevtchn_next_port(&port, true)); port++)
 		show_port(m, info);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return 0;

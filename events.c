@@ -26,17 +26,26 @@
  * The upcall takes none of these: it finds ports in the port table under
  * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
  * for masking, the port's lock, in that order. Nothing in the upcall path
- * sleeps. Unbinding frees the handler with the bind mutex dropped (a
- * threaded handler may take it; bind.c), then, under the mutex, marks the
- * binding dying (no more moves or masks), masks the port, clears its table
- * entries, waits for an (expedited) RCU grace period, closes the port in
- * Xen and frees the IRQ; the xevtchn_irq goes a grace period later. So an
- * upcall that found the port still sees valid memory, a port number Xen
- * hands out again cannot meet a stale entry, and nothing touches a port
- * after its close.
+ * sleeps.
+ *
+ * A binding's end, in two steps. Unbinding frees the handler with the bind
+ * mutex dropped (a threaded handler may take it; bind.c), then, under the
+ * mutex, marks the binding dying (no more moves or masks), masks the port
+ * and takes it out of the IRQ and per-CPU tables. Its port table entry
+ * stays, as a closing entry: the port is still open in Xen, so Xen cannot
+ * hand its number out, and the table refuses to bind or close it again.
+ * Then RCU work (queue_rcu_work(), close_work()) runs once no upcall can
+ * still hold the binding: under the mutex, it closes the port in Xen,
+ * clears the entry and frees the IRQ; the xevtchn_irq goes a grace period
+ * later. So an upcall that found the binding still sees valid memory, an
+ * IRQ that is still ours and a port that is still ours; one that finds the
+ * closing entry leaves the port alone; a port number Xen hands out again
+ * cannot meet a stale entry; and nothing touches a port after its close.
+ * Unload waits for every close (xevtchn_drain_closes()) before the ABI
+ * resets the domain and the table is freed.
  *
  * Invariant: table entry for port P is NULL or points to the xevtchn_irq
- * whose .port is P.
+ * whose .port is P, live or dying (P is closing).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -50,6 +59,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <xevtchn/events.h>
@@ -85,15 +95,11 @@ static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
 
 static bool ready;
 
-/**
- * xevtchn_port_info() - the binding of @port
- * @port: an event channel port
- *
- * Call under rcu_read_lock() or xevtchn_bind_mutex.
- *
- * Return: the port's xevtchn_irq, or NULL when it is not bound.
- */
-struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
+/* The deferred closes (close_work()), drained at unload. */
+static struct workqueue_struct *close_wq;
+
+/* Port @port's table entry: its binding, live or dying (closing), or NULL. */
+static struct xevtchn_irq *port_entry(evtchn_port_t port)
 {
 	struct xevtchn_irq __rcu **row;
 
@@ -108,23 +114,46 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 }
 
 /**
- * xevtchn_check_port_free() - refuse, in the log, a port that is bound
+ * xevtchn_port_info() - the binding of @port
+ * @port: an event channel port
+ *
+ * Call under rcu_read_lock() or xevtchn_bind_mutex.
+ *
+ * Return: the port's xevtchn_irq, or NULL when it is not bound (or was
+ * unbound, and its close is under way).
+ */
+struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
+{
+	struct xevtchn_irq *info = port_entry(port);
+
+	return info && !READ_ONCE(info->dying) ? info : NULL;
+}
+
+/**
+ * xevtchn_check_port_free() - refuse, in the log, a port that is bound or
+ *	closing
  * @port: a port
  * @caller: the refusing function's name
  *
  * Context: under xevtchn_bind_mutex.
- * Return: 0, or -EBUSY when @port is bound already.
+ * Return: 0; -EBUSY when @port is bound; -EINVAL when it is closing: its
+ * binding was unbound, which closes it, and the close is under way.
  */
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller)
 {
 	struct xevtchn_irq *info;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	info = xevtchn_port_info(port);
+	info = port_entry(port);
 	if (!info)
 		return 0;
-	pr_warn_ratelimited("%s: port %u is already bound to IRQ %u\n",
-			    caller, port, info->irq);
+	if (info->dying) {
+		pr_warn_ratelimited("%s: port %u is closed: its IRQ %u was unbound, and the close is under way\n",
+				    caller, port, info->irq);
+		return -EINVAL;
+	}
+	pr_warn_ratelimited("%s: port %u is bound to IRQ %u\n", caller, port,
+			    info->irq);
 	return -EBUSY;
 }
 
@@ -148,13 +177,15 @@ static int set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
 /**
  * xevtchn_next_port() - the first bound port at or after *@port
  * @port: where to start; set to the port found
+ * @closing: also the ports whose binding was unbound and whose close is
+ *	under way (their binding is dying)
  *
  * Call under xevtchn_bind_mutex. Visit every bound port with
- * for (port = 0; (info = xevtchn_next_port(&port)); port++).
+ * for (port = 0; (info = xevtchn_next_port(&port, false)); port++).
  *
  * Return: the port's binding, or NULL when no bound port follows.
  */
-struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port)
+struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port, bool closing)
 {
 	struct xevtchn_irq *info;
 
@@ -164,8 +195,8 @@ struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port)
 			*port = round_up(*port + 1, ROW_PORTS) - 1;
 			continue;
 		}
-		info = xevtchn_port_info(*port);
-		if (info)
+		info = port_entry(*port);
+		if (info && (closing || !info->dying))
 			return info;
 	}
 	return NULL;
@@ -180,7 +211,7 @@ struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port)
  */
 void xevtchn_handle_port(evtchn_port_t port)
 {
-	struct xevtchn_irq *info = xevtchn_port_info(port);
+	struct xevtchn_irq *info = port_entry(port);
 
 	if (unlikely(!info)) {
 		/* No IRQ to run: mask it, so it cannot raise upcalls forever. */
@@ -190,6 +221,14 @@ void xevtchn_handle_port(evtchn_port_t port)
 				    port);
 		return;
 	}
+	/*
+	 * Closing: masked, and nobody wants its event. Touch nothing: its
+	 * close may be running on another CPU (the grace period it waited
+	 * for need not cover an upcall that began after it did), and after
+	 * the close the number may be someone else's.
+	 */
+	if (unlikely(READ_ONCE(info->dying)))
+		return;
 	/* Another CPU is taking this event, or already took it. */
 	if (xchg(&info->is_active, 1))
 		return;
@@ -289,11 +328,15 @@ unsigned int xevtchn_default_cpu(void)
 	return 0;
 }
 
+static void close_work(struct work_struct *work);
+
 /**
  * xevtchn_new_binding() - a binding for @port, not yet visible to the upcall
  * @port: a port Xen has set up for us
  * @type: what the port is bound to
- * @cpu: the CPU whose vCPU Xen notifies (for per-CPU sources: already)
+ * @cpu: the CPU whose vCPU Xen is to notify (for per-CPU sources: already)
+ * @notify_vcpu: the vCPU Xen notifies for @port now: as the bind operation
+ *	set it, or XEVTCHN_NEW_PORT_VCPU for a port it just allocated
  *
  * Makes the ABI ready for @port and masks it. The caller gives the binding
  * its IRQ (->irq) and chip, then calls xevtchn_attach_binding(), or
@@ -303,7 +346,7 @@ unsigned int xevtchn_default_cpu(void)
  */
 struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					enum xevtchn_port_type type,
-					unsigned int cpu)
+					unsigned int cpu, unsigned int notify_vcpu)
 {
 	struct xevtchn_irq *info;
 	int ret;
@@ -323,9 +366,11 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 	info->port = port;
 	info->type = type;
 	info->cpu = cpu;
+	info->notify_vcpu = notify_vcpu;
 	info->bound_cpu = cpu;
 	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
 	raw_spin_lock_init(&info->lock);
+	INIT_RCU_WORK(&info->close_work, close_work);
 	xevtchn_abi->mask(port);
 	return info;
 }
@@ -334,28 +379,31 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
  * xevtchn_attach_binding() - make a new binding visible to the upcall
  * @info: from xevtchn_new_binding(), with its IRQ and chip set
  *
- * Has Xen notify @info->cpu's vCPU (dynamic ports), then publishes the
- * port in the port table. The port stays masked until its IRQ is started.
- * Call under xevtchn_bind_mutex.
+ * Has Xen notify @info->cpu's vCPU (dynamic ports; EVTCHNOP_bind_vcpu only
+ * when Xen notifies another one now), then publishes the port in the port
+ * table. The port stays masked until its IRQ is started. Call under
+ * xevtchn_bind_mutex.
  *
  * Return: 0, or a negative errno with the reason in the kernel log; then
  * nothing was published.
  */
 int xevtchn_attach_binding(struct xevtchn_irq *info)
 {
+	unsigned int vcpu = xevtchn_vcpu_id(info->cpu);
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	if (!info->percpu) {
+	if (!info->percpu && info->notify_vcpu != vcpu) {
 		struct evtchn_bind_vcpu bind = {
 			.port = info->port,
-			.vcpu = xevtchn_vcpu_id(info->cpu),
+			.vcpu = vcpu,
 		};
 
 		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
 		if (ret)
 			return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
 				      info->port, bind.vcpu, ret);
+		info->notify_vcpu = vcpu;
 	}
 	irq_data_update_effective_affinity(irq_get_irq_data(info->irq),
 					   cpumask_of(info->cpu));
@@ -371,44 +419,6 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 		rcu_assign_pointer(*cpu_source_slot(info), info);
 	xevtchn_count_port(info, 1);
 	return 0;
-}
-
-/**
- * xevtchn_detach_binding() - undo xevtchn_attach_binding() and close the port
- * @info: an attached binding whose IRQ has no handler
- *
- * Stops the chip callbacks from touching the port (xevtchn_mark_dying()),
- * masks it, forgets it, waits until no upcall can still be using it, then
- * closes it in Xen. Xen clears the pending bit of a port it frees
- * (evtchn_free()), and may hand the number to a new port at once: a user
- * that does not take the bind mutex (xevtchn_alloc_unbound()) can open it
- * and have an event on it before we return, so nothing here touches the
- * port after the close. The caller frees the IRQ and @info.
- *
- * Context: process context, under xevtchn_bind_mutex; sleeps.
- */
-void xevtchn_detach_binding(struct xevtchn_irq *info)
-{
-	evtchn_port_t port = info->port;
-	int ret;
-
-	lockdep_assert_held(&xevtchn_bind_mutex);
-	might_sleep();
-	xevtchn_mark_dying(info);
-	xa_erase(&irq_bindings, info->irq);
-	xevtchn_count_port(info, -1);
-	xevtchn_abi->mask(port);
-	set_port_info(port, NULL);	/* the row exists: cannot fail */
-	if (cpu_source_slot(info))
-		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
-	synchronize_rcu_expedited();
-
-	ret = xevtchn_close_evtchn(port);
-	if (ret)
-		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
-	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
-	/* The mask bit, which stays with the number, keeps every scan off it. */
-	xevtchn_abi->remove(port, info->cpu);
 }
 
 /**
@@ -451,25 +461,94 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 }
 
 /**
- * xevtchn_unbind_port() - close a bound port and free its IRQ and binding
+ * xevtchn_unbind_port() - unbind a port now; close it and free its IRQ and
+ *	binding once no upcall can hold them
  * @info: an attached binding whose IRQ has no handler
  *
- * The source then gives back what it holds (->closed: a GSI's PIRQ goes
- * back to Xen). The chip data keeps pointing
- * at @info until the descriptor goes, and @info outlives both by a grace
- * period: lookups from an IRQ number (port_ops.c) run under RCU only.
+ * Stops the chip callbacks from touching the port (xevtchn_mark_dying()),
+ * masks it and takes it out of the IRQ and per-CPU tables, so nothing finds
+ * the binding any more. Its port table entry stays as a closing entry until
+ * close_work() has closed the port: no one binds or closes the number
+ * meanwhile, and Xen cannot hand it out, since it is still open. An upcall
+ * that found the binding just before may still be running its IRQ, so the
+ * IRQ stays allocated (refusing requests) until then too; an irq domain's
+ * IRQ (MSIs) is freed by the domain when we return, so for those this waits
+ * for a grace period here. The chip data keeps pointing at @info until the
+ * descriptor goes, and @info outlives both by a grace period: lookups from
+ * an IRQ number (port_ops.c) run under RCU only.
  *
- * Context: process context, under xevtchn_bind_mutex; sleeps.
+ * Context: process context, under xevtchn_bind_mutex; sleeps for an irq
+ * domain's IRQ.
  */
 void xevtchn_unbind_port(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	xevtchn_detach_binding(info);
+	xevtchn_mark_dying(info);
+	xa_erase(&irq_bindings, info->irq);
+	xevtchn_count_port(info, -1);
+	xevtchn_abi->mask(info->port);
+	if (cpu_source_slot(info))
+		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
+	if (info->ops && info->ops->owned_by_domain) {
+		might_sleep();
+		synchronize_rcu();
+	} else {
+		irq_set_status_flags(info->irq, IRQ_NOREQUEST);
+	}
+	queue_rcu_work(close_wq, &info->close_work);
+}
+
+/*
+ * The second half of xevtchn_unbind_port(), a grace period later: no
+ * upcall still runs the binding. Close the port in Xen, which clears its
+ * pending bit (evtchn_free()) and may hand the number to a new port at
+ * once: a user that does not take the bind mutex (xevtchn_alloc_unbound())
+ * can open it and have an event on it before the entry is cleared. So
+ * nothing here touches the port after the close; its mask bit, which stays
+ * with the number, keeps every scan off it until a new binding unmasks it,
+ * which needs the bind mutex. Then the source gives back what it holds
+ * (->closed: a PIRQ), and the IRQ and the binding go.
+ */
+static void close_work(struct work_struct *work)
+{
+	struct xevtchn_irq *info = container_of(to_rcu_work(work),
+						struct xevtchn_irq, close_work);
+	evtchn_port_t port = info->port;
+	int ret;
+
+	xevtchn_testing_before_close();
+	mutex_lock(&xevtchn_bind_mutex);
+	ret = xevtchn_close_evtchn(port);
+	if (ret)
+		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
+	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
+	xevtchn_abi->remove(port, info->cpu);
+	set_port_info(port, NULL);	/* the row exists: cannot fail */
 	if (info->ops && info->ops->closed)
 		info->ops->closed(info);
 	xevtchn_inject(XEVTCHN_INJECT_FREE);
-	irq_free_desc(info->irq);
+	if (!(info->ops && info->ops->owned_by_domain))
+		irq_free_desc(info->irq);
+	mutex_unlock(&xevtchn_bind_mutex);
 	kfree_rcu(info, rcu);
+}
+
+/**
+ * xevtchn_drain_closes() - wait until every port unbound so far is closed
+ *
+ * The grace period of each queued close ends in an RCU callback that
+ * queues its work (queue_rcu_work()): rcu_barrier() waits for those, then
+ * the workqueue is flushed.
+ *
+ * Context: process context, without xevtchn_bind_mutex (the closes take
+ * it); sleeps.
+ */
+void xevtchn_drain_closes(void)
+{
+	lockdep_assert_not_held(&xevtchn_bind_mutex);
+	might_sleep();
+	rcu_barrier();
+	flush_workqueue(close_wq);
 }
 
 /**
@@ -510,17 +589,8 @@ static const char * const fifo_choices[] = {
 	[FIFO_OFF]	= "off",
 };
 
-/**
- * xevtchn_events_init() - choose the event channel ABI for the port table
- *
- * Starts the FIFO ABI if fifo= asks for it and Xen offers it, else the
- * 2-level one; either leaves every port masked. The port table needs
- * nothing more: its rows come as ports get bound.
- *
- * Context: module load, step 4 (main.c), shared_info mapped.
- * Return: 0, or a negative errno with the reason in the kernel log.
- */
-int xevtchn_events_init(void)
+/* fifo=: the FIFO ABI where Xen offers it, else the 2-level one. */
+static int choose_abi(void)
 {
 	int choice = match_string(fifo_choices, ARRAY_SIZE(fifo_choices), fifo);
 	int ret;
@@ -548,15 +618,46 @@ int xevtchn_events_init(void)
 }
 
 /**
+ * xevtchn_events_init() - choose the event channel ABI for the port table
+ *
+ * Starts the FIFO ABI if fifo= asks for it and Xen offers it, else the
+ * 2-level one; either leaves every port masked. The port table needs
+ * nothing more: its rows come as ports get bound. The deferred closes get
+ * a workqueue of their own, which unload can drain (a module must not
+ * flush the system's).
+ *
+ * Context: module load, step 4 (main.c), shared_info mapped.
+ * Return: 0, or a negative errno with the reason in the kernel log.
+ */
+int xevtchn_events_init(void)
+{
+	int ret;
+
+	close_wq = alloc_ordered_workqueue("xevtchn-close", 0);
+	if (!close_wq)
+		return -ENOMEM;
+	ret = choose_abi();
+	if (ret) {
+		destroy_workqueue(close_wq);
+		close_wq = NULL;
+	}
+	return ret;
+}
+
+/**
  * xevtchn_events_exit() - stop the ABI and free the port table
  *
- * Context: module unload, step 4 undone (main.c): every port is closed and
- * no upcall runs any more, so nothing reads the table.
+ * Context: module unload, step 4 undone (main.c): every port is closed
+ * (xevtchn_events_stop() drained the deferred closes) and no upcall runs
+ * any more, so nothing reads the table. The FIFO ABI's exit resets the
+ * domain (EVTCHNOP_reset), which must come after the last close.
  */
 void xevtchn_events_exit(void)
 {
 	unsigned int row;
 
+	destroy_workqueue(close_wq);	/* empty: it drains anyway */
+	close_wq = NULL;
 	xevtchn_abi->exit();
 	for (row = 0; row < NR_ROWS; row++) {
 		kfree(port_rows[row]);
@@ -596,7 +697,11 @@ static void free_leftover_handlers(unsigned int irq)
 }
 
 /**
- * xevtchn_events_stop() - refuse calls, and unbind what drivers left bound
+ * xevtchn_events_stop() - refuse calls, unbind what drivers left bound, and
+ *	wait until every unbound port is closed
+ *
+ * After this no close is pending and none can be queued: the module's code
+ * is not called from RCU or a workqueue once it is gone.
  *
  * Context: module unload, step 7 undone (main.c), or a failed load.
  */
@@ -607,7 +712,7 @@ void xevtchn_events_stop(void)
 
 	WRITE_ONCE(ready, false);
 	mutex_lock(&xevtchn_bind_mutex);
-	for (port = 0; (info = xevtchn_next_port(&port)); port = 0) {
+	for (port = 0; (info = xevtchn_next_port(&port, false)); port = 0) {
 		pr_warn("port %u (IRQ %u) still bound at unload; unbinding it\n",
 			info->port, info->irq);
 		info->refcount = 0;
@@ -618,4 +723,6 @@ void xevtchn_events_stop(void)
 		xevtchn_unbind_port(info);
 	}
 	mutex_unlock(&xevtchn_bind_mutex);
+	xevtchn_testing_unload();	/* a test may hold the closes */
+	xevtchn_drain_closes();
 }

@@ -10,6 +10,7 @@
 #include <linux/msi.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
 #include <xevtchn/testing.h>
@@ -50,15 +51,20 @@ struct xevtchn_irq;
 /**
  * struct xevtchn_source_ops - what a kind of event source adds to a binding
  * @closed: optional: the port is closed; give back what the source holds
- *	(a GSI's PIRQ)
+ *	(a PIRQ). Called from the deferred close, under xevtchn_bind_mutex.
  * @owned_by_domain: the IRQ belongs to an irq domain (msi.c's MSIs), which
- *	alone unbinds it; the unbind API refuses it
+ *	alone unbinds it and frees its descriptor; the unbind API refuses it
+ * @wait_close: the unbind API returns only once the deferred close is done
+ *	and @closed has run: a GSI's driver may use the line through the
+ *	IOAPIC next, and while its PIRQ is mapped Xen delivers the line as
+ *	the PIRQ's event instead
  *
  * Event channel ports, VIRQs and IPIs have none; pirq.c and msi.c set theirs.
  */
 struct xevtchn_source_ops {
 	void (*closed)(struct xevtchn_irq *info);
 	bool owned_by_domain;
+	bool wait_close;
 };
 
 /**
@@ -70,12 +76,16 @@ struct xevtchn_source_ops {
  * @percpu: a per-CPU VIRQ or IPI, fixed to @cpu
  * @cpu: the CPU whose vCPU Xen notifies for this port; changes only under
  *	@lock (a move)
+ * @notify_vcpu: the vCPU Xen notifies for this port (Xen's notify_vcpu_id),
+ *	as the bind or the last move left it; under @lock
  * @bound_cpu: the CPU the port was bound on; a VIRQ or IPI has its slot in
  *	that CPU's table of per-CPU sources, even after a global VIRQ moved
  * @is_active: a CPU is taking this port's event: set by xchg before the
  *	event is dispatched, cleared after the pending bit (the ack)
  * @mask_reason: XEVTCHN_MASK_* bits, under @lock
- * @dying: being unbound: no more moves, masks or unmasks; set under @lock
+ * @dying: unbound: no more moves, masks or unmasks; set under @lock and
+ *	xevtchn_bind_mutex. From then on the port is closing: its port table
+ *	entry stays, reserving the number, until @close_work closes it
  * @lock: guards @mask_reason, @dying, @cpu and the port's mask bit
  * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
  * @has_handler: the handler was requested through an xevtchn *_irqhandler()
@@ -88,6 +98,7 @@ struct xevtchn_source_ops {
  * @pirq_needs_eoi: Xen wants PHYSDEVOP_eoi after each event of the PIRQ
  * @pirq_gsi: the GSI of a GSI PIRQ; 0 for an MSI
  * @events: events taken from the port, for debugfs
+ * @close_work: the deferred close, a grace period after the unbind
  * @rcu: frees the binding after a grace period (lock-free lookups)
  *
  * Owned by the binding code under xevtchn_bind_mutex; found from the upcall
@@ -100,6 +111,7 @@ struct xevtchn_irq {
 	const struct xevtchn_source_ops *ops;
 	bool percpu;
 	unsigned int cpu;
+	unsigned int notify_vcpu;
 	unsigned int bound_cpu;
 	int is_active;
 	u8 mask_reason;
@@ -117,6 +129,7 @@ struct xevtchn_irq {
 	bool pirq_needs_eoi;
 	unsigned int pirq_gsi;
 	atomic_long_t events;
+	struct rcu_work close_work;
 	struct rcu_head rcu;
 };
 
@@ -132,7 +145,8 @@ struct xevtchn_irq {
  * @port_setup: optional: make @port usable before it is bound
  * @bind_to_cpu: optional: @port now notifies @cpu instead of @old_cpu
  * @remove: @port, last bound to @cpu, was closed, its mask bit still set
- *	(under xevtchn_bind_mutex)
+ *	(under xevtchn_bind_mutex, in the deferred close); must not touch any
+ *	bit of it: Xen may have handed the number out again already
  * @mask: set the port's mask bit
  * @unmask: clear it, making sure a pending event is delivered
  * @is_masked: test the mask bit
@@ -217,20 +231,33 @@ void xevtchn_events_exit(void);
 void xevtchn_events_start(void);
 void xevtchn_events_stop(void);
 extern struct mutex xevtchn_bind_mutex;
-struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port);
+struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port, bool closing);
 int xevtchn_check_ready(const char *caller);
 void xevtchn_set_ready(bool ready);
 unsigned int xevtchn_default_cpu(void);
+
+/*
+ * The vCPU Xen notifies for a port it has just allocated: 0. A fresh port
+ * comes from a zeroed bucket (alloc_evtchn_bucket(): xzalloc_array) or was
+ * freed, and evtchn_free() "Reset binding to vcpu0 when the channel is
+ * freed" (chn->notify_vcpu_id = 0); EVTCHNOP_bind_interdomain and
+ * EVTCHNOP_bind_pirq leave it so (evtchn_bind_interdomain(),
+ * evtchn_bind_pirq(): no notify_vcpu_id, and bind_pirq links the port on
+ * d->vcpu[0]). Xen 4.17, xen/common/event_channel.c, lines 176, 300-302,
+ * 389-462 and 585-645.
+ */
+#define XEVTCHN_NEW_PORT_VCPU	0
+
 struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 					enum xevtchn_port_type type,
-					unsigned int cpu);
+					unsigned int cpu, unsigned int notify_vcpu);
 int xevtchn_attach_binding(struct xevtchn_irq *info);
 int xevtchn_close_evtchn(evtchn_port_t port);
 int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 			 irq_flow_handler_t handle, const char *flow,
 			 unsigned long status);
-void xevtchn_detach_binding(struct xevtchn_irq *info);
 void xevtchn_unbind_port(struct xevtchn_irq *info);
+void xevtchn_drain_closes(void);
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
 				       unsigned int cpu, unsigned int source);
@@ -248,6 +275,7 @@ void xevtchn_pirq_eoi(struct xevtchn_irq *info);
 void xevtchn_pirq_startup_eoi(struct xevtchn_irq *info);
 void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
 void xevtchn_unmap_pirq(unsigned int pirq);
+void xevtchn_pirq_closed(struct xevtchn_irq *info);
 extern const struct irq_chip xevtchn_pirq_edge_chip;
 
 /* msi.c: an MSI irq domain that delivers a PCI device's MSIs as PIRQs */
@@ -282,6 +310,8 @@ bool xevtchn_testing_set_flow(struct xevtchn_irq *info);
 bool xevtchn_testing_is_our_chip(const struct irq_chip *chip);
 void xevtchn_testing_take_early(struct xevtchn_irq *info);
 void xevtchn_inject(enum xevtchn_inject_point point);
+void xevtchn_testing_before_close(void);
+void xevtchn_testing_unload(void);
 #else
 static inline int xevtchn_testing_init(void)
 {
@@ -303,6 +333,14 @@ static inline void xevtchn_testing_take_early(struct xevtchn_irq *info)
 }
 
 static inline void xevtchn_inject(enum xevtchn_inject_point point)
+{
+}
+
+static inline void xevtchn_testing_before_close(void)
+{
+}
+
+static inline void xevtchn_testing_unload(void)
 {
 }
 #endif

@@ -123,13 +123,14 @@ void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason)
 
 /**
  * xevtchn_mark_dying() - no more moves, masks or unmasks of this binding
- * @info: a binding about to be unbound
+ * @info: a binding being unbound
  *
  * After this, the chip callbacks leave the port alone: a move or a mask
  * that genirq or user space (/proc/irq/N/smp_affinity) asks for while the
- * port is being closed must not touch a port number Xen may hand to the
- * next binding. A move in progress finishes first (it holds @info->lock),
- * so @info->cpu is stable from here on.
+ * port is closing must not touch it: its close may come at any time, and
+ * then Xen may hand the number to the next binding. A move in progress
+ * finishes first (it holds @info->lock), so @info->cpu is stable from here
+ * on.
  *
  * Context: process context, under xevtchn_bind_mutex.
  */
@@ -139,7 +140,7 @@ void xevtchn_mark_dying(struct xevtchn_irq *info)
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	raw_spin_lock_irqsave(&info->lock, flags);
-	info->dying = true;
+	WRITE_ONCE(info->dying, true);
 	raw_spin_unlock_irqrestore(&info->lock, flags);
 }
 
@@ -220,6 +221,7 @@ int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 		atomic_dec(per_cpu_ptr(&dyn_ports, info->cpu));
 		atomic_inc(per_cpu_ptr(&dyn_ports, cpu));
 		WRITE_ONCE(info->cpu, cpu);
+		info->notify_vcpu = bind.vcpu;
 	}
 	unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
 out:

@@ -10,7 +10,7 @@
  *   2. find Xen: CPUID, version, features (hypervisor.c)
  *   3. the upcall's kind (upcall=) and shared_info (upcall.c)
  *   4. the event channel ABI (fifo=: events_2l.c or events_fifo.c) for the
- *      port table (events.c)
+ *      port table, and the workqueue of the deferred closes (events.c)
  *   5. every CPU's part: its vCPU, its part of the ABI, its upcall vector;
  *      and each CPU's as it comes and goes (cpu.c)
  *   6. under upcall=intx, the platform device's line (upcall.c)
@@ -91,6 +91,7 @@ static int check_delivery(void)
 	}
 	xevtchn_unbind_from_irqhandler(irq, &done);
 	xevtchn_close_port(b);
+	xevtchn_drain_closes();	/* nothing of ours is left when load returns */
 	return ret;
 }
 

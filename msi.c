@@ -95,12 +95,21 @@ static void compose_msg(struct irq_data *data, struct msi_msg *msg)
  */
 static struct irq_chip msi_parent_chip;
 
-/* An MSI's binding belongs to the domain: only the MSI core frees it. */
+/*
+ * An MSI's binding belongs to the domain: only the MSI core frees it, and
+ * its PIRQ goes back to Xen after its port's (deferred) close.
+ */
 static const struct xevtchn_source_ops msi_ops = {
+	.closed = xevtchn_pirq_closed,
 	.owned_by_domain = true,
 };
 
-/* Undo alloc_one() for @virq. Call under xevtchn_bind_mutex. */
+/*
+ * Undo alloc_one() for @virq: unbind it (its port, then its PIRQ, go back
+ * to Xen in the deferred close; the unbind waits until no upcall can still
+ * run the IRQ, which the domain frees once we return). Call under
+ * xevtchn_bind_mutex.
+ */
 static void free_one(struct irq_domain *domain, unsigned int virq)
 {
 	struct irq_data *data = irq_domain_get_irq_data(domain, virq);
@@ -110,10 +119,8 @@ static void free_one(struct irq_domain *domain, unsigned int virq)
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	if (!info)
 		return;
-	xevtchn_detach_binding(info);
-	xevtchn_unmap_pirq(info->pirq);
+	xevtchn_unbind_port(info);
 	irq_domain_reset_irq_data(data);
-	kfree_rcu(info, rcu);
 	module_put(THIS_MODULE);
 }
 

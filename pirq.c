@@ -154,7 +154,7 @@ struct xevtchn_irq *xevtchn_new_pirq_binding(unsigned int pirq, bool shared)
 	if (ret)
 		return ERR_PTR(ret);
 	info = xevtchn_new_binding(port, XEVTCHN_PORT_PIRQ,
-				   xevtchn_default_cpu());
+				   xevtchn_default_cpu(), XEVTCHN_NEW_PORT_VCPU);
 	if (IS_ERR(info)) {
 		xevtchn_close_evtchn(port);
 		return info;
@@ -294,23 +294,34 @@ const struct irq_chip xevtchn_pirq_edge_chip = {
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
 
-/* A GSI's port is closed: give its PIRQ back, the GSI to the IOAPIC. */
-static void gsi_closed(struct xevtchn_irq *info)
+/**
+ * xevtchn_pirq_closed() - a PIRQ's port is closed: give the PIRQ back
+ * @info: a GSI's or an MSI's binding, its port closed
+ *
+ * The source ops' ->closed of GSIs and MSIs: after the port's close, in the
+ * deferred close (events.c). Unmapping first would leave the port bound to
+ * a PIRQ Xen no longer has. For a GSI, the line goes back to the IOAPIC.
+ *
+ * Context: process context, under xevtchn_bind_mutex.
+ */
+void xevtchn_pirq_closed(struct xevtchn_irq *info)
 {
+	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_unmap_pirq(info->pirq);
 }
 
 static const struct xevtchn_source_ops gsi_ops = {
-	.closed = gsi_closed,
+	.closed = xevtchn_pirq_closed,
+	.wait_close = true,
 };
 
-/* The binding of @gsi, if a driver bound it. */
+/* The binding of @gsi, if a driver bound it, closing or not. */
 static struct xevtchn_irq *gsi_binding(unsigned int gsi)
 {
 	struct xevtchn_irq *info;
 	evtchn_port_t port;
 
-	for (port = 0; (info = xevtchn_next_port(&port)); port++)
+	for (port = 0; (info = xevtchn_next_port(&port, true)); port++)
 		if (info->type == XEVTCHN_PORT_PIRQ && info->pirq_gsi == gsi)
 			return info;
 	return NULL;
@@ -399,6 +410,21 @@ int xevtchn_bind_gsi_to_irq(unsigned int gsi, bool level)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
 	info = gsi_binding(gsi);
+	if (info && info->dying) {
+		/*
+		 * Unbound, its close under way: until then Xen keeps the GSI
+		 * mapped to the old PIRQ, and map_pirq of an emulated GSI would
+		 * take another PIRQ and succeed without mapping it ("already
+		 * mapped", 0: physdev_hvm_map_pirq() and
+		 * map_domain_emuirq_pirq() of Xen 4.17, xen/arch/x86/physdev.c
+		 * line 75, xen/arch/x86/irq.c lines 2810-2816): the new
+		 * binding would never hear the line. Wait for the close.
+		 */
+		mutex_unlock(&xevtchn_bind_mutex);
+		xevtchn_drain_closes();
+		mutex_lock(&xevtchn_bind_mutex);
+		info = gsi_binding(gsi);
+	}
 	if (info) {
 		ret = refuse(-EBUSY, "GSI %u is bound already, to IRQ %u",
 			     gsi, info->irq);

@@ -5,9 +5,10 @@
  * it up from its IRQ or the other way round, set, clear or test its
  * pending bit, poll it (SCHEDOP_poll, with Xen's clock for the timeout),
  * and set its FIFO priority. Only xevtchn_close_port() takes the bind
- * mutex (a bound port is not closed behind its binding's back): lookups go
- * through the port table or the IRQ's chip data under RCU (an unbinding
- * frees the binding a grace period after the descriptor).
+ * mutex (a bound or closing port is not closed behind its binding's back):
+ * lookups go through the port table or the IRQ's chip data under RCU (an
+ * unbinding closes the port a grace period later, and frees the binding a
+ * grace period after the descriptor).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -91,11 +92,12 @@ EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
  * @port: the port
  *
  * Context: process context; sleeps.
- * Return: 0; -EBUSY when the port is bound (unbind it instead); Xen's error.
+ * Return: 0; -EBUSY when the port is bound (unbind it instead); -EINVAL
+ * when its IRQ was unbound, which closes it (the close may still be under
+ * way: it is not closed twice); Xen's error.
  */
 int xevtchn_close_port(evtchn_port_t port)
 {
-	struct xevtchn_irq *info;
 	int ret;
 
 	might_sleep();
@@ -103,11 +105,8 @@ int xevtchn_close_port(evtchn_port_t port)
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
-	info = xevtchn_port_info(port);
-	if (info) {
-		ret = refuse(-EBUSY, "port %u is bound to IRQ %u; unbind it instead",
-			     port, info->irq);
-	} else {
+	ret = xevtchn_check_port_free(port, __func__);
+	if (!ret) {
 		ret = xevtchn_close_evtchn(port);
 		if (ret)
 			complain("Xen refused to close port %u (%d)", port, ret);
@@ -141,11 +140,22 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
  */
 int xevtchn_notify_remote_via_irq(int irq)
 {
-	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
+	struct xevtchn_irq *info;
+	int ret = -EINVAL;
 
-	if (!port)
+	/*
+	 * Send inside the read section: an unbind racing this closes the
+	 * port only a grace period later, so the event reaches our port,
+	 * never one Xen handed out again meanwhile.
+	 */
+	rcu_read_lock();
+	info = irq < 0 ? NULL : xevtchn_irq_info(irq);
+	if (info)
+		ret = xevtchn_notify_remote_via_evtchn(info->port);
+	rcu_read_unlock();
+	if (!info)
 		return refuse(-EINVAL, "IRQ %d is not bound by xevtchn", irq);
-	return xevtchn_notify_remote_via_evtchn(port);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
 

@@ -15,6 +15,10 @@
  * - Injection points (enum xevtchn_inject_point) widen the windows in which
  *   the known races happen, so that a test meets them thousands of times
  *   rather than once in a blue moon; a test module sets each one's delay.
+ * - xevtchn_testing_hold_closes() holds the deferred closes of unbound
+ *   ports before they close anything, so that a test can look at a port
+ *   that is closing; unload lets them go. xevtchn_testing_drain_closes()
+ *   waits for them.
  * - xevtchn_testing_pause() makes every call fail as before load;
  *   xevtchn_testing_port_state() and xevtchn_testing_port_events() read a
  *   port's bits and event count for a test's verdict.
@@ -28,6 +32,7 @@
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include <xevtchn/testing.h>
 #include "internal.h"
@@ -165,6 +170,62 @@ int xevtchn_testing_inject(enum xevtchn_inject_point point, unsigned int usecs)
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_inject, XEVTCHN_TESTING_NS);
+
+static bool closes_held;
+static DECLARE_WAIT_QUEUE_HEAD(closes_released);
+
+/**
+ * xevtchn_testing_hold_closes() - hold the deferred closes, or let them go
+ * @hold: true to hold every close that has not begun, false to let them go
+ *
+ * A held close waits before it closes its port, without the bind mutex:
+ * the port stays closing (bound in Xen, refused by xevtchn) until released.
+ * Do not wait for a held close (xevtchn_testing_drain_closes(), or binding
+ * a VIRQ whose last binding is still closing) before letting it go.
+ *
+ * Context: process context.
+ */
+void xevtchn_testing_hold_closes(bool hold)
+{
+	WRITE_ONCE(closes_held, hold);
+	if (!hold)
+		wake_up_all(&closes_released);
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_hold_closes, XEVTCHN_TESTING_NS);
+
+/**
+ * xevtchn_testing_before_close() - wait while a test holds the closes
+ *
+ * Context: the deferred close (events.c), a workqueue; sleeps.
+ */
+void xevtchn_testing_before_close(void)
+{
+	/* Idle: a hold of seconds is not a hung task. */
+	wait_event_idle(closes_released, !READ_ONCE(closes_held));
+}
+
+/**
+ * xevtchn_testing_unload() - let held closes go: unload waits for them
+ *
+ * Context: module unload, or a failed load (xevtchn_events_stop()).
+ */
+void xevtchn_testing_unload(void)
+{
+	if (READ_ONCE(closes_held))
+		pr_info("unload: letting the held closes go\n");
+	xevtchn_testing_hold_closes(false);
+}
+
+/**
+ * xevtchn_testing_drain_closes() - wait until every unbound port is closed
+ *
+ * Context: process context, closes not held; sleeps.
+ */
+void xevtchn_testing_drain_closes(void)
+{
+	xevtchn_drain_closes();
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_drain_closes, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_pause() - make every call fail as before load

@@ -16,10 +16,10 @@
  *	and running its flow handler (hard IRQ; a busy wait)
  * @XEVTCHN_INJECT_ACK: in the ack, between clearing the pending bit and
  *	opening the gate (hard IRQ, descriptor lock held; a busy wait)
- * @XEVTCHN_INJECT_CLOSE: when unbinding, right after EVTCHNOP_close
- *	(bind mutex held; sleeps)
- * @XEVTCHN_INJECT_FREE: when unbinding, after the port is closed and
- *	before the IRQ descriptor is freed (bind mutex held; sleeps)
+ * @XEVTCHN_INJECT_CLOSE: in the deferred close of an unbound port, right
+ *	after EVTCHNOP_close (a workqueue, bind mutex held; sleeps)
+ * @XEVTCHN_INJECT_FREE: in the deferred close, after the port is closed
+ *	and before the IRQ descriptor is freed (bind mutex held; sleeps)
  * @XEVTCHN_NR_INJECT: how many there are
  */
 enum xevtchn_inject_point {
@@ -31,6 +31,8 @@ enum xevtchn_inject_point {
 };
 
 void xevtchn_testing_pause(bool pause);
+void xevtchn_testing_hold_closes(bool hold);
+void xevtchn_testing_drain_closes(void);
 int xevtchn_testing_inject(enum xevtchn_inject_point point,
 			   unsigned int usecs);
 int xevtchn_testing_port_state(evtchn_port_t port, bool *pending,

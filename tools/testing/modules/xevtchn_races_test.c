@@ -17,11 +17,12 @@
  *                 a second shared handler installed: refused, nothing freed.
  *   threaded      unbind an IRQ whose threaded handler is binding a port at
  *                 that moment: must not deadlock (10 s allowed).
- *   close_reuse   while a port is being unbound, just after Xen closed it,
- *                 another user opens the same port number and sends on it:
- *                 that first event must not be lost.
- *   unbind_moving unbind an IRQ while another thread keeps moving it: no
- *                 crash, and the moves made in the window are refused.
+ *   close_reuse   while an unbound port's deferred close is held just after
+ *                 Xen closed it, another user opens the same port number
+ *                 and sends on it: that first event must not be lost.
+ *   unbind_moving unbind an IRQ while another thread keeps moving it, and
+ *                 go on moving it while its close is held, and through the
+ *                 close: no crash, and the moves made meanwhile are refused.
  *   gate          unsynchronised senders (two per channel, one per CPU) and
  *                 a mover, with the gate's window held open: after every
  *                 burst, each sender's last sequence number must have been
@@ -54,8 +55,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <xen/interface/xen.h>
+#include <xen/interface/event_channel.h>
 
 #include <xevtchn/events.h>
+#include <xevtchn/hypercall.h>
 #include <xevtchn/testing.h>
 #include "compat.h"
 #include "ktap.h"
@@ -311,59 +314,55 @@ static void test_threaded(void)
 
 /* ---- close_reuse: the next owner's first event ----------------------------- */
 
-struct reuse {
-	int irq;
-	atomic_t runs;
-	struct completion unbound;
-};
-
-static int reuse_unbinder(void *data)
+/* Wait up to 2 s until Xen says @port is closed. */
+static bool wait_closed(evtchn_port_t port)
 {
-	struct reuse *r = data;
+	struct evtchn_status status = { .dom = DOMID_SELF, .port = port };
+	unsigned int i;
 
-	xevtchn_unbind_from_irqhandler(r->irq, &r->runs);
-	complete(&r->unbound);
-	return 0;
+	for (i = 0; i < 2000; i++) {
+		if (!xevtchn_event_channel_op(EVTCHNOP_status, &status) &&
+		    status.status == EVTCHNSTAT_closed)
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
 }
 
 static void test_close_reuse(void)
 {
 	static evtchn_port_t others[2 * MAX_GRABS];
-	atomic_t next_runs = ATOMIC_INIT(0);
+	atomic_t runs = ATOMIC_INIT(0), next_runs = ATOMIC_INIT(0);
 	evtchn_port_t rx, tx, peer = 0;
 	unsigned int nothers = 0;
-	struct task_struct *task;
-	static struct reuse r;
 	struct ktap_suite s;
 	int irq, ret;
+	bool closed;
 
 	start(&s, "close_reuse", 2);
-	memset(&r, 0, sizeof(r));
-	init_completion(&r.unbound);
 	ret = xevtchn_alloc_loopback(&rx, &tx);
-	r.irq = ret ?: xevtchn_bind_evtchn_to_irqhandler(rx, count_interrupt, 0,
-							 "xevtchn-test-reuse",
-							 &r.runs);
-	if (r.irq < 0) {
-		ktap_result(&s, false, "port_reused", "setting up gave %d", r.irq);
+	irq = ret ?: xevtchn_bind_evtchn_to_irqhandler(rx, count_interrupt, 0,
+						       "xevtchn-test-reuse",
+						       &runs);
+	if (irq < 0) {
+		ktap_result(&s, false, "port_reused", "setting up gave %d", irq);
 		ktap_skip(&s, "first_event_kept", "no port");
 		return;
 	}
 	xevtchn_close_port(tx);
-	/* Hold the unbinder just after Xen closed rx. */
+	/* Hold the deferred close just after Xen closed rx. */
 	xevtchn_testing_inject(XEVTCHN_INJECT_CLOSE, 500 * USEC_PER_MSEC);
-	task = kthread_run(reuse_unbinder, &r, "xevtchn-test-reuse");
-	if (IS_ERR(task))
-		reuse_unbinder(&r);	/* no race then: the test will say so */
-	msleep(200);
+	xevtchn_unbind_from_irqhandler(irq, &runs);
+	closed = wait_closed(rx);
 	/* Another user opens ports (no bind mutex) until it gets rx's number. */
-	peer = grab_port(rx, others, &nothers);
+	peer = closed ? grab_port(rx, others, &nothers) : 0;
 	if (peer)
 		xevtchn_notify_remote_via_evtchn(peer);	/* rx's first event */
-	wait_for_completion(&r.unbound);
+	xevtchn_testing_drain_closes();
 	xevtchn_testing_inject(XEVTCHN_INJECT_CLOSE, 0);
 	ktap_result(&s, peer, "port_reused",
-		    "port %u was not handed out again in %u tries", rx, MAX_GRABS);
+		    "port %u %s, and was not handed out again in %u tries", rx,
+		    closed ? "was closed" : "was not closed in 2 s", MAX_GRABS);
 	if (!peer) {
 		ktap_skip(&s, "first_event_kept", "port not reused");
 		goto close;
@@ -433,9 +432,14 @@ static void test_unbind_moving(void)
 	task = kthread_run(moving_mover, &m, "xevtchn-test-mover");
 	msleep(100);
 	refused_before = atomic_long_read(&m.refused);
-	/* Hold the unbinder after the close, before the descriptor goes. */
-	xevtchn_testing_inject(XEVTCHN_INJECT_FREE, 200 * USEC_PER_MSEC);
+	/* The IRQ stays allocated, its binding dying, while its close waits, */
+	xevtchn_testing_hold_closes(true);
 	ret = xevtchn_unbind_from_irqhandler(m.irq, &m.runs);
+	msleep(100);
+	/* and through the close, held after it before the descriptor goes. */
+	xevtchn_testing_inject(XEVTCHN_INJECT_FREE, 200 * USEC_PER_MSEC);
+	xevtchn_testing_hold_closes(false);
+	xevtchn_testing_drain_closes();
 	WRITE_ONCE(m.stop, true);
 	xevtchn_testing_inject(XEVTCHN_INJECT_FREE, 0);
 	if (!IS_ERR(task))
@@ -895,6 +899,7 @@ static void test_offline_unbind(void)
 	xevtchn_send_ipi(1, OFFLINE_IPI);	/* linked in vCPU 1's queue */
 	msleep(50);
 	xevtchn_unbind_from_irqhandler(irq, &ipi_runs);
+	xevtchn_testing_drain_closes();		/* the port is closed now */
 	peer = grab_port(ipi_port, others, &nothers);
 	rx = peer ? ipi_port : 0;
 	ktap_result(&s, rx, "port_reused", "port %u not handed out again",

@@ -170,6 +170,48 @@ races_suites() {
 	kmsg | ktap_only
 }
 
+# xevtchn_closing_test's suites $2 (comma-separated) on the test build in
+# ABI $1 (2level or fifo), under the per-vCPU vector: the deferred close of
+# unbound ports.
+closing_suites() {
+	load_module $TESTING_KO upcall=vector fifo="$([ "$1" = fifo ] && echo on || echo off)"
+	load_module xevtchn_closing_test.ko suite="$2" tag="$1"
+	rmmod xevtchn_closing_test
+	rmmod xevtchn
+	kmsg | ktap_only
+}
+
+# Unload with closes pending, in ABI $1: xevtchn_closing_test's
+# closing_unload leaves unbound ports of every kind held before their
+# close. The unload must let them go and wait for them, before the FIFO
+# reset (which would close them first: "refused to close") and before its
+# code is gone; then no IRQ of theirs is left, and in 2-level (where
+# unload resets nothing) Xen's list of the guest's ports is as before.
+closing_unload() {
+	abi=$1
+	irqs_before=$(ls /sys/kernel/irq | wc -l)
+	[ "$abi" = 2level ] && dom0_call lsevtchn before-closing >/dev/null
+	load_module $TESTING_KO upcall=vector fifo="$([ "$abi" = fifo ] && echo on || echo off)"
+	load_module xevtchn_closing_test.ko suite=closing_unload tag="$abi"
+	rmmod xevtchn_closing_test
+	rmmod xevtchn
+	rc=$?
+	log=$(kmsg)
+	echo "$log" | ktap_only
+	ktap_start "closing_unload_after_$abi" "$([ "$abi" = 2level ] && echo 5 || echo 4)"
+	ktap_expect unload_finished "0 gone" \
+		"$rc $([ -d /sys/module/xevtchn ] && echo there || echo gone)"
+	ktap_expect held_closes_let_go 1 \
+		"$(echo "$log" | grep -c 'letting the held closes go')"
+	ktap_expect no_close_refused 0 "$(echo "$log" | grep -c 'refused to close')"
+	ktap_expect linux_irqs_as_before "$irqs_before" "$(ls /sys/kernel/irq | wc -l)"
+	if [ "$abi" = 2level ]; then
+		dom0_call lsevtchn after-closing >/dev/null
+		ktap_expect xen_ports_as_before same \
+			"$(dom0_call lsevtchn-compare before-closing after-closing)"
+	fi
+}
+
 # A leak check that cannot fail proves nothing: a port left open must show
 # in Xen's list of the guest's ports, and be gone once it is closed.
 leak_canary() {

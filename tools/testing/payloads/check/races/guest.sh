@@ -13,12 +13,19 @@
 # - The migration storms: the edge flow in both ABIs (the module users
 #   load) must lose and double nothing; the level and fasteoi negative
 #   controls (test build) must be caught losing events.
+# - The deferred close of unbound ports (xevtchn_closing_test, test build):
+#   a closing port keeps its number and reaches nobody; unload with closes
+#   pending leaves nothing behind.
 # - Last, the tests of unbinding against handlers, threads and moves.
 . ./ktap.sh
 . ./common.sh
 
 races_suites 2level phantom,virq_move,close_reuse,gate,gate_window,not_ready
 races_suites fifo gate,gate_window,close_reuse,offline_unbind
+closing_suites 2level closing,closing_sources
+closing_suites fifo closing,closing_sources
+closing_unload 2level
+closing_unload fifo
 
 for abi in 2level fifo; do
 	load_module xevtchn.ko upcall=vector fifo="$([ $abi = fifo ] && echo on || echo off)"
