@@ -9,14 +9,16 @@
  * ipi_round_trip()).
  *
  * Every result is a line "# bench <workload> <key>=<value>..." for the
- * host-side report (bench.py), and each workload is a KTAP case. Times are
- * ktime_get_ns(), read the same way in both guests.
+ * host-side report (bench.py), and each workload is a KTAP case. Timestamps
+ * come from bench_now(); no wait reads a clock, each is bounded in jiffies.
  */
 
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -25,6 +27,7 @@
 #include <linux/sort.h>
 #include <linux/workqueue.h>
 #include <asm/apic.h>
+#include <asm/tsc.h>
 
 #include "compat.h"
 
@@ -67,6 +70,196 @@ static char *label = LAYER;
 module_param(label, charp, 0444);
 MODULE_PARM_DESC(label,
 		 "the layer's name in the results, e.g. for a guest set up differently");
+static char *clock_name = "auto";
+module_param_named(clock, clock_name, charp, 0444);
+MODULE_PARM_DESC(clock, "timestamps: auto, tsc or ktime (see bench_now())");
+
+/*
+ * Timestamps. A figure is the difference of two of them, so it holds the
+ * cost of about one clock read, and a clock read may leave the guest:
+ *
+ * - the TSC (rdtsc_ordered()) is read natively unless Xen intercepts RDTSC,
+ *   which it does in its default tsc_mode when the host's TSC is not
+ *   reliable across its CPUs, as on an emulated host (make bench's guests
+ *   ask for tsc_mode "native"). Xen's CPUID time leaf says which, and gives
+ *   the TSC's frequency;
+ * - the kernel's clocksource (ktime_get_mono_fast_ns()): in make bench's
+ *   guests the ACPI PM timer (hpet=disable clocksource=acpi_pm), a port
+ *   read that Xen answers itself.
+ *
+ * clock=auto takes the TSC where Xen lets RDTSC run natively and the TSCs
+ * of CPUs 0 and 1 agree (tsc_agrees()), else the clocksource: an
+ * intercepted RDTSC is an exit too, and one that Xen must decode without
+ * the emulated CPU's next-RIP. Guests on the same Xen and the same guest
+ * configuration choose alike; the clock_read line says what was used, what
+ * one read of each costs and how far apart the two CPUs' TSCs can be.
+ */
+#define XEN_TSC_INTERCEPTED	BIT(0)	/* Xen emulates RDTSC (vtsc) */
+
+static bool use_tsc;
+static bool have_time_leaf;
+static unsigned int xen_tsc_flags, xen_tsc_mode, xen_tsc_khz;
+
+static u64 bench_now(void)
+{
+	return use_tsc ? rdtsc_ordered() : ktime_get_mono_fast_ns();
+}
+
+static u64 to_ns(u64 ticks)
+{
+	return use_tsc ? mul_u64_u32_div(ticks, 1000000, xen_tsc_khz) : ticks;
+}
+
+/* Xen's CPUID time leaf (base + 3, subleaf 0); it answers a nopv guest too. */
+static void read_time_leaf(void)
+{
+	unsigned int base, eax, sig[3], incarnation;
+
+	for (base = 0x40000000; base < 0x40010000; base += 0x100) {
+		cpuid(base, &eax, &sig[0], &sig[1], &sig[2]);
+		if (memcmp(sig, "XenVMMXenVMM", sizeof(sig)) || eax < base + 3)
+			continue;
+		cpuid_count(base + 3, 0, &xen_tsc_flags, &xen_tsc_mode,
+			    &xen_tsc_khz, &incarnation);
+		have_time_leaf = true;
+		return;
+	}
+}
+
+/* t1 - t0, or 0 should a clock read on another CPU be behind. */
+static u64 elapsed(u64 t0, u64 t1)
+{
+	return t1 > t0 ? t1 - t0 : 0;
+}
+
+/* Start @fn in a thread bound to @cpu; NULL when it cannot. */
+static struct task_struct *start_on(unsigned int cpu, int (*fn)(void *),
+				    const char *name)
+{
+	struct task_struct *t;
+
+	t = kthread_create(fn, NULL, "%s", name);
+	if (IS_ERR(t))
+		return NULL;
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	return t;
+}
+
+/*
+ * Whether the TSCs of CPUs 0 and 1 agree, found by passing a stamp back
+ * and forth through memory, TSC_ROUNDS times. CPU 1's TSC on receipt less
+ * CPU 0's stamp is the offset of CPU 1's TSC plus the passing time; on the
+ * way back it is minus the offset plus the passing time. The offset lies
+ * within [-min_back, min_there], and a negative minimum shows the TSCs
+ * apart by more than a passing: then they cannot time an event sent from
+ * one CPU to the other.
+ */
+#define TSC_ROUNDS	1000
+
+static struct {
+	u64 stamp;
+	int turn;		/* whose turn to read and stamp: CPU 0 or 1 */
+	s64 min_there, min_back;
+	bool measured;
+} tsc_pass;
+
+static bool wait_turn(int cpu)
+{
+	unsigned long deadline = jiffies + HZ;
+
+	/* Pairs with pass_to(): the stamp is there once the turn is ours. */
+	while (smp_load_acquire(&tsc_pass.turn) != cpu) {
+		if (time_after(jiffies, deadline))
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+static void pass_to(int cpu)
+{
+	WRITE_ONCE(tsc_pass.stamp, rdtsc_ordered());
+	/* The stamp before the turn: pairs with wait_turn(). */
+	smp_store_release(&tsc_pass.turn, cpu);
+}
+
+static s64 since_stamp(void)
+{
+	return (s64)(rdtsc_ordered() - READ_ONCE(tsc_pass.stamp));
+}
+
+static int tsc_pass_cpu1(void *unused)
+{
+	unsigned int i;
+
+	for (i = 0; i < TSC_ROUNDS && wait_turn(1); i++) {
+		tsc_pass.min_there = min(tsc_pass.min_there, since_stamp());
+		pass_to(0);
+	}
+	while (!kthread_should_stop())
+		cond_resched();
+	return 0;
+}
+
+/* Run on CPU 0. */
+static bool tsc_agrees(void)
+{
+	struct task_struct *t;
+	unsigned int i;
+	bool ok = true;
+
+	tsc_pass.turn = 0;
+	tsc_pass.min_there = S64_MAX;
+	tsc_pass.min_back = S64_MAX;
+	t = start_on(1, tsc_pass_cpu1, "xevtchn-bench-tsc");
+	if (!t)
+		return false;
+	for (i = 0; i < TSC_ROUNDS && ok; i++) {
+		pass_to(1);
+		ok = wait_turn(0);
+		if (ok)
+			tsc_pass.min_back = min(tsc_pass.min_back,
+						since_stamp());
+	}
+	kthread_stop(t);
+	tsc_pass.measured = ok;
+	return ok && tsc_pass.min_there >= 0 && tsc_pass.min_back >= 0;
+}
+
+/* TSC cycles in ns, either sign. */
+static s64 cycles_ns(s64 c)
+{
+	u64 ns = mul_u64_u32_div(c < 0 ? -c : c, 1000000, xen_tsc_khz);
+
+	return c < 0 ? -(s64)ns : (s64)ns;
+}
+
+/* Run on CPU 0 (work_on_cpu()). */
+static long clock_setup(void *unused)
+{
+	bool tsc_known, tsc_synced = false;
+
+	read_time_leaf();
+	tsc_known = have_time_leaf && xen_tsc_khz;
+	if (tsc_known)
+		tsc_synced = tsc_agrees();
+	if (!strcmp(clock_name, "auto")) {
+		use_tsc = tsc_known && tsc_synced &&
+			  !(xen_tsc_flags & XEN_TSC_INTERCEPTED);
+	} else if (!strcmp(clock_name, "tsc")) {
+		if (!tsc_known) {
+			pr_err("xevtchn_bench: clock=tsc: Xen gives no TSC frequency\n");
+			return -EINVAL;
+		}
+		use_tsc = true;
+	} else if (strcmp(clock_name, "ktime")) {
+		pr_err("xevtchn_bench: clock=%s: say auto, tsc or ktime\n",
+		       clock_name);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /**
  * struct chan - a loopback: events sent on @send_port arrive on @port
@@ -74,13 +267,13 @@ MODULE_PARM_DESC(label,
  * @send_port: the other end, not bound to an IRQ
  * @irq: @port's IRQ
  * @handled: handler runs
- * @entry_ns: ktime of the latest handler entry
+ * @entry: bench_now() at the latest handler entry
  */
 struct chan {
 	evtchn_port_t port, send_port;
 	int irq;
 	atomic_t handled;
-	u64 entry_ns;
+	u64 entry;
 };
 
 static struct chan chans[CHANNELS];
@@ -90,7 +283,7 @@ static irqreturn_t chan_interrupt(int irq, void *data)
 {
 	struct chan *c = data;
 
-	WRITE_ONCE(c->entry_ns, ktime_get_ns());
+	WRITE_ONCE(c->entry, bench_now());
 	atomic_inc(&c->handled);
 	return IRQ_HANDLED;
 }
@@ -150,11 +343,13 @@ static void chan_send(struct chan *c)
 /* Wait until @c has been handled @n times; false after a second. */
 static bool wait_handled(struct chan *c, int n)
 {
-	u64 deadline = ktime_get_ns() + NSEC_PER_SEC;
+	unsigned long deadline = jiffies + HZ;
 
-	while (atomic_read(&c->handled) < n)
-		if (ktime_get_ns() > deadline)
+	while (atomic_read(&c->handled) < n) {
+		if (time_after(jiffies, deadline))
 			return false;
+		cpu_relax();
+	}
 	return true;
 }
 
@@ -165,14 +360,18 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sort @n samples and print the percentiles, then p1..p100 for the plot. */
+/*
+ * Sort @n samples (in bench_now() ticks) and print the percentiles, then
+ * p1..p100 for the plot.
+ */
 static void report_latency(const char *name, u64 *v, unsigned int n)
 {
 	unsigned int i;
 
 	sort(v, n, sizeof(*v), cmp_u64, NULL);
 	pr_info("# bench %s samples=%u p50_ns=%llu p99_ns=%llu max_ns=%llu\n",
-		name, n, v[n / 2], v[n * 99 / 100], v[n - 1]);
+		name, n, to_ns(v[n / 2]), to_ns(v[n * 99 / 100]),
+		to_ns(v[n - 1]));
 	for (i = 1; i <= 100; i += 10) {
 		unsigned int j, end = min(i + 10, 101U);
 		char line[200];
@@ -180,7 +379,7 @@ static void report_latency(const char *name, u64 *v, unsigned int n)
 
 		for (j = i; j < end; j++)
 			len += scnprintf(line + len, sizeof(line) - len, " %llu",
-					 v[min(n - 1, j * n / 100)]);
+					 to_ns(v[min(n - 1, j * n / 100)]));
 		pr_info("# bench-cdf %s from=%u%s\n", name, i, line);
 	}
 }
@@ -196,11 +395,11 @@ static unsigned int sample_latency(struct chan *c)
 	u64 t0;
 
 	for (i = 0; i < samples; i++) {
-		t0 = ktime_get_ns();
+		t0 = bench_now();
 		chan_send(c);
 		if (!wait_handled(c, i + 1))
 			break;
-		lat[i] = READ_ONCE(c->entry_ns) - t0;
+		lat[i] = elapsed(t0, READ_ONCE(c->entry));
 	}
 	return i;
 }
@@ -246,13 +445,11 @@ static int latency_busy(struct ktap_suite *s, const char *name)
 	struct task_struct *spinner;
 	int ret;
 
-	spinner = kthread_create(keep_busy, NULL, "xevtchn-bench-busy");
-	if (IS_ERR(spinner)) {
-		ktap_result(s, false, name, "%ld", PTR_ERR(spinner));
-		return PTR_ERR(spinner);
+	spinner = start_on(1, keep_busy, "xevtchn-bench-busy");
+	if (!spinner) {
+		ktap_result(s, false, name, "%d", -ENOMEM);
+		return -ENOMEM;
 	}
-	kthread_bind(spinner, 1);
-	wake_up_process(spinner);
 	ret = latency(s, name, 1);
 	kthread_stop(spinner);
 	return ret;
@@ -271,10 +468,10 @@ static int eoi_cost(struct ktap_suite *s)
 	u64 t0, ns;
 
 	local_irq_save(flags);
-	t0 = ktime_get_ns();
+	t0 = bench_now();
 	for (i = 0; i < samples; i++)
 		xevtchn_apic_eoi();
-	ns = ktime_get_ns() - t0;
+	ns = to_ns(elapsed(t0, bench_now()));
 	local_irq_restore(flags);
 	pr_info("# bench apic_eoi samples=%u ns_per_call=%llu x2apic=%d\n",
 		samples, div64_u64(ns, samples), x2apic_mode);
@@ -354,21 +551,22 @@ static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 	if (ret)
 		goto free;
 	if (ports > 1 && c->send_port < ports - 1) {
-		t0 = ktime_get_ns();
+		t0 = bench_now();
 		ret = bind_idle_ports(irqs, ports, ports - 1);
 		if (ret < 0)
 			goto close;
 		n = ret;
-		bind_ns = div_u64(ktime_get_ns() - t0, n);
+		bind_ns = div_u64(to_ns(elapsed(t0, bench_now())), n);
 	}
 	got = sample_latency(c);
 	ret = got == samples ? 0 : -ETIMEDOUT;
 	if (got) {
 		sort(lat, got, sizeof(*lat), cmp_u64, NULL);
 		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu\n",
-			name, n + 1, got, lat[got / 2], lat[got * 99 / 100]);
+			name, n + 1, got, to_ns(lat[got / 2]),
+			to_ns(lat[got * 99 / 100]));
 	}
-	t0 = ktime_get_ns();
+	t0 = bench_now();
 	for (i = 0; i < n; i++) {
 		unbind_from_irqhandler(irqs[i], irqs);
 		cond_resched();
@@ -376,7 +574,7 @@ static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 	if (n)
 		pr_info("# bench bind_cost_%s_ports_%u bind_ns_per_port=%llu unbind_ns_per_port=%llu\n",
 			abi, ports, bind_ns,
-			div_u64(ktime_get_ns() - t0, n));
+			div_u64(to_ns(elapsed(t0, bench_now())), n));
 close:
 	chan_close(c);
 free:
@@ -398,7 +596,7 @@ static int throughput(struct ktap_suite *s, const char *name, unsigned int n)
 		opened += !ret;
 	}
 	if (!ret) {
-		t0 = ktime_get_ns();
+		t0 = bench_now();
 		for (round = 1; round <= rounds && !ret; round++) {
 			for (i = 0; i < n; i++)
 				chan_send(&chans[i]);
@@ -406,7 +604,7 @@ static int throughput(struct ktap_suite *s, const char *name, unsigned int n)
 				if (!wait_handled(&chans[i], round))
 					ret = -ETIMEDOUT;
 		}
-		ns = ktime_get_ns() - t0;
+		ns = to_ns(elapsed(t0, bench_now()));
 	}
 	for (i = 0; i < opened; i++)
 		chan_close(&chans[i]);
@@ -416,6 +614,53 @@ static int throughput(struct ktap_suite *s, const char *name, unsigned int n)
 			div64_u64((u64)rounds * n * NSEC_PER_SEC, max(ns, 1ULL)));
 	ktap_result(s, !ret, name, "%d", ret);
 	return ret;
+}
+
+/* The median of @n samples (sorts them), in ns. */
+static u64 median_ns(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return to_ns(v[n / 2]);
+}
+
+/*
+ * The cost of one timestamp (two back-to-back reads, interrupts off), of
+ * the clock in use and of both candidates; what Xen says of the TSC, and
+ * the bounds tsc_agrees() found on the offset of CPU 1's TSC from CPU 0's.
+ */
+static int clock_cost(struct ktap_suite *s)
+{
+	static const char * const source[] = { "ktime", "tsc" };
+	u64 p50[2];
+	bool was = use_tsc;
+	unsigned long flags;
+	unsigned int i, k;
+	u64 t0;
+
+	for (k = 0; k < 2; k++) {
+		use_tsc = k && have_time_leaf && xen_tsc_khz;
+		if (k && !use_tsc) {
+			p50[k] = 0;
+			continue;
+		}
+		for (i = 0; i < 16 + 256; i++) {
+			local_irq_save(flags);
+			t0 = bench_now();
+			lat[i % 256] = elapsed(t0, bench_now());
+			local_irq_restore(flags);
+		}
+		p50[k] = median_ns(lat, 256);
+	}
+	use_tsc = was;
+	pr_info("# bench clock_read source=%s p50_ns=%llu ktime_p50_ns=%llu tsc_p50_ns=%llu xen_tsc_flags=%#x xen_tsc_mode=%u xen_tsc_khz=%u\n",
+		source[use_tsc], p50[use_tsc], p50[0], p50[1], xen_tsc_flags,
+		xen_tsc_mode, xen_tsc_khz);
+	if (tsc_pass.measured)
+		pr_info("# bench tsc_cpu1_offset low_ns=%lld high_ns=%lld\n",
+			cycles_ns(-tsc_pass.min_back),
+			cycles_ns(tsc_pass.min_there));
+	ktap_result(s, true, "clock_read", "%s", source[use_tsc]);
+	return 0;
 }
 
 /* The cost of EVTCHNOP_send to a masked port: the hypercall alone. */
@@ -429,10 +674,10 @@ static int floor_cost(struct ktap_suite *s)
 	ret = chan_open(c, 0);
 	if (!ret) {
 		disable_irq(c->irq);	/* masks the port */
-		t0 = ktime_get_ns();
+		t0 = bench_now();
 		for (i = 0; i < samples; i++)
 			chan_send(c);
-		ns = ktime_get_ns() - t0;
+		ns = to_ns(elapsed(t0, bench_now()));
 		enable_irq(c->irq);
 		wait_handled(c, 1);
 		chan_close(c);
@@ -480,19 +725,24 @@ static int ipi_round_trip(struct ktap_suite *s)
 #endif
 	atomic_set(&ipi_seen, 0);
 	for (i = 0; i < samples && !ret; i++) {
-		t0 = ktime_get_ns();
 #ifdef BENCH_OURS
+		unsigned long deadline = jiffies + HZ;
+
+		t0 = bench_now();
 		xevtchn_send_ipi(1, 0);
-		while (atomic_read(&ipi_seen) <= (int)i)
-			if (ktime_get_ns() - t0 > NSEC_PER_SEC) {
+		while (atomic_read(&ipi_seen) <= (int)i) {
+			if (time_after(jiffies, deadline)) {
 				ret = -ETIMEDOUT;
 				break;
 			}
+			cpu_relax();
+		}
 #else
+		t0 = bench_now();
 		ret = smp_call_function_single(1, ipi_function, NULL, 1);
 #endif
 		if (!ret)
-			lat[got++] = ktime_get_ns() - t0;
+			lat[got++] = elapsed(t0, bench_now());
 	}
 #ifdef BENCH_OURS
 	unbind_from_irqhandler(irq, NULL);
@@ -538,13 +788,13 @@ static int dom0_round_trip(struct ktap_suite *s)
 	msleep(20);
 	atomic_set(&c->handled, 0);
 	for (i = 0; i < samples; i++) {
-		t0 = ktime_get_ns();
+		t0 = bench_now();
 		notify_remote_via_evtchn(c->port);
 		if (!wait_handled(c, i + 1)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
-		lat[got++] = ktime_get_ns() - t0;
+		lat[got++] = elapsed(t0, bench_now());
 	}
 	unbind_from_irqhandler(c->irq, c);
 	if (got)
@@ -565,10 +815,12 @@ static long bench_all(void *unused)
 	bool ports = strcmp(workloads, "core");
 	unsigned int i;
 
-	ktap_start(&s, "bench_" LAYER, (core ? 9 : 0) +
+	ktap_start(&s, "bench_" LAYER, (core ? 10 : 0) +
 		   (ports ? ARRAY_SIZE(port_counts) : 0));
-	pr_info("# bench layer=%s samples=%u abi=%s\n", label, samples, abi);
+	pr_info("# bench layer=%s samples=%u abi=%s clock=%s\n", label, samples,
+		abi, use_tsc ? "tsc" : "ktime");
 	if (core) {
+		clock_cost(&s);
 		floor_cost(&s);
 		eoi_cost(&s);
 		latency(&s, "latency_same_cpu", 0);
@@ -586,6 +838,8 @@ static long bench_all(void *unused)
 
 static int __init bench_init(void)
 {
+	int ret;
+
 	if (!cpu_online(0) || !cpu_online(1)) {
 		pr_err("xevtchn_bench: needs CPUs 0 and 1 online\n");
 		return -ENODEV;
@@ -596,6 +850,9 @@ static int __init bench_init(void)
 		       workloads);
 		return -EINVAL;
 	}
+	ret = work_on_cpu(0, clock_setup, NULL);
+	if (ret)
+		return ret;
 	samples = clamp(samples, 100U, (unsigned int)MAX_SAMPLES);
 	lat = kcalloc(MAX_SAMPLES, sizeof(*lat), GFP_KERNEL);
 	if (!lat)
