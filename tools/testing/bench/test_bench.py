@@ -23,7 +23,7 @@ XTH-DOM0: guest created domid=1 (ours)
 XTH-DOM0: guest created domid=2 (mainline)
 [guest] [   5.1] # bench layer=mainline samples=100 abi=fifo
 [guest] [   5.2] # bench latency_same_cpu samples=100 p50_ns=999 p99_ns=999 max_ns=999
-[guest] [   5.3] # bench apic_eoi samples=100 ns_per_call=999
+[guest] [   5.3] # bench apic_eoi samples=100 p50_ns=999
 (XEN) d2v0 Triple fault - invoking HVM shutdown action 1
 XTH-DOM0: guest mainline lost to the emulated CPU; creating it again (attempt 2 of 3)
 XTH-DOM0: guest created domid=4 (mainline)

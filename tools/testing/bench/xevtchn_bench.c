@@ -9,8 +9,11 @@
  * ipi_round_trip()).
  *
  * Every result is a line "# bench <workload> <key>=<value>..." for the
- * host-side report (bench.py), and each workload is a KTAP case. Timestamps
- * come from bench_now(); no wait reads a clock, each is bounded in jiffies.
+ * host-side report (bench.py), and each workload is a KTAP case. Every
+ * figure is measured after a warm-up of its own, and its line carries its
+ * normalisers, taken in the same guest just before and just after it
+ * (norm_begin()). Timestamps come from bench_now(); no wait reads a clock,
+ * each is bounded in jiffies.
  */
 
 #include <linux/delay.h>
@@ -52,13 +55,19 @@ static int evtchn_op(int cmd, void *arg)
 
 #define CHANNELS	64
 #define MAX_SAMPLES	4096
+/* Normaliser samples per figure, before and after it together. */
+#define NORM_MAX	1024
 
 static unsigned int samples = 2000;
 module_param(samples, uint, 0444);
 MODULE_PARM_DESC(samples, "events per workload (at most 4096)");
+static unsigned int warmup = 200;
+module_param(warmup, uint, 0444);
+MODULE_PARM_DESC(warmup, "events sent before each workload's samples, not counted");
 static unsigned int remote_port;
 module_param(remote_port, uint, 0444);
-MODULE_PARM_DESC(remote_port, "dom0's echoing port (xth-evtchn-peer), or 0");
+MODULE_PARM_DESC(remote_port,
+		 "dom0's echoing port (xth-evtchn-peer, answering warmup + samples events), or 0");
 static char *abi = "fifo";
 module_param(abi, charp, 0444);
 MODULE_PARM_DESC(abi, "the event channel ABI in use, for the names of the port-count workloads: fifo or 2level");
@@ -124,6 +133,28 @@ static void read_time_leaf(void)
 		have_time_leaf = true;
 		return;
 	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @pct-th percentile of @n sorted samples. */
+static u64 pct(const u64 *v, unsigned int n, unsigned int p)
+{
+	return v[min(n - 1, n * p / 100)];
+}
+
+/* The median of @n samples (sorts them), in ns. */
+static u64 median_ns(u64 *v, unsigned int n)
+{
+	if (!n)
+		return 0;
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return to_ns(pct(v, n, 50));
 }
 
 /* t1 - t0, or 0 should a clock read on another CPU be behind. */
@@ -277,6 +308,8 @@ struct chan {
 };
 
 static struct chan chans[CHANNELS];
+/* Sent to with its IRQ disabled (the port masked): the floor. */
+static struct chan floor_chan;
 static u64 *lat;
 
 static irqreturn_t chan_interrupt(int irq, void *data)
@@ -353,25 +386,96 @@ static bool wait_handled(struct chan *c, int n)
 	return true;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+/*
+ * The normalisers of a figure: single EVTCHNOP_send hypercalls to a masked
+ * port (the floor: what one exit to Xen and back costs this guest now) and
+ * single local APIC EOIs (what every upcall pays at its end: an MSR write
+ * in x2APIC mode, an MMIO write Xen decodes and emulates in xAPIC mode),
+ * each timed alone with interrupts off, alternately, just before the
+ * figure (norm_begin()) and just after it (norm_end()). The line carries
+ * their medians, floor_ns and eoi_ns.
+ */
+static u64 norm_floor[NORM_MAX], norm_eoi[NORM_MAX];
+static unsigned int norm_n;
 
-	return x < y ? -1 : x > y;
+static u64 time_floor(void)
+{
+	unsigned long flags;
+	u64 t0, t1;
+
+	local_irq_save(flags);
+	t0 = bench_now();
+	chan_send(&floor_chan);
+	t1 = bench_now();
+	local_irq_restore(flags);
+	return elapsed(t0, t1);
+}
+
+static u64 time_eoi(void)
+{
+	unsigned long flags;
+	u64 t0, t1;
+
+	local_irq_save(flags);
+	t0 = bench_now();
+	xevtchn_apic_eoi();
+	t1 = bench_now();
+	local_irq_restore(flags);
+	return elapsed(t0, t1);
 }
 
 /*
- * Sort @n samples (in bench_now() ticks) and print the percentiles, then
- * p1..p100 for the plot.
+ * samples / 20 of each, before and after: enough for a steady median, few
+ * enough not to add many emulated EOIs, after each of which the emulated
+ * CPU may lose a nopv guest (Documentation/testing.md).
  */
-static void report_latency(const char *name, u64 *v, unsigned int n)
+static void norm_take(void)
+{
+	unsigned int i, n = min(samples / 20, NORM_MAX / 2U);
+
+	for (i = 0; i < 8; i++) {	/* warm-up */
+		time_floor();
+		time_eoi();
+	}
+	for (i = 0; i < n && norm_n < NORM_MAX; i++, norm_n++) {
+		norm_floor[norm_n] = time_floor();
+		norm_eoi[norm_n] = time_eoi();
+	}
+}
+
+static void norm_begin(void)
+{
+	norm_n = 0;
+	norm_take();
+}
+
+/* Take the samples after the figure; " floor_ns=F eoi_ns=E" into @buf. */
+static const char *norm_end(char *buf, size_t len)
+{
+	unsigned int n;
+
+	norm_take();
+	n = norm_n;
+	scnprintf(buf, len, " floor_ns=%llu eoi_ns=%llu",
+		  median_ns(norm_floor, n), median_ns(norm_eoi, n));
+	return buf;
+}
+
+#define NORM_LEN	64
+
+/*
+ * Sort @n samples (in bench_now() ticks) and print the percentiles with
+ * the normalisers @norm, then p1..p100 for the plot.
+ */
+static void report_latency(const char *name, u64 *v, unsigned int n,
+			   const char *norm)
 {
 	unsigned int i;
 
 	sort(v, n, sizeof(*v), cmp_u64, NULL);
-	pr_info("# bench %s samples=%u p50_ns=%llu p99_ns=%llu max_ns=%llu\n",
-		name, n, to_ns(v[n / 2]), to_ns(v[n * 99 / 100]),
-		to_ns(v[n - 1]));
+	pr_info("# bench %s samples=%u p50_ns=%llu p99_ns=%llu max_ns=%llu%s\n",
+		name, n, to_ns(pct(v, n, 50)), to_ns(pct(v, n, 99)),
+		to_ns(v[n - 1]), norm);
 	for (i = 1; i <= 100; i += 10) {
 		unsigned int j, end = min(i + 10, 101U);
 		char line[200];
@@ -385,21 +489,24 @@ static void report_latency(const char *name, u64 *v, unsigned int n)
 }
 
 /*
- * Send on @c and wait for its handler, @samples times; the latencies from
- * just before EVTCHNOP_send to the handler's entry go to lat[]. Returns how
- * many events were handled.
+ * Send on @c and wait for its handler, @n times; the times from just
+ * before EVTCHNOP_send to the handler's entry go to @out (when given).
+ * Returns how many events were handled.
  */
-static unsigned int sample_latency(struct chan *c)
+static unsigned int sample_latency(struct chan *c, u64 *out, unsigned int n)
 {
 	unsigned int i;
+	int before;
 	u64 t0;
 
-	for (i = 0; i < samples; i++) {
+	for (i = 0; i < n; i++) {
+		before = atomic_read(&c->handled);
 		t0 = bench_now();
 		chan_send(c);
-		if (!wait_handled(c, i + 1))
+		if (!wait_handled(c, before + 1))
 			break;
-		lat[i] = elapsed(t0, READ_ONCE(c->entry));
+		if (out)
+			out[i] = elapsed(t0, READ_ONCE(c->entry));
 	}
 	return i;
 }
@@ -411,16 +518,21 @@ static unsigned int sample_latency(struct chan *c)
 static int latency(struct ktap_suite *s, const char *name, unsigned int cpu)
 {
 	struct chan *c = &chans[0];
+	char norm[NORM_LEN];
 	unsigned int got = 0;
 	int ret;
 
 	ret = chan_open(c, cpu);
 	if (ret)
 		goto out;
-	got = sample_latency(c);
+	if (sample_latency(c, NULL, warmup) == warmup) {
+		norm_begin();
+		got = sample_latency(c, lat, samples);
+		norm_end(norm, sizeof(norm));
+	}
 	chan_close(c);
 	if (got)
-		report_latency(name, lat, got);
+		report_latency(name, lat, got, norm);
 	ret = got == samples ? 0 : -ETIMEDOUT;
 out:
 	ktap_result(s, !ret, name, "%d (%u of %u events)", ret, got, samples);
@@ -458,23 +570,20 @@ static int latency_busy(struct ktap_suite *s, const char *name)
 /*
  * The cost of one EOI to the local APIC, which each upcall pays (both
  * layers get their upcall as a per-vCPU vector). With nothing in service
- * the EOI changes nothing, but Xen still has to take it: an MSR write in
- * x2APIC mode, an MMIO write it must decode and emulate in xAPIC mode.
+ * the EOI changes nothing, but Xen still has to take it.
  */
 static int eoi_cost(struct ktap_suite *s)
 {
-	unsigned long flags;
 	unsigned int i;
-	u64 t0, ns;
 
-	local_irq_save(flags);
-	t0 = bench_now();
+	for (i = 0; i < warmup; i++)
+		time_eoi();
 	for (i = 0; i < samples; i++)
-		xevtchn_apic_eoi();
-	ns = to_ns(elapsed(t0, bench_now()));
-	local_irq_restore(flags);
-	pr_info("# bench apic_eoi samples=%u ns_per_call=%llu x2apic=%d\n",
-		samples, div64_u64(ns, samples), x2apic_mode);
+		lat[i] = time_eoi();
+	sort(lat, samples, sizeof(*lat), cmp_u64, NULL);
+	pr_info("# bench apic_eoi samples=%u p50_ns=%llu p99_ns=%llu x2apic=%d\n",
+		samples, to_ns(pct(lat, samples, 50)),
+		to_ns(pct(lat, samples, 99)), x2apic_mode);
 	ktap_result(s, true, "apic_eoi", "%s", x2apic_mode ? "x2APIC" : "xAPIC");
 	return 0;
 }
@@ -531,7 +640,7 @@ static int bind_idle_ports(int *irqs, unsigned int max, evtchn_port_t top)
  */
 static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 {
-	char name[40];
+	char name[40], norm[NORM_LEN];
 	struct chan *c = &chans[0];
 	unsigned int i, got = 0, n = 0;
 	u64 t0, bind_ns = 0;
@@ -558,13 +667,17 @@ static int upcall_ports(struct ktap_suite *s, unsigned int ports)
 		n = ret;
 		bind_ns = div_u64(to_ns(elapsed(t0, bench_now())), n);
 	}
-	got = sample_latency(c);
+	if (sample_latency(c, NULL, warmup) == warmup) {
+		norm_begin();
+		got = sample_latency(c, lat, samples);
+		norm_end(norm, sizeof(norm));
+	}
 	ret = got == samples ? 0 : -ETIMEDOUT;
 	if (got) {
 		sort(lat, got, sizeof(*lat), cmp_u64, NULL);
-		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu\n",
-			name, n + 1, got, to_ns(lat[got / 2]),
-			to_ns(lat[got * 99 / 100]));
+		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu%s\n",
+			name, n + 1, got, to_ns(pct(lat, got, 50)),
+			to_ns(pct(lat, got, 99)), norm);
 	}
 	t0 = bench_now();
 	for (i = 0; i < n; i++) {
@@ -588,39 +701,38 @@ out:
 static int throughput(struct ktap_suite *s, const char *name, unsigned int n)
 {
 	unsigned int i, opened = 0, round, rounds = max(samples / n, 20U);
-	u64 t0, ns = 0;
+	unsigned int warm = max(warmup / n, 2U);
+	char norm[NORM_LEN];
+	u64 t0 = 0, ns = 0;
 	int ret = 0;
 
 	for (i = 0; i < n && !ret; i++) {
 		ret = chan_open(&chans[i], 1);
 		opened += !ret;
 	}
-	if (!ret) {
-		t0 = bench_now();
-		for (round = 1; round <= rounds && !ret; round++) {
-			for (i = 0; i < n; i++)
-				chan_send(&chans[i]);
-			for (i = 0; i < n && !ret; i++)
-				if (!wait_handled(&chans[i], round))
-					ret = -ETIMEDOUT;
+	for (round = 1; round <= warm + rounds && !ret; round++) {
+		if (round == warm + 1) {
+			norm_begin();
+			t0 = bench_now();
 		}
-		ns = to_ns(elapsed(t0, bench_now()));
+		for (i = 0; i < n; i++)
+			chan_send(&chans[i]);
+		for (i = 0; i < n && !ret; i++)
+			if (!wait_handled(&chans[i], round))
+				ret = -ETIMEDOUT;
 	}
+	ns = to_ns(elapsed(t0, bench_now()));
 	for (i = 0; i < opened; i++)
 		chan_close(&chans[i]);
-	if (!ret)
-		pr_info("# bench %s channels=%u events=%u events_per_s=%llu\n",
+	if (!ret) {
+		norm_end(norm, sizeof(norm));
+		pr_info("# bench %s channels=%u events=%u events_per_s=%llu%s\n",
 			name, n, rounds * n,
-			div64_u64((u64)rounds * n * NSEC_PER_SEC, max(ns, 1ULL)));
+			div64_u64((u64)rounds * n * NSEC_PER_SEC, max(ns, 1ULL)),
+			norm);
+	}
 	ktap_result(s, !ret, name, "%d", ret);
 	return ret;
-}
-
-/* The median of @n samples (sorts them), in ns. */
-static u64 median_ns(u64 *v, unsigned int n)
-{
-	sort(v, n, sizeof(*v), cmp_u64, NULL);
-	return to_ns(v[n / 2]);
 }
 
 /*
@@ -663,29 +775,21 @@ static int clock_cost(struct ktap_suite *s)
 	return 0;
 }
 
-/* The cost of EVTCHNOP_send to a masked port: the hypercall alone. */
+/* The floor on its own: @samples single sends to the masked port. */
 static int floor_cost(struct ktap_suite *s)
 {
-	struct chan *c = &chans[0];
 	unsigned int i;
-	u64 t0, ns;
-	int ret;
 
-	ret = chan_open(c, 0);
-	if (!ret) {
-		disable_irq(c->irq);	/* masks the port */
-		t0 = bench_now();
-		for (i = 0; i < samples; i++)
-			chan_send(c);
-		ns = to_ns(elapsed(t0, bench_now()));
-		enable_irq(c->irq);
-		wait_handled(c, 1);
-		chan_close(c);
-		pr_info("# bench send_masked_floor samples=%u ns_per_call=%llu\n",
-			samples, div64_u64(ns, samples));
-	}
-	ktap_result(s, !ret, "send_masked_floor", "%d", ret);
-	return ret;
+	for (i = 0; i < warmup; i++)
+		time_floor();
+	for (i = 0; i < samples; i++)
+		lat[i] = time_floor();
+	sort(lat, samples, sizeof(*lat), cmp_u64, NULL);
+	pr_info("# bench send_masked_floor samples=%u p50_ns=%llu p99_ns=%llu\n",
+		samples, to_ns(pct(lat, samples, 50)),
+		to_ns(pct(lat, samples, 99)));
+	ktap_result(s, true, "send_masked_floor", "%s", "");
+	return 0;
 }
 
 static atomic_t ipi_seen;
@@ -712,6 +816,7 @@ static void ipi_function(void *unused)
 static int ipi_round_trip(struct ktap_suite *s)
 {
 	unsigned int i, got = 0;
+	char norm[NORM_LEN];
 	u64 t0;
 	int ret = 0;
 #ifdef BENCH_OURS
@@ -724,10 +829,14 @@ static int ipi_round_trip(struct ktap_suite *s)
 	}
 #endif
 	atomic_set(&ipi_seen, 0);
-	for (i = 0; i < samples && !ret; i++) {
+	for (i = 0; i < warmup + samples && !ret; i++) {
 #ifdef BENCH_OURS
 		unsigned long deadline = jiffies + HZ;
+#endif
 
+		if (i == warmup)
+			norm_begin();
+#ifdef BENCH_OURS
 		t0 = bench_now();
 		xevtchn_send_ipi(1, 0);
 		while (atomic_read(&ipi_seen) <= (int)i) {
@@ -741,15 +850,17 @@ static int ipi_round_trip(struct ktap_suite *s)
 		t0 = bench_now();
 		ret = smp_call_function_single(1, ipi_function, NULL, 1);
 #endif
-		if (!ret)
+		if (!ret && i >= warmup)
 			lat[got++] = elapsed(t0, bench_now());
 	}
+	if (got)
+		norm_end(norm, sizeof(norm));
 #ifdef BENCH_OURS
 	unbind_from_irqhandler(irq, NULL);
 out:
 #endif
 	if (got)
-		report_latency("ipi_round_trip", lat, got);
+		report_latency("ipi_round_trip", lat, got, norm);
 	ktap_result(s, !ret, "ipi_round_trip", "%d", ret);
 	return ret;
 }
@@ -762,6 +873,7 @@ static int dom0_round_trip(struct ktap_suite *s)
 	};
 	struct chan *c = &chans[0];
 	unsigned int i, got = 0;
+	char norm[NORM_LEN];
 	u64 t0;
 	int ret;
 
@@ -787,18 +899,23 @@ static int dom0_round_trip(struct ktap_suite *s)
 	/* Xen marks a newly connected port pending: let that one pass. */
 	msleep(20);
 	atomic_set(&c->handled, 0);
-	for (i = 0; i < samples; i++) {
+	for (i = 0; i < warmup + samples; i++) {
+		if (i == warmup)
+			norm_begin();
 		t0 = bench_now();
 		notify_remote_via_evtchn(c->port);
 		if (!wait_handled(c, i + 1)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
-		lat[got++] = elapsed(t0, bench_now());
+		if (i >= warmup)
+			lat[got++] = elapsed(t0, bench_now());
 	}
+	if (got)
+		norm_end(norm, sizeof(norm));
 	unbind_from_irqhandler(c->irq, c);
 	if (got)
-		report_latency("dom0_round_trip", lat, got);
+		report_latency("dom0_round_trip", lat, got, norm);
 out:
 	ktap_result(s, !ret, "dom0_round_trip", "%d (%u of %u)", ret, got,
 		    samples);
@@ -817,8 +934,8 @@ static long bench_all(void *unused)
 
 	ktap_start(&s, "bench_" LAYER, (core ? 10 : 0) +
 		   (ports ? ARRAY_SIZE(port_counts) : 0));
-	pr_info("# bench layer=%s samples=%u abi=%s clock=%s\n", label, samples,
-		abi, use_tsc ? "tsc" : "ktime");
+	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s clock=%s\n", label,
+		samples, warmup, abi, use_tsc ? "tsc" : "ktime");
 	if (core) {
 		clock_cost(&s);
 		floor_cost(&s);
@@ -834,6 +951,25 @@ static long bench_all(void *unused)
 	for (i = 0; ports && i < ARRAY_SIZE(port_counts); i++)
 		upcall_ports(&s, port_counts[i]);
 	return 0;
+}
+
+/* The masked port of the floor, bound on CPU 0, its IRQ disabled at once. */
+static int floor_open(void)
+{
+	int ret = chan_open(&floor_chan, 0);
+
+	if (ret)
+		return ret;
+	irq_set_status_flags(floor_chan.irq, IRQ_DISABLE_UNLAZY);
+	disable_irq(floor_chan.irq);
+	return 0;
+}
+
+static void floor_close(void)
+{
+	enable_irq(floor_chan.irq);
+	irq_clear_status_flags(floor_chan.irq, IRQ_DISABLE_UNLAZY);
+	chan_close(&floor_chan);
 }
 
 static int __init bench_init(void)
@@ -854,12 +990,21 @@ static int __init bench_init(void)
 	if (ret)
 		return ret;
 	samples = clamp(samples, 100U, (unsigned int)MAX_SAMPLES);
+	warmup = min_t(unsigned int, warmup, MAX_SAMPLES);
 	lat = kcalloc(MAX_SAMPLES, sizeof(*lat), GFP_KERNEL);
 	if (!lat)
 		return -ENOMEM;
+	ret = floor_open();
+	if (ret) {
+		pr_err("xevtchn_bench: cannot open the floor's port (%d)\n",
+		       ret);
+		goto free;
+	}
 	work_on_cpu(0, bench_all, NULL);
+	floor_close();
+free:
 	kfree(lat);
-	return 0;
+	return ret;
 }
 
 static void __exit bench_exit(void)

@@ -8,7 +8,8 @@
 . ./ktap.sh
 
 echo "# bench-info mainline-xapic apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'Switched APIC routing to[^.]*' || echo xAPIC)"
-port=$(dom0_call peer-start 2000)
+# One answer per event: the module's warmup (200) and samples (2000).
+port=$(dom0_call peer-start 2200)
 load_module xevtchn_bench_mainline.ko remote_port="${port:-0}" abi=fifo \
 	workloads=core label=mainline-xapic
 dom0_call peer-result >/dev/null

@@ -10,7 +10,8 @@
 echo "# bench-info mainline apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'Switched APIC routing to[^.]*' || echo xAPIC)"
 echo "# bench-info mainline abi: $(dmesg | grep -m1 -o 'Using [^ ]* ABI')"
 echo "# event layer: $(ls /sys/bus/xen/devices 2>/dev/null | wc -l) xenbus devices, $(grep -c xen-dyn /proc/interrupts) xen-dyn IRQs"
-port=$(dom0_call peer-start 2000)
+# One answer per event: the module's warmup (200) and samples (2000).
+port=$(dom0_call peer-start 2200)
 load_module xevtchn_bench_mainline.ko remote_port="${port:-0}" abi=fifo
 dom0_call peer-result >/dev/null
 rmmod xevtchn_bench_mainline
