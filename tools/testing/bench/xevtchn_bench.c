@@ -6,7 +6,7 @@
  * xevtchn_bench_mainline.ko against the kernel's own <xen/events.h>, for a
  * guest whose kernel runs its built-in Xen support. Only the raw hypercall
  * and the IPI differ (mainline exports no IPI binding to modules; see
- * ipi_round_trip()).
+ * ipi_call()).
  *
  * Every result is a line "# bench <workload> <key>=<value>..." for the
  * host-side report (bench.py), and each workload is a KTAP case. Every
@@ -175,6 +175,31 @@ static struct task_struct *start_on(unsigned int cpu, int (*fn)(void *),
 	kthread_bind(t, cpu);
 	wake_up_process(t);
 	return t;
+}
+
+static int keep_busy(void *unused)
+{
+	while (!kthread_should_stop())
+		cond_resched();
+	return 0;
+}
+
+/*
+ * Keep @cpu out of idle with a thread that only yields: an event then
+ * interrupts a running vCPU, and the figure leaves out what it costs the
+ * guest to leave idle and restart its tick (in a "nopv" guest through the
+ * local APIC timer, emulated; in the kernel's own Xen guest through Xen's
+ * timer hypercall). NULL when it cannot.
+ */
+static struct task_struct *busy_start(unsigned int cpu)
+{
+	return start_on(cpu, keep_busy, "xevtchn-bench-busy");
+}
+
+static void busy_stop(struct task_struct *t)
+{
+	if (t)
+		kthread_stop(t);
 }
 
 /*
@@ -513,18 +538,27 @@ static unsigned int sample_latency(struct chan *c, u64 *out, unsigned int n)
 
 /*
  * Latency from just before EVTCHNOP_send to the handler's entry, with the
- * handler on @cpu and the sender on CPU 0.
+ * handler on @cpu and the sender on CPU 0; with @busy, @cpu kept running.
  */
-static int latency(struct ktap_suite *s, const char *name, unsigned int cpu)
+static int latency(struct ktap_suite *s, const char *name, unsigned int cpu,
+		   bool busy)
 {
+	struct task_struct *spinner = NULL;
 	struct chan *c = &chans[0];
 	char norm[NORM_LEN];
 	unsigned int got = 0;
 	int ret;
 
+	if (busy) {
+		spinner = busy_start(cpu);
+		if (!spinner) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 	ret = chan_open(c, cpu);
 	if (ret)
-		goto out;
+		goto stop;
 	if (sample_latency(c, NULL, warmup) == warmup) {
 		norm_begin();
 		got = sample_latency(c, lat, samples);
@@ -534,36 +568,10 @@ static int latency(struct ktap_suite *s, const char *name, unsigned int cpu)
 	if (got)
 		report_latency(name, lat, got, norm);
 	ret = got == samples ? 0 : -ETIMEDOUT;
+stop:
+	busy_stop(spinner);
 out:
 	ktap_result(s, !ret, name, "%d (%u of %u events)", ret, got, samples);
-	return ret;
-}
-
-static int keep_busy(void *unused)
-{
-	while (!kthread_should_stop())
-		cond_resched();
-	return 0;
-}
-
-/*
- * latency() with CPU 1 kept out of idle by a thread that only yields: the
- * event then interrupts a running vCPU, so the figure leaves out what it
- * costs the guest to leave idle (in a "nopv" guest: reprogramming the local
- * APIC timer through emulated MMIO).
- */
-static int latency_busy(struct ktap_suite *s, const char *name)
-{
-	struct task_struct *spinner;
-	int ret;
-
-	spinner = start_on(1, keep_busy, "xevtchn-bench-busy");
-	if (!spinner) {
-		ktap_result(s, false, name, "%d", -ENOMEM);
-		return -ENOMEM;
-	}
-	ret = latency(s, name, 1);
-	kthread_stop(spinner);
 	return ret;
 }
 
@@ -697,38 +705,48 @@ out:
 	return ret;
 }
 
-/* Events per second through @n channels handled on CPU 1, sent from CPU 0. */
-static int throughput(struct ktap_suite *s, const char *name, unsigned int n)
+/*
+ * Events per second through CHANNELS channels handled on CPU 1, kept
+ * running, sent from CPU 0: each round sends one event on every channel,
+ * then waits for all of them. The figure is the median round's rate.
+ */
+static int throughput(struct ktap_suite *s, const char *name)
 {
-	unsigned int i, opened = 0, round, rounds = max(samples / n, 20U);
-	unsigned int warm = max(warmup / n, 2U);
+	unsigned int i, opened = 0, round, rounds = max(samples / CHANNELS, 20U);
+	unsigned int warm = max(warmup / CHANNELS, 2U);
+	struct task_struct *spinner;
 	char norm[NORM_LEN];
-	u64 t0 = 0, ns = 0;
+	u64 t0, p50 = 0;
 	int ret = 0;
 
-	for (i = 0; i < n && !ret; i++) {
+	spinner = busy_start(1);
+	if (!spinner)
+		ret = -ENOMEM;
+	for (i = 0; i < CHANNELS && !ret; i++) {
 		ret = chan_open(&chans[i], 1);
 		opened += !ret;
 	}
 	for (round = 1; round <= warm + rounds && !ret; round++) {
-		if (round == warm + 1) {
+		if (round == warm + 1)
 			norm_begin();
-			t0 = bench_now();
-		}
-		for (i = 0; i < n; i++)
+		t0 = bench_now();
+		for (i = 0; i < CHANNELS; i++)
 			chan_send(&chans[i]);
-		for (i = 0; i < n && !ret; i++)
+		for (i = 0; i < CHANNELS && !ret; i++)
 			if (!wait_handled(&chans[i], round))
 				ret = -ETIMEDOUT;
+		if (round > warm)
+			lat[round - warm - 1] = elapsed(t0, bench_now());
 	}
-	ns = to_ns(elapsed(t0, bench_now()));
 	for (i = 0; i < opened; i++)
 		chan_close(&chans[i]);
+	busy_stop(spinner);
 	if (!ret) {
 		norm_end(norm, sizeof(norm));
-		pr_info("# bench %s channels=%u events=%u events_per_s=%llu%s\n",
-			name, n, rounds * n,
-			div64_u64((u64)rounds * n * NSEC_PER_SEC, max(ns, 1ULL)),
+		p50 = median_ns(lat, rounds);
+		pr_info("# bench %s channels=%u rounds=%u round_p50_ns=%llu events_per_s=%llu%s\n",
+			name, CHANNELS, rounds, p50,
+			div64_u64((u64)CHANNELS * NSEC_PER_SEC, max(p50, 1ULL)),
 			norm);
 	}
 	ktap_result(s, !ret, name, "%d", ret);
@@ -794,78 +812,129 @@ static int floor_cost(struct ktap_suite *s)
 
 static atomic_t ipi_seen;
 
-#ifdef BENCH_OURS
-static irqreturn_t ipi_interrupt(int irq, void *unused)
-{
-	atomic_inc(&ipi_seen);
-	return IRQ_HANDLED;
-}
-#else
+/* What the IPI asks the other CPU to do, in both layers. */
 static void ipi_function(void *unused)
 {
 	atomic_inc(&ipi_seen);
 }
+
+#ifdef BENCH_OURS
+static int ipi_irq;
+static int ipi_pending;
+
+static irqreturn_t ipi_interrupt(int irq, void *unused)
+{
+	ipi_function(NULL);
+	/* The function's effects before the sender sees it done (csd_unlock()). */
+	smp_store_release(&ipi_pending, 0);
+	return IRQ_HANDLED;
+}
+
+static int ipi_setup(void)
+{
+	ipi_irq = bind_ipi_to_irqhandler(0, 1, ipi_interrupt, 0,
+					 "xevtchn-bench-ipi", NULL);
+	return ipi_irq < 0 ? ipi_irq : 0;
+}
+
+static void ipi_teardown(void)
+{
+	unbind_from_irqhandler(ipi_irq, NULL);
+}
+
+/*
+ * What smp_call_function_single(1, ipi_function, NULL, 1) does in the
+ * kernel's own Xen guest, through xevtchn's IPI: mark the call pending,
+ * send the IPI (EVTCHNOP_send on CPU 1's IPI port), and spin until the
+ * handler, having run the function, clears the mark (csd_lock_wait()).
+ */
+static int ipi_call(void)
+{
+	unsigned long deadline = jiffies + HZ;
+	int ret;
+
+	preempt_disable();
+	WRITE_ONCE(ipi_pending, 1);
+	smp_mb();	/* the mark before the IPI, as the csd's queueing */
+	ret = xevtchn_send_ipi(1, 0);
+	/* Pairs with ipi_interrupt(): the function has run once this is 0. */
+	while (!ret && smp_load_acquire(&ipi_pending)) {
+		if (time_after(jiffies, deadline))
+			ret = -ETIMEDOUT;
+		cpu_relax();
+	}
+	preempt_enable();
+	return ret;
+}
+#else
+static int ipi_setup(void)
+{
+	return 0;
+}
+
+static void ipi_teardown(void)
+{
+}
+
+/*
+ * Mainline exports no IPI binding to modules. In a Xen HVM guest with a
+ * vector callback, smp_call_function_single() sends its IPI through the
+ * kernel's event channel (XEN_CALL_FUNCTION_SINGLE_VECTOR, EVTCHNOP_send),
+ * and the other CPU runs the function from that event's handler: the same
+ * path as ours above, plus the generic call-function queue.
+ */
+static int ipi_call(void)
+{
+	return smp_call_function_single(1, ipi_function, NULL, 1);
+}
 #endif
 
 /*
- * An IPI from CPU 0 to CPU 1, answered through memory: xevtchn's IPI
- * binding, or for mainline smp_call_function_single(), whose IPI is an
- * event channel in a Xen HVM guest with a vector callback (mainline
- * exports no IPI binding to modules).
+ * An event-channel IPI from CPU 0 to CPU 1, kept running, whose handler
+ * runs a function; the sender waits for it, as smp_call_function_single()
+ * with wait=1 does.
  */
-static int ipi_round_trip(struct ktap_suite *s)
+static int ipi_round_trip(struct ktap_suite *s, const char *name)
 {
+	struct task_struct *spinner;
 	unsigned int i, got = 0;
 	char norm[NORM_LEN];
+	int ret;
 	u64 t0;
-	int ret = 0;
-#ifdef BENCH_OURS
-	int irq = bind_ipi_to_irqhandler(0, 1, ipi_interrupt, 0,
-					 "xevtchn-bench-ipi", NULL);
 
-	if (irq < 0) {
-		ret = irq;
+	spinner = busy_start(1);
+	if (!spinner) {
+		ret = -ENOMEM;
 		goto out;
 	}
-#endif
-	atomic_set(&ipi_seen, 0);
-	for (i = 0; i < warmup + samples && !ret; i++) {
-#ifdef BENCH_OURS
-		unsigned long deadline = jiffies + HZ;
-#endif
-
-		if (i == warmup)
-			norm_begin();
-#ifdef BENCH_OURS
+	ret = ipi_setup();
+	if (ret)
+		goto stop;
+	for (i = 0; i < warmup && !ret; i++)
+		ret = ipi_call();
+	norm_begin();
+	for (i = 0; i < samples && !ret; i++) {
 		t0 = bench_now();
-		xevtchn_send_ipi(1, 0);
-		while (atomic_read(&ipi_seen) <= (int)i) {
-			if (time_after(jiffies, deadline)) {
-				ret = -ETIMEDOUT;
-				break;
-			}
-			cpu_relax();
-		}
-#else
-		t0 = bench_now();
-		ret = smp_call_function_single(1, ipi_function, NULL, 1);
-#endif
-		if (!ret && i >= warmup)
+		ret = ipi_call();
+		if (!ret)
 			lat[got++] = elapsed(t0, bench_now());
 	}
+	norm_end(norm, sizeof(norm));
+	ipi_teardown();
 	if (got)
-		norm_end(norm, sizeof(norm));
-#ifdef BENCH_OURS
-	unbind_from_irqhandler(irq, NULL);
+		report_latency(name, lat, got, norm);
+stop:
+	busy_stop(spinner);
 out:
-#endif
-	if (got)
-		report_latency("ipi_round_trip", lat, got, norm);
-	ktap_result(s, !ret, "ipi_round_trip", "%d", ret);
+	ktap_result(s, !ret, name, "%d (%u of %u)", ret, got, samples);
 	return ret;
 }
 
-/* Round trips with dom0's echoing peer. */
+/*
+ * Round trips with dom0's echoing peer, from CPU 1 with the event bound
+ * there: dom0 runs on the first physical CPU with the guest's vCPU 0 (the
+ * bench payload's xen-cmdline and guest.cfg), so that vCPU 1 waits alone.
+ */
 static int dom0_round_trip(struct ktap_suite *s)
 {
 	struct evtchn_bind_interdomain bind = {
@@ -874,8 +943,8 @@ static int dom0_round_trip(struct ktap_suite *s)
 	struct chan *c = &chans[0];
 	unsigned int i, got = 0;
 	char norm[NORM_LEN];
-	u64 t0;
 	int ret;
+	u64 t0;
 
 	if (!remote_port) {
 		ktap_skip(s, "dom0_round_trip", "no dom0 peer");
@@ -896,23 +965,25 @@ static int dom0_round_trip(struct ktap_suite *s)
 		evtchn_op(EVTCHNOP_close, &close);
 		goto out;
 	}
+	irq_set_affinity(c->irq, cpumask_of(1));
 	/* Xen marks a newly connected port pending: let that one pass. */
 	msleep(20);
 	atomic_set(&c->handled, 0);
-	for (i = 0; i < warmup + samples; i++) {
-		if (i == warmup)
-			norm_begin();
+	if (sample_latency(c, NULL, warmup) != warmup)
+		ret = -ETIMEDOUT;
+	norm_begin();
+	for (i = 0; i < samples && !ret; i++) {
+		int before = atomic_read(&c->handled);
+
 		t0 = bench_now();
 		notify_remote_via_evtchn(c->port);
-		if (!wait_handled(c, i + 1)) {
+		if (!wait_handled(c, before + 1)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
-		if (i >= warmup)
-			lat[got++] = elapsed(t0, bench_now());
+		lat[got++] = elapsed(t0, bench_now());
 	}
-	if (got)
-		norm_end(norm, sizeof(norm));
+	norm_end(norm, sizeof(norm));
 	unbind_from_irqhandler(c->irq, c);
 	if (got)
 		report_latency("dom0_round_trip", lat, got, norm);
@@ -922,34 +993,39 @@ out:
 	return ret;
 }
 
-/* Every workload, run on CPU 0 (work_on_cpu()). */
-static long bench_all(void *unused)
-{
-	struct ktap_suite s;
+/* The suite, shared by the steps below. */
+static struct ktap_suite suite;
 
-	static const unsigned int port_counts[] = { 1, 4096, 65536 };
-	bool core = strcmp(workloads, "ports");
-	bool ports = strcmp(workloads, "core");
+/* The workloads whose sender is CPU 0 (work_on_cpu()). */
+static long bench_cpu0(void *unused)
+{
+	struct ktap_suite *s = &suite;
+
+	clock_cost(s);
+	floor_cost(s);
+	eoi_cost(s);
+	latency(s, "latency_same_cpu", 0, false);
+	latency(s, "latency_cross_cpu_busy", 1, true);
+	latency(s, "latency_cross_cpu_idle", 1, false);
+	ipi_round_trip(s, "ipi_round_trip_busy");
+	throughput(s, "throughput_64_channels_busy");
+	return 0;
+}
+
+/* dom0_round_trip() runs on CPU 1. */
+static long bench_cpu1(void *unused)
+{
+	return dom0_round_trip(&suite);
+}
+
+static const unsigned int port_counts[] = { 1, 4096, 65536 };
+
+static long bench_ports(void *unused)
+{
 	unsigned int i;
 
-	ktap_start(&s, "bench_" LAYER, (core ? 10 : 0) +
-		   (ports ? ARRAY_SIZE(port_counts) : 0));
-	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s clock=%s\n", label,
-		samples, warmup, abi, use_tsc ? "tsc" : "ktime");
-	if (core) {
-		clock_cost(&s);
-		floor_cost(&s);
-		eoi_cost(&s);
-		latency(&s, "latency_same_cpu", 0);
-		latency(&s, "latency_cross_cpu", 1);
-		latency_busy(&s, "latency_cross_cpu_busy");
-		throughput(&s, "throughput_1_channel", 1);
-		throughput(&s, "throughput_64_channels", CHANNELS);
-		ipi_round_trip(&s);
-		dom0_round_trip(&s);
-	}
-	for (i = 0; ports && i < ARRAY_SIZE(port_counts); i++)
-		upcall_ports(&s, port_counts[i]);
+	for (i = 0; i < ARRAY_SIZE(port_counts); i++)
+		upcall_ports(&suite, port_counts[i]);
 	return 0;
 }
 
@@ -974,6 +1050,7 @@ static void floor_close(void)
 
 static int __init bench_init(void)
 {
+	bool core, ports;
 	int ret;
 
 	if (!cpu_online(0) || !cpu_online(1)) {
@@ -1000,7 +1077,18 @@ static int __init bench_init(void)
 		       ret);
 		goto free;
 	}
-	work_on_cpu(0, bench_all, NULL);
+	core = strcmp(workloads, "ports");
+	ports = strcmp(workloads, "core");
+	ktap_start(&suite, "bench_" LAYER, (core ? 9 : 0) +
+		   (ports ? ARRAY_SIZE(port_counts) : 0));
+	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s clock=%s\n", label,
+		samples, warmup, abi, use_tsc ? "tsc" : "ktime");
+	if (core) {
+		work_on_cpu(0, bench_cpu0, NULL);
+		work_on_cpu(1, bench_cpu1, NULL);
+	}
+	if (ports)
+		work_on_cpu(0, bench_ports, NULL);
 	floor_close();
 free:
 	kfree(lat);

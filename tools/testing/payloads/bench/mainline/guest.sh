@@ -15,3 +15,6 @@ port=$(dom0_call peer-start 2200)
 load_module xevtchn_bench_mainline.ko remote_port="${port:-0}" abi=fifo
 dom0_call peer-result >/dev/null
 rmmod xevtchn_bench_mainline
+# The IPI row's smp_call_function_single() went through the kernel's event
+# channel: its per-CPU IPI line, "xen-percpu-ipi callfuncsingleN".
+echo "# bench-info call-function IPIs: $(grep callfuncsingle /proc/interrupts | tr -s ' ' | tr '\n' ';')"
