@@ -53,15 +53,19 @@ ROWS = [
     ("dom0_round_trip", "p50_ns", "ns", "lower"),
     ("dom0_round_trip", "p99_ns", "ns", "lower"),
 ] + [
-    # The upcall cost with this many ports bound (2-level stops at 4096).
+    # The upcall cost with this many ports bound.
     (f"upcall_{abi}_ports_{n}", "p50_ns", "ns", "lower")
-    for abi, counts in (("fifo", (1, 4096, 65536)), ("2level", (1, 4096)))
-    for n in counts
+    for abi in ("fifo", "2level") for n in (1, 4096)
 ] + [
-    # What binding and unbinding one of those ports cost, at that count.
-    (f"bind_cost_{abi}_ports_{n}", f"{op}_ns_per_port", "ns", "lower")
-    for abi, counts in (("fifo", (4096, 65536)), ("2level", (4096,)))
-    for n in counts for op in ("bind", "unbind")
+    # What binding and unbinding one of those ports cost: unbinding as the
+    # call returned and drained, one at a time and back to back.
+    (f"{workload}_{abi}_ports_4096", figure, "ns", "lower")
+    for abi in ("fifo", "2level")
+    for workload, figure in (("bind", "p50_ns"),
+                             ("unbind_one", "returned_p50_ns"),
+                             ("unbind_one", "drained_p50_ns"),
+                             ("unbind_batch", "returned_p50_ns"),
+                             ("unbind_batch", "drained_ns_per_port"))
 ]
 
 
@@ -179,7 +183,7 @@ def main():
                   for layer in layers}
         # The xAPIC control runs every core workload, not the port counts.
         control = workload in layers[XAPIC] or not workload.startswith(
-            ("upcall_", "bind_cost_"))
+            ("upcall_", "bind_", "unbind_"))
         wanted = LAYERS if control else ("xevtchn", "mainline")
         if any(values[layer] is None for layer in wanted):
             missing.append(f"{workload} {figure}")

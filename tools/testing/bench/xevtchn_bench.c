@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/sort.h>
@@ -68,9 +69,13 @@ static unsigned int remote_port;
 module_param(remote_port, uint, 0444);
 MODULE_PARM_DESC(remote_port,
 		 "dom0's echoing port (xth-evtchn-peer, answering warmup + samples events), or 0");
-static char *abi = "fifo";
-module_param(abi, charp, 0444);
-MODULE_PARM_DESC(abi, "the event channel ABI in use, for the names of the port-count workloads: fifo or 2level");
+static unsigned int ports = 4096;
+module_param(ports, uint, 0444);
+MODULE_PARM_DESC(ports, "ports bound for the port-count workloads");
+static unsigned int unbind_one = 100;
+module_param(unbind_one, uint, 0444);
+MODULE_PARM_DESC(unbind_one,
+		 "ports unbound one at a time, each drained before the next");
 static char *workloads = "all";
 module_param(workloads, charp, 0444);
 MODULE_PARM_DESC(workloads,
@@ -596,17 +601,19 @@ static int eoi_cost(struct ktap_suite *s)
 	return 0;
 }
 
-static irqreturn_t idle_port_interrupt(int irq, void *data)
+static irqreturn_t idle_port_interrupt(int irq, void *unused)
 {
 	return IRQ_HANDLED;
 }
 
 /*
- * Open and bind ports until Xen's highest port of this guest is @top; the
- * IRQs go to @irqs. Return how many were bound, or a negative errno when
- * the first one failed.
+ * Open and bind ports until Xen's highest port of this guest is @top, each
+ * timed (EVTCHNOP_alloc_unbound and the binding) into @times; their IRQs
+ * go to @irqs, their numbers to @nr. Return how many were bound, or a
+ * negative errno when the first one failed.
  */
-static int bind_idle_ports(int *irqs, unsigned int max, evtchn_port_t top)
+static int bind_idle_ports(int *irqs, evtchn_port_t *nr, u64 *times,
+			   unsigned int max, evtchn_port_t top)
 {
 	struct evtchn_alloc_unbound alloc = {
 		.dom = DOMID_SELF, .remote_dom = DOMID_SELF,
@@ -614,8 +621,10 @@ static int bind_idle_ports(int *irqs, unsigned int max, evtchn_port_t top)
 	struct evtchn_close close = {};
 	unsigned int n = 0;
 	int ret = 0;
+	u64 t0;
 
 	while (n < max) {
+		t0 = bench_now();
 		ret = evtchn_op(EVTCHNOP_alloc_unbound, &alloc);
 		if (ret)
 			break;
@@ -628,7 +637,8 @@ static int bind_idle_ports(int *irqs, unsigned int max, evtchn_port_t top)
 			evtchn_op(EVTCHNOP_close, &close);
 			break;
 		}
-		n++;
+		times[n] = elapsed(t0, bench_now());
+		nr[n++] = alloc.port;
 		if (alloc.port >= top)
 			break;
 		cond_resched();
@@ -639,69 +649,184 @@ static int bind_idle_ports(int *irqs, unsigned int max, evtchn_port_t top)
 	return n ? n : ret;
 }
 
-/*
- * The upcall cost with @ports ports open and bound: the send-to-handler
- * latency on one CPU, measured on a loopback opened first, while the rest
- * of the ports, up to port @ports - 1, are bound to IRQs and quiet. How the
- * figure grows with @ports is the cost of finding the one pending port
- * among many bound ones.
- */
-static int upcall_ports(struct ktap_suite *s, unsigned int ports)
+/* Ask Xen until @port is closed; 0, or an error after two seconds. */
+static int wait_closed(evtchn_port_t port)
 {
-	char name[40], norm[NORM_LEN];
-	struct chan *c = &chans[0];
-	unsigned int i, got = 0, n = 0;
-	u64 t0, bind_ns = 0;
-	int *irqs, ret;
+	unsigned long deadline = jiffies + 2 * HZ;
+	struct evtchn_status status = { .dom = DOMID_SELF };
+	int ret;
 
-	snprintf(name, sizeof(name), "upcall_%s_ports_%u", abi, ports);
-	if (!strcmp(abi, "2level") && ports > 4096) {
-		ktap_skip(s, name, "the 2-level ABI addresses 4096 ports");
-		return 0;
+	for (;;) {
+		status.port = port;
+		ret = evtchn_op(EVTCHNOP_status, &status);
+		if (ret || status.status == EVTCHNSTAT_closed)
+			return ret;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		cond_resched();	/* the work that closes it may be ours to let run */
 	}
-	irqs = kvcalloc(ports, sizeof(*irqs), GFP_KERNEL);
-	if (!irqs) {
-		ret = -ENOMEM;
-		goto out;
+}
+
+/*
+ * Unbind @n bound ports and report two ways of timing it, each as the call
+ * returned and with its deferred work drained: after the call, rcu_barrier()
+ * (every RCU callback queued so far has run, so RCU work is queued) and
+ * then EVTCHNOP_status until Xen says the port is closed. A layer that
+ * closes the port in the call is drained at once; one that closes it from
+ * RCU work is drained when that work has run. System workqueues are not
+ * flushed: what they free after the port is closed is not counted.
+ *
+ * - one at a time: the first @unbind_one ports, each drained before the
+ *   next; medians of the call and of the call with its drain;
+ * - back to back: the rest, one call after another, then one drain for
+ *   all of them; the median call, and the whole time to the last port
+ *   closed divided by the ports.
+ *
+ * @returned and @drained take the per-port times.
+ */
+static int unbind_ports(const char *abi, unsigned int count, int *irqs,
+			const evtchn_port_t *nr, u64 *returned, u64 *drained,
+			unsigned int n)
+{
+	unsigned int i, one = min(unbind_one, n), batch = n - one;
+	char norm[NORM_LEN];
+	u64 t0, t1, start, batch_ns = 0;
+	int ret = 0, err;
+
+	norm_begin();
+	for (i = 0; i < one; i++) {
+		t0 = bench_now();
+		unbind_from_irqhandler(irqs[i], irqs);
+		t1 = bench_now();
+		rcu_barrier();
+		err = wait_closed(nr[i]);
+		ret = ret ?: err;
+		returned[i] = elapsed(t0, t1);
+		drained[i] = elapsed(t0, bench_now());
+	}
+	start = bench_now();
+	for (i = one; i < n; i++) {
+		t0 = bench_now();
+		unbind_from_irqhandler(irqs[i], irqs);
+		returned[i] = elapsed(t0, bench_now());
+		cond_resched();
+	}
+	if (batch) {
+		rcu_barrier();
+		for (i = one; i < n; i++) {
+			err = wait_closed(nr[i]);
+			ret = ret ?: err;
+		}
+		batch_ns = div_u64(to_ns(elapsed(start, bench_now())), batch);
+	}
+	norm_end(norm, sizeof(norm));
+	if (one)
+		pr_info("# bench unbind_one_%s_ports_%u ports=%u returned_p50_ns=%llu drained_p50_ns=%llu%s\n",
+			abi, count, one, median_ns(returned, one),
+			median_ns(drained, one), norm);
+	if (batch)
+		pr_info("# bench unbind_batch_%s_ports_%u ports=%u returned_p50_ns=%llu drained_ns_per_port=%llu%s\n",
+			abi, count, batch, median_ns(returned + one, batch),
+			batch_ns, norm);
+	return ret;
+}
+
+/*
+ * Bind a few ports and unbind them again, drained, so that the measured
+ * binding does not meet first-time costs.
+ */
+static void ports_warmup(int *irqs, evtchn_port_t *nr, u64 *times)
+{
+	int i, n = bind_idle_ports(irqs, nr, times, 32, U32_MAX);
+
+	for (i = 0; i < n; i++)
+		unbind_from_irqhandler(irqs[i], irqs);
+	rcu_barrier();
+	for (i = 0; i < n; i++)
+		wait_closed(nr[i]);
+}
+
+/* The KTAP cases of ports_workload(): three with ports bound, else one. */
+static unsigned int ports_cases(unsigned int count)
+{
+	return count > 1 ? 3 : 1;
+}
+
+/*
+ * The port-count workloads: the send-to-handler latency on one CPU,
+ * measured on a loopback opened first, while the rest of the ports, up to
+ * port @count - 1, are bound to IRQs and quiet; with more than one port,
+ * also what binding and unbinding each of those cost (cases bind_... and
+ * unbind_...).
+ */
+static int ports_workload(struct ktap_suite *s, const char *abi,
+			  unsigned int count)
+{
+	char upcall[48], bind[48], unbind[48], norm[NORM_LEN];
+	struct chan *c = &chans[0];
+	unsigned int got = 0, n = 0;
+	u64 *times = NULL, *drained = NULL;
+	evtchn_port_t *nr = NULL;
+	int *irqs = NULL;
+	int ret = 0, bind_ret = 0, unbind_ret = 0;
+
+	snprintf(upcall, sizeof(upcall), "upcall_%s_ports_%u", abi, count);
+	snprintf(bind, sizeof(bind), "bind_%s_ports_%u", abi, count);
+	snprintf(unbind, sizeof(unbind), "unbind_%s_ports_%u", abi, count);
+	if (count > 1) {
+		irqs = kvcalloc(count, sizeof(*irqs), GFP_KERNEL);
+		nr = kvcalloc(count, sizeof(*nr), GFP_KERNEL);
+		times = kvcalloc(count, sizeof(*times), GFP_KERNEL);
+		drained = kvcalloc(count, sizeof(*drained), GFP_KERNEL);
+		if (!irqs || !nr || !times || !drained) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		ports_warmup(irqs, nr, times);
 	}
 	ret = chan_open(c, 0);
 	if (ret)
-		goto free;
-	if (ports > 1 && c->send_port < ports - 1) {
-		t0 = bench_now();
-		ret = bind_idle_ports(irqs, ports, ports - 1);
-		if (ret < 0)
-			goto close;
-		n = ret;
-		bind_ns = div_u64(to_ns(elapsed(t0, bench_now())), n);
+		goto out;
+	if (count > 1 && c->send_port < count - 1) {
+		norm_begin();
+		bind_ret = bind_idle_ports(irqs, nr, times, count, count - 1);
+		if (bind_ret > 0) {
+			n = bind_ret;
+			bind_ret = 0;
+			norm_end(norm, sizeof(norm));
+			pr_info("# bench %s ports=%u p50_ns=%llu%s\n", bind, n,
+				median_ns(times, n), norm);
+		}
 	}
 	if (sample_latency(c, NULL, warmup) == warmup) {
 		norm_begin();
 		got = sample_latency(c, lat, samples);
 		norm_end(norm, sizeof(norm));
 	}
-	ret = got == samples ? 0 : -ETIMEDOUT;
 	if (got) {
 		sort(lat, got, sizeof(*lat), cmp_u64, NULL);
 		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu%s\n",
-			name, n + 1, got, to_ns(pct(lat, got, 50)),
+			upcall, n + 1, got, to_ns(pct(lat, got, 50)),
 			to_ns(pct(lat, got, 99)), norm);
 	}
-	t0 = bench_now();
-	for (i = 0; i < n; i++) {
-		unbind_from_irqhandler(irqs[i], irqs);
-		cond_resched();
-	}
+	ret = got == samples ? 0 : -ETIMEDOUT;
 	if (n)
-		pr_info("# bench bind_cost_%s_ports_%u bind_ns_per_port=%llu unbind_ns_per_port=%llu\n",
-			abi, ports, bind_ns,
-			div_u64(to_ns(elapsed(t0, bench_now())), n));
-close:
+		unbind_ret = unbind_ports(abi, count, irqs, nr, times, drained,
+					  n);
 	chan_close(c);
-free:
-	kvfree(irqs);
 out:
-	ktap_result(s, !ret, name, "%d (%u ports bound)", ret, n + 1);
+	if (count > 1) {
+		ktap_result(s, !ret && !bind_ret && n, bind, "%d (%u ports bound)",
+			    ret ?: bind_ret, n);
+		ktap_result(s, !ret && !unbind_ret && n, unbind,
+			    "%d (a port not closed in time, or none bound)",
+			    ret ?: unbind_ret);
+	}
+	kvfree(drained);
+	kvfree(times);
+	kvfree(nr);
+	kvfree(irqs);
+	ktap_result(s, !ret, upcall, "%d (%u ports bound)", ret, n + 1);
 	return ret;
 }
 
@@ -1018,14 +1143,16 @@ static long bench_cpu1(void *unused)
 	return dom0_round_trip(&suite);
 }
 
-static const unsigned int port_counts[] = { 1, 4096, 65536 };
+static const char *abi_name(void)
+{
+	/* The 2-level ABI addresses 4096 ports, FIFO many more. */
+	return xen_evtchn_nr_channels() > 4096 ? "fifo" : "2level";
+}
 
 static long bench_ports(void *unused)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(port_counts); i++)
-		upcall_ports(&suite, port_counts[i]);
+	ports_workload(&suite, abi_name(), 1);
+	ports_workload(&suite, abi_name(), ports);
 	return 0;
 }
 
@@ -1050,7 +1177,7 @@ static void floor_close(void)
 
 static int __init bench_init(void)
 {
-	bool core, ports;
+	bool core, counts;
 	int ret;
 
 	if (!cpu_online(0) || !cpu_online(1)) {
@@ -1068,6 +1195,7 @@ static int __init bench_init(void)
 		return ret;
 	samples = clamp(samples, 100U, (unsigned int)MAX_SAMPLES);
 	warmup = min_t(unsigned int, warmup, MAX_SAMPLES);
+	ports = clamp(ports, 2U, 1U << 17);
 	lat = kcalloc(MAX_SAMPLES, sizeof(*lat), GFP_KERNEL);
 	if (!lat)
 		return -ENOMEM;
@@ -1078,16 +1206,17 @@ static int __init bench_init(void)
 		goto free;
 	}
 	core = strcmp(workloads, "ports");
-	ports = strcmp(workloads, "core");
+	counts = strcmp(workloads, "core");
 	ktap_start(&suite, "bench_" LAYER, (core ? 9 : 0) +
-		   (ports ? ARRAY_SIZE(port_counts) : 0));
-	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s clock=%s\n", label,
-		samples, warmup, abi, use_tsc ? "tsc" : "ktime");
+		   (counts ? ports_cases(1) + ports_cases(ports) : 0));
+	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s ports=%u clock=%s\n",
+		label, samples, warmup, abi_name(), ports,
+		use_tsc ? "tsc" : "ktime");
 	if (core) {
 		work_on_cpu(0, bench_cpu0, NULL);
 		work_on_cpu(1, bench_cpu1, NULL);
 	}
-	if (ports)
+	if (counts)
 		work_on_cpu(0, bench_ports, NULL);
 	floor_close();
 free:

@@ -6,5 +6,5 @@
 . ./ktap.sh
 
 echo "# bench-info mainline abi: $(dmesg | grep -m1 -o 'Using [^ ]* ABI')"
-load_module xevtchn_bench_mainline.ko workloads=ports abi=2level
+load_module xevtchn_bench_mainline.ko workloads=ports
 rmmod xevtchn_bench_mainline

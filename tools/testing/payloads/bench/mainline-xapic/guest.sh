@@ -10,7 +10,7 @@
 echo "# bench-info mainline-xapic apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'Switched APIC routing to[^.]*' || echo xAPIC)"
 # One answer per event: the module's warmup (200) and samples (2000).
 port=$(dom0_call peer-start 2200)
-load_module xevtchn_bench_mainline.ko remote_port="${port:-0}" abi=fifo \
+load_module xevtchn_bench_mainline.ko remote_port="${port:-0}" \
 	workloads=core label=mainline-xapic
 dom0_call peer-result >/dev/null
 rmmod xevtchn_bench_mainline

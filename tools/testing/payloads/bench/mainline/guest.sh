@@ -12,7 +12,7 @@ echo "# bench-info mainline abi: $(dmesg | grep -m1 -o 'Using [^ ]* ABI')"
 echo "# event layer: $(ls /sys/bus/xen/devices 2>/dev/null | wc -l) xenbus devices, $(grep -c xen-dyn /proc/interrupts) xen-dyn IRQs"
 # One answer per event: the module's warmup (200) and samples (2000).
 port=$(dom0_call peer-start 2200)
-load_module xevtchn_bench_mainline.ko remote_port="${port:-0}" abi=fifo
+load_module xevtchn_bench_mainline.ko remote_port="${port:-0}"
 dom0_call peer-result >/dev/null
 rmmod xevtchn_bench_mainline
 # The IPI row's smp_call_function_single() went through the kernel's event

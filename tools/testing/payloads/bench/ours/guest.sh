@@ -12,10 +12,10 @@ echo "# bench-info xevtchn apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'S
 load_module xevtchn.ko
 # One answer per event: the module's warmup (200) and samples (2000).
 port=$(dom0_call peer-start 2200)
-load_module xevtchn_bench_ours.ko remote_port="${port:-0}" abi=fifo
+load_module xevtchn_bench_ours.ko remote_port="${port:-0}"
 dom0_call peer-result >/dev/null
 rmmod xevtchn_bench_ours xevtchn
 
 load_module xevtchn.ko fifo=off
-load_module xevtchn_bench_ours.ko workloads=ports abi=2level
+load_module xevtchn_bench_ours.ko workloads=ports
 rmmod xevtchn_bench_ours xevtchn
