@@ -55,12 +55,12 @@ ROWS = [
 ] + [
     # The upcall cost with this many ports bound.
     (f"upcall_{abi}_ports_{n}", "p50_ns", "ns", "lower")
-    for abi in ("fifo", "2level") for n in (1, 4096)
+    for abi in ("fifo",) for n in (1, 4096)
 ] + [
     # What binding and unbinding one of those ports cost: unbinding as the
     # call returned and drained, one at a time and back to back.
     (f"{workload}_{abi}_ports_4096", figure, "ns", "lower")
-    for abi in ("fifo", "2level")
+    for abi in ("fifo",)
     for workload, figure in (("bind", "p50_ns"),
                              ("unbind_one", "returned_p50_ns"),
                              ("unbind_one", "drained_p50_ns"),
@@ -181,11 +181,8 @@ def main():
     for workload, figure, unit, better in ROWS:
         values = {layer: layers[layer].get(workload, {}).get(figure)
                   for layer in layers}
-        # The xAPIC control runs every core workload, not the port counts.
-        control = workload in layers[XAPIC] or not workload.startswith(
-            ("upcall_", "bind_", "unbind_"))
-        wanted = LAYERS if control else ("xevtchn", "mainline")
-        if any(values[layer] is None for layer in wanted):
+        # make bench no longer runs the xAPIC control.
+        if any(values[layer] is None for layer in ("xevtchn", "mainline")):
             missing.append(f"{workload} {figure}")
         multiples = {layer: round(values[layer] / floor[layer], 1)
                      if unit == "ns" and values[layer] and floor[layer] else None

@@ -76,10 +76,6 @@ static unsigned int unbind_one = 100;
 module_param(unbind_one, uint, 0444);
 MODULE_PARM_DESC(unbind_one,
 		 "ports unbound one at a time, each drained before the next");
-static char *workloads = "all";
-module_param(workloads, charp, 0444);
-MODULE_PARM_DESC(workloads,
-		 "all, core (all but the port-count workloads) or ports (only those)");
 static char *label = LAYER;
 module_param(label, charp, 0444);
 MODULE_PARM_DESC(label,
@@ -1177,18 +1173,11 @@ static void floor_close(void)
 
 static int __init bench_init(void)
 {
-	bool core, counts;
 	int ret;
 
 	if (!cpu_online(0) || !cpu_online(1)) {
 		pr_err("xevtchn_bench: needs CPUs 0 and 1 online\n");
 		return -ENODEV;
-	}
-	if (strcmp(workloads, "all") && strcmp(workloads, "core") &&
-	    strcmp(workloads, "ports")) {
-		pr_err("xevtchn_bench: workloads=%s: say all, core or ports\n",
-		       workloads);
-		return -EINVAL;
 	}
 	ret = work_on_cpu(0, clock_setup, NULL);
 	if (ret)
@@ -1205,19 +1194,14 @@ static int __init bench_init(void)
 		       ret);
 		goto free;
 	}
-	core = strcmp(workloads, "ports");
-	counts = strcmp(workloads, "core");
-	ktap_start(&suite, "bench_" LAYER, (core ? 9 : 0) +
-		   (counts ? ports_cases(1) + ports_cases(ports) : 0));
+	ktap_start(&suite, "bench_" LAYER,
+		   9 + ports_cases(1) + ports_cases(ports));
 	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s ports=%u clock=%s\n",
 		label, samples, warmup, abi_name(), ports,
 		use_tsc ? "tsc" : "ktime");
-	if (core) {
-		work_on_cpu(0, bench_cpu0, NULL);
-		work_on_cpu(1, bench_cpu1, NULL);
-	}
-	if (counts)
-		work_on_cpu(0, bench_ports, NULL);
+	work_on_cpu(0, bench_cpu0, NULL);
+	work_on_cpu(1, bench_cpu1, NULL);
+	work_on_cpu(0, bench_ports, NULL);
 	floor_close();
 free:
 	kfree(lat);
