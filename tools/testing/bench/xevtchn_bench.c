@@ -8,12 +8,12 @@
  * and the IPI differ (mainline exports no IPI binding to modules; see
  * ipi_call()).
  *
- * Every result is a line "# bench <workload> <key>=<value>..." for the
- * host-side report (bench.py), and each workload is a KTAP case. Every
- * figure is measured after a warm-up of its own, and its line carries its
- * normalisers, taken in the same guest just before and just after it
- * (norm_begin()). Timestamps come from bench_now(); no wait reads a clock,
- * each is bounded in jiffies.
+ * Every result is a line "# bench <workload> <key>=<value>... end" for the
+ * host-side report (bench.py), which drops a line a console message cut
+ * short, and each workload is a KTAP case. Every figure is measured after
+ * a warm-up of its own, and its line carries its normalisers, taken in the
+ * same guest just before and just after it (norm_begin()). Timestamps come
+ * from bench_now(); no wait reads a clock, each is bounded in jiffies.
  */
 
 #include <linux/delay.h>
@@ -499,7 +499,7 @@ static void report_latency(const char *name, u64 *v, unsigned int n,
 	unsigned int i;
 
 	sort(v, n, sizeof(*v), cmp_u64, NULL);
-	pr_info("# bench %s samples=%u p50_ns=%llu p99_ns=%llu max_ns=%llu%s\n",
+	pr_info("# bench %s samples=%u p50_ns=%llu p99_ns=%llu max_ns=%llu%s end\n",
 		name, n, to_ns(pct(v, n, 50)), to_ns(pct(v, n, 99)),
 		to_ns(v[n - 1]), norm);
 	for (i = 1; i <= 100; i += 10) {
@@ -590,7 +590,7 @@ static int eoi_cost(struct ktap_suite *s)
 	for (i = 0; i < samples; i++)
 		lat[i] = time_eoi();
 	sort(lat, samples, sizeof(*lat), cmp_u64, NULL);
-	pr_info("# bench apic_eoi samples=%u p50_ns=%llu p99_ns=%llu x2apic=%d\n",
+	pr_info("# bench apic_eoi samples=%u p50_ns=%llu p99_ns=%llu x2apic=%d end\n",
 		samples, to_ns(pct(lat, samples, 50)),
 		to_ns(pct(lat, samples, 99)), x2apic_mode);
 	ktap_result(s, true, "apic_eoi", "%s", x2apic_mode ? "x2APIC" : "xAPIC");
@@ -717,11 +717,11 @@ static int unbind_ports(const char *abi, unsigned int count, int *irqs,
 	}
 	norm_end(norm, sizeof(norm));
 	if (one)
-		pr_info("# bench unbind_one_%s_ports_%u ports=%u returned_p50_ns=%llu drained_p50_ns=%llu%s\n",
+		pr_info("# bench unbind_one_%s_ports_%u ports=%u returned_p50_ns=%llu drained_p50_ns=%llu%s end\n",
 			abi, count, one, median_ns(returned, one),
 			median_ns(drained, one), norm);
 	if (batch)
-		pr_info("# bench unbind_batch_%s_ports_%u ports=%u returned_p50_ns=%llu drained_ns_per_port=%llu%s\n",
+		pr_info("# bench unbind_batch_%s_ports_%u ports=%u returned_p50_ns=%llu drained_ns_per_port=%llu%s end\n",
 			abi, count, batch, median_ns(returned + one, batch),
 			batch_ns, norm);
 	return ret;
@@ -790,7 +790,7 @@ static int ports_workload(struct ktap_suite *s, const char *abi,
 			n = bind_ret;
 			bind_ret = 0;
 			norm_end(norm, sizeof(norm));
-			pr_info("# bench %s ports=%u p50_ns=%llu%s\n", bind, n,
+			pr_info("# bench %s ports=%u p50_ns=%llu%s end\n", bind, n,
 				median_ns(times, n), norm);
 		}
 	}
@@ -801,7 +801,7 @@ static int ports_workload(struct ktap_suite *s, const char *abi,
 	}
 	if (got) {
 		sort(lat, got, sizeof(*lat), cmp_u64, NULL);
-		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu%s\n",
+		pr_info("# bench %s bound=%u samples=%u p50_ns=%llu p99_ns=%llu%s end\n",
 			upcall, n + 1, got, to_ns(pct(lat, got, 50)),
 			to_ns(pct(lat, got, 99)), norm);
 	}
@@ -865,7 +865,7 @@ static int throughput(struct ktap_suite *s, const char *name)
 	if (!ret) {
 		norm_end(norm, sizeof(norm));
 		p50 = median_ns(lat, rounds);
-		pr_info("# bench %s channels=%u rounds=%u round_p50_ns=%llu events_per_s=%llu%s\n",
+		pr_info("# bench %s channels=%u rounds=%u round_p50_ns=%llu events_per_s=%llu%s end\n",
 			name, CHANNELS, rounds, p50,
 			div64_u64((u64)CHANNELS * NSEC_PER_SEC, max(p50, 1ULL)),
 			norm);
@@ -903,11 +903,11 @@ static int clock_cost(struct ktap_suite *s)
 		p50[k] = median_ns(lat, 256);
 	}
 	use_tsc = was;
-	pr_info("# bench clock_read source=%s p50_ns=%llu ktime_p50_ns=%llu tsc_p50_ns=%llu xen_tsc_flags=%#x xen_tsc_mode=%u xen_tsc_khz=%u\n",
+	pr_info("# bench clock_read source=%s p50_ns=%llu ktime_p50_ns=%llu tsc_p50_ns=%llu xen_tsc_flags=%#x xen_tsc_mode=%u xen_tsc_khz=%u end\n",
 		source[use_tsc], p50[use_tsc], p50[0], p50[1], xen_tsc_flags,
 		xen_tsc_mode, xen_tsc_khz);
 	if (tsc_pass.measured)
-		pr_info("# bench tsc_cpu1_offset low_ns=%lld high_ns=%lld\n",
+		pr_info("# bench tsc_cpu1_offset low_ns=%lld high_ns=%lld end\n",
 			cycles_ns(-tsc_pass.min_back),
 			cycles_ns(tsc_pass.min_there));
 	ktap_result(s, true, "clock_read", "%s", source[use_tsc]);
@@ -924,7 +924,7 @@ static int floor_cost(struct ktap_suite *s)
 	for (i = 0; i < samples; i++)
 		lat[i] = time_floor();
 	sort(lat, samples, sizeof(*lat), cmp_u64, NULL);
-	pr_info("# bench send_masked_floor samples=%u p50_ns=%llu p99_ns=%llu\n",
+	pr_info("# bench send_masked_floor samples=%u p50_ns=%llu p99_ns=%llu end\n",
 		samples, to_ns(pct(lat, samples, 50)),
 		to_ns(pct(lat, samples, 99)));
 	ktap_result(s, true, "send_masked_floor", "%s", "");
@@ -1196,7 +1196,7 @@ static int __init bench_init(void)
 	}
 	ktap_start(&suite, "bench_" LAYER,
 		   9 + ports_cases(1) + ports_cases(ports));
-	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s ports=%u clock=%s\n",
+	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s ports=%u clock=%s end\n",
 		label, samples, warmup, abi_name(), ports,
 		use_tsc ? "tsc" : "ktime");
 	work_on_cpu(0, bench_cpu0, NULL);
