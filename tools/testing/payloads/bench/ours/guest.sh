@@ -3,18 +3,10 @@
 #
 # make bench, xevtchn's side: a guest booted with "nopv", xevtchn loaded
 # (defaults: per-vCPU vectors, FIFO), the benchmark built against
-# <xevtchn/events.h>; then xevtchn again with the 2-level ABI for the
-# port-count workloads. Results: "# bench ..." lines (tools/testing/bench).
+# <xevtchn/events.h> (tools/testing/bench). Results: "# bench ..." lines.
 . ./ktap.sh
+. ./common.sh
 
-# How the local APIC is driven: every EOI and IPI goes through it.
-echo "# bench-info xevtchn apic: $(dmesg | grep -m1 -o -e 'x2apic enabled' -e 'Switched APIC routing to[^.]*' || echo xAPIC)"
 load_module xevtchn.ko
-port=$(dom0_call peer-start 2000)
-load_module xevtchn_bench_ours.ko remote_port="${port:-0}" abi=fifo
-dom0_call peer-result >/dev/null
-rmmod xevtchn_bench_ours xevtchn
-
-load_module xevtchn.ko fifo=off
-load_module xevtchn_bench_ours.ko workloads=ports abi=2level
-rmmod xevtchn_bench_ours xevtchn
+bench_run xevtchn_bench_ours
+rmmod xevtchn
