@@ -174,15 +174,33 @@ vmlinuz_for() {
 		    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
 		    -o Dir::State::status=/dev/null -o APT::Architecture=amd64
 		    -o 'Acquire::Languages=none' -o APT::Sandbox::User=root)
-	pkg=linux-image-$kver-unsigned
-	if ! apt-get "${opts[@]}" update >"$apt/log" 2>&1 ||
-	   ! (cd "$apt" && apt-get "${opts[@]}" download "$pkg") >>"$apt/log" 2>&1; then
+	# Where the vmlinuz is: Debian's 6.x kernels ship it unsigned in
+	# linux-image-<abi>-unsigned (the one Secure Boot signs is built from
+	# it); its 7.x kernels in linux-binary-<abi>, under /usr/lib/modules.
+	# Each step checks itself: this runs where "set -e" does not.
+	if ! apt-get "${opts[@]}" update >"$apt/log" 2>&1; then
 		tail -n 20 "$apt/log" >&2
-		log "could not fetch $pkg"
+		log "apt-get update failed for $kver's suite"
 		return 1
 	fi
-	dpkg-deb --fsys-tarfile "$apt"/"$pkg"_*.deb |
-		tar -x -O "./boot/vmlinuz-$kver" >"$dir/vmlinuz-$kver.tmp"
+	local try path=
+	for try in "linux-image-$kver-unsigned:./boot/vmlinuz-$kver" \
+		   "linux-binary-$kver:./usr/lib/modules/$kver/vmlinuz"; do
+		pkg=${try%%:*}
+		if (cd "$apt" && apt-get "${opts[@]}" download "$pkg") >>"$apt/log" 2>&1; then
+			path=${try#*:}
+			break
+		fi
+	done
+	if [ -z "$path" ] ||
+	   ! dpkg-deb --fsys-tarfile "$apt"/"$pkg"_*.deb |
+		tar -x -O "$path" >"$dir/vmlinuz-$kver.tmp" ||
+	   [ ! -s "$dir/vmlinuz-$kver.tmp" ]; then
+		tail -n 20 "$apt/log" >&2
+		rm -f "$dir/vmlinuz-$kver.tmp"
+		log "could not fetch the vmlinuz of $kver"
+		return 1
+	fi
 	mv "$dir/vmlinuz-$kver.tmp" "$dir/vmlinuz-$kver"
 	rm -rf "$apt"
 	echo "$dir/vmlinuz-$kver"
@@ -196,11 +214,17 @@ guest_files() {
 	out=$guest_out/$kernel
 	rm -rf "$out"
 	mkdir -p "$out/tools/testing/build" "$out/tools/testing/modules"
-	vmlinuz=$(vmlinuz_for "$root" "$kver") || { status=1; return; }
-	cp "$vmlinuz" "$out/vmlinuz"
-	cp "$src/xevtchn.ko" "$out/"
-	cp "$src/tools/testing/build/xevtchn.ko" "$out/tools/testing/build/"
-	cp "$src"/tools/testing/modules/*.ko "$out/tools/testing/modules/"
+	# Called after "||", where "set -e" does not hold: each step checks.
+	if ! vmlinuz=$(vmlinuz_for "$root" "$kver") ||
+	   ! cp "$vmlinuz" "$out/vmlinuz" ||
+	   ! cp "$src/xevtchn.ko" "$out/" ||
+	   ! cp "$src/tools/testing/build/xevtchn.ko" "$out/tools/testing/build/" ||
+	   ! cp "$src"/tools/testing/modules/*.ko "$out/tools/testing/modules/"; then
+		rm -rf "$out"
+		log "$kernel ($kver): no guest kernel"
+		status=1
+		return 1
+	fi
 	echo "$kver" >"$out/kver"
 	echo "build-matrix: $kernel ($kver) as a guest kernel: $out"
 }
