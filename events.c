@@ -34,7 +34,7 @@
  * and takes it out of the IRQ and per-CPU tables. Its port table entry
  * stays, as a closing entry: the port is still open in Xen, so Xen cannot
  * hand its number out, and the table refuses to bind or close it again.
- * Then RCU work (queue_rcu_work(), close_work()) runs once no upcall can
+ * Then RCU work (close.c: close_work()) runs once no upcall can
  * still hold the binding: under the mutex, it closes the port in Xen,
  * clears the entry and frees the IRQ; the xevtchn_irq goes a grace period
  * later. So an upcall that found the binding still sees valid memory, an
@@ -94,9 +94,6 @@ struct cpu_sources {
 static DEFINE_PER_CPU(struct cpu_sources, cpu_sources);
 
 static bool ready;
-
-/* The deferred closes (close_work()), drained at unload. */
-static struct workqueue_struct *close_wq;
 
 /* Port @port's table entry: its binding, live or dying (closing), or NULL. */
 static struct xevtchn_irq *port_entry(evtchn_port_t port)
@@ -328,8 +325,6 @@ unsigned int xevtchn_default_cpu(void)
 	return 0;
 }
 
-static void close_work(struct work_struct *work);
-
 /**
  * xevtchn_new_binding() - a binding for @port, not yet visible to the upcall
  * @port: a port Xen has set up for us
@@ -370,7 +365,6 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 	info->bound_cpu = cpu;
 	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
 	raw_spin_lock_init(&info->lock);
-	INIT_RCU_WORK(&info->close_work, close_work);
 	xevtchn_abi->mask(port);
 	return info;
 }
@@ -461,26 +455,17 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 }
 
 /**
- * xevtchn_unbind_port() - unbind a port now; close it and free its IRQ and
- *	binding once no upcall can hold them
+ * xevtchn_detach_binding() - take a binding out of use; its port table
+ *	entry stays, as a closing entry
  * @info: an attached binding whose IRQ has no handler
  *
- * Stops the chip callbacks from touching the port (xevtchn_mark_dying()),
- * masks it and takes it out of the IRQ and per-CPU tables, so nothing finds
- * the binding any more. Its port table entry stays as a closing entry until
- * close_work() has closed the port: no one binds or closes the number
- * meanwhile, and Xen cannot hand it out, since it is still open. An upcall
- * that found the binding just before may still be running its IRQ, so the
- * IRQ stays allocated (refusing requests) until then too; an irq domain's
- * IRQ (MSIs) is freed by the domain when we return, so for those this waits
- * for a grace period here. The chip data keeps pointing at @info until the
- * descriptor goes, and @info outlives both by a grace period: lookups from
- * an IRQ number (port_ops.c) run under RCU only.
+ * Marks it dying (the chip callbacks leave it alone), takes it out of the
+ * IRQ table and its CPU's VIRQ or IPI slot and masks its port. The first
+ * half of xevtchn_unbind_port() (close.c).
  *
- * Context: process context, under xevtchn_bind_mutex; sleeps for an irq
- * domain's IRQ.
+ * Context: under xevtchn_bind_mutex.
  */
-void xevtchn_unbind_port(struct xevtchn_irq *info)
+void xevtchn_detach_binding(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_mark_dying(info);
@@ -489,66 +474,18 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
 	xevtchn_abi->mask(info->port);
 	if (cpu_source_slot(info))
 		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
-	if (info->ops && info->ops->owned_by_domain) {
-		might_sleep();
-		synchronize_rcu();
-	} else {
-		irq_set_status_flags(info->irq, IRQ_NOREQUEST);
-	}
-	queue_rcu_work(close_wq, &info->close_work);
-}
-
-/*
- * The second half of xevtchn_unbind_port(), a grace period later: no
- * upcall still runs the binding. Close the port in Xen, which clears its
- * pending bit (evtchn_free()) and may hand the number to a new port at
- * once: a user that does not take the bind mutex (xevtchn_alloc_unbound())
- * can open it and have an event on it before the entry is cleared. So
- * nothing here touches the port after the close; its mask bit, which stays
- * with the number, keeps every scan off it until a new binding unmasks it,
- * which needs the bind mutex. Then the source gives back what it holds
- * (->closed: a PIRQ), and the IRQ and the binding go.
- */
-static void close_work(struct work_struct *work)
-{
-	struct xevtchn_irq *info = container_of(to_rcu_work(work),
-						struct xevtchn_irq, close_work);
-	evtchn_port_t port = info->port;
-	int ret;
-
-	xevtchn_testing_before_close();
-	mutex_lock(&xevtchn_bind_mutex);
-	ret = xevtchn_close_evtchn(port);
-	if (ret)
-		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
-	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
-	xevtchn_abi->remove(port, info->cpu);
-	set_port_info(port, NULL);	/* the row exists: cannot fail */
-	if (info->ops && info->ops->closed)
-		info->ops->closed(info);
-	xevtchn_inject(XEVTCHN_INJECT_FREE);
-	if (!(info->ops && info->ops->owned_by_domain))
-		irq_free_desc(info->irq);
-	mutex_unlock(&xevtchn_bind_mutex);
-	kfree_rcu(info, rcu);
 }
 
 /**
- * xevtchn_drain_closes() - wait until every port unbound so far is closed
+ * xevtchn_forget_port() - clear a closed port's table entry
+ * @port: a port whose binding was detached, and that Xen has closed
  *
- * The grace period of each queued close ends in an RCU callback that
- * queues its work (queue_rcu_work()): rcu_barrier() waits for those, then
- * the workqueue is flushed.
- *
- * Context: process context, without xevtchn_bind_mutex (the closes take
- * it); sleeps.
+ * Context: under xevtchn_bind_mutex (the deferred close, close.c).
  */
-void xevtchn_drain_closes(void)
+void xevtchn_forget_port(evtchn_port_t port)
 {
-	lockdep_assert_not_held(&xevtchn_bind_mutex);
-	might_sleep();
-	rcu_barrier();
-	flush_workqueue(close_wq);
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	set_port_info(port, NULL);	/* the row exists: cannot fail */
 }
 
 /**
@@ -622,33 +559,21 @@ static int choose_abi(void)
  *
  * Starts the FIFO ABI if fifo= asks for it and Xen offers it, else the
  * 2-level one; either leaves every port masked. The port table needs
- * nothing more: its rows come as ports get bound. The deferred closes get
- * a workqueue of their own, which unload can drain (a module must not
- * flush the system's).
+ * nothing more: its rows come as ports get bound.
  *
  * Context: module load, step 4 (main.c), shared_info mapped.
  * Return: 0, or a negative errno with the reason in the kernel log.
  */
 int xevtchn_events_init(void)
 {
-	int ret;
-
-	close_wq = alloc_ordered_workqueue("xevtchn-close", 0);
-	if (!close_wq)
-		return -ENOMEM;
-	ret = choose_abi();
-	if (ret) {
-		destroy_workqueue(close_wq);
-		close_wq = NULL;
-	}
-	return ret;
+	return choose_abi();
 }
 
 /**
  * xevtchn_events_exit() - stop the ABI and free the port table
  *
  * Context: module unload, step 4 undone (main.c): every port is closed
- * (xevtchn_events_stop() drained the deferred closes) and no upcall runs
+ * (xevtchn_unbind_all() drained the deferred closes) and no upcall runs
  * any more, so nothing reads the table. The FIFO ABI's exit resets the
  * domain (EVTCHNOP_reset), which must come after the last close.
  */
@@ -656,8 +581,6 @@ void xevtchn_events_exit(void)
 {
 	unsigned int row;
 
-	destroy_workqueue(close_wq);	/* empty: it drains anyway */
-	close_wq = NULL;
 	xevtchn_abi->exit();
 	for (row = 0; row < NR_ROWS; row++) {
 		kfree(port_rows[row]);
@@ -673,56 +596,4 @@ void xevtchn_events_exit(void)
 void xevtchn_events_start(void)
 {
 	WRITE_ONCE(ready, true);
-}
-
-/*
- * Free whatever handlers a leaked binding still has at unload. Their
- * drivers are gone (they could not be loaded without xevtchn's symbols),
- * so free_irq() with each action's own dev_id is all that can be done.
- */
-static void free_leftover_handlers(unsigned int irq)
-{
-	struct irq_desc *desc = irq_data_to_desc(irq_get_irq_data(irq));
-	unsigned long flags;
-	void *dev_id;
-
-	while (irq_has_action(irq)) {
-		raw_spin_lock_irqsave(&desc->lock, flags);
-		dev_id = desc->action ? desc->action->dev_id : NULL;
-		raw_spin_unlock_irqrestore(&desc->lock, flags);
-		pr_warn("IRQ %u still has a handler at unload; freeing it\n",
-			irq);
-		free_irq(irq, dev_id);
-	}
-}
-
-/**
- * xevtchn_events_stop() - refuse calls, unbind what drivers left bound, and
- *	wait until every unbound port is closed
- *
- * After this no close is pending and none can be queued: the module's code
- * is not called from RCU or a workqueue once it is gone.
- *
- * Context: module unload, step 7 undone (main.c), or a failed load.
- */
-void xevtchn_events_stop(void)
-{
-	struct xevtchn_irq *info;
-	evtchn_port_t port;
-
-	WRITE_ONCE(ready, false);
-	mutex_lock(&xevtchn_bind_mutex);
-	for (port = 0; (info = xevtchn_next_port(&port, false)); port = 0) {
-		pr_warn("port %u (IRQ %u) still bound at unload; unbinding it\n",
-			info->port, info->irq);
-		info->refcount = 0;
-		info->unbinding = true;
-		mutex_unlock(&xevtchn_bind_mutex);
-		free_leftover_handlers(info->irq);
-		mutex_lock(&xevtchn_bind_mutex);
-		xevtchn_unbind_port(info);
-	}
-	mutex_unlock(&xevtchn_bind_mutex);
-	xevtchn_testing_unload();	/* a test may hold the closes */
-	xevtchn_drain_closes();
 }

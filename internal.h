@@ -229,7 +229,6 @@ struct xevtchn_irq *xevtchn_irq_info(unsigned int irq);
 int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
 void xevtchn_events_start(void);
-void xevtchn_events_stop(void);
 extern struct mutex xevtchn_bind_mutex;
 struct xevtchn_irq *xevtchn_next_port(evtchn_port_t *port, bool closing);
 int xevtchn_check_ready(const char *caller);
@@ -256,11 +255,18 @@ int xevtchn_close_evtchn(evtchn_port_t port);
 int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 			 irq_flow_handler_t handle, const char *flow,
 			 unsigned long status);
-void xevtchn_unbind_port(struct xevtchn_irq *info);
-void xevtchn_drain_closes(void);
+void xevtchn_detach_binding(struct xevtchn_irq *info);
+void xevtchn_forget_port(evtchn_port_t port);
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
 				       unsigned int cpu, unsigned int source);
+
+/* close.c: a binding's end: the unbind API, the unbind, the deferred close */
+int xevtchn_close_init(void);
+void xevtchn_close_exit(void);
+void xevtchn_unbind_port(struct xevtchn_irq *info);
+void xevtchn_drain_closes(void);
+void xevtchn_unbind_all(void);
 
 /* cpu.c: each CPU's part, through CPU hotplug */
 int xevtchn_cpus_init(void);

@@ -10,11 +10,13 @@
  *   2. find Xen: CPUID, version, features (hypervisor.c)
  *   3. the upcall's kind (upcall=) and shared_info (upcall.c)
  *   4. the event channel ABI (fifo=: events_2l.c or events_fifo.c) for the
- *      port table, and the workqueue of the deferred closes (events.c)
+ *      port table (events.c), and the workqueue of the deferred closes
+ *      (close.c)
  *   5. every CPU's part: its vCPU, its part of the ABI, its upcall vector;
  *      and each CPU's as it comes and goes (cpu.c)
  *   6. under upcall=intx, the platform device's line (upcall.c)
- *   7. let the API's calls in (events.c; bind.c and port_ops.c are the API)
+ *   7. let the API's calls in (events.c; bind.c, close.c and port_ops.c
+ *      are the API)
  *   8. one event through the upcall, before any driver relies on it
  *   9. PIRQs: may Xen deliver GSIs and MSIs as events here? (pirq.c)
  *  10. the MSI domain of the attach= devices (msi.c)
@@ -111,9 +113,12 @@ static int __init xevtchn_init(void)
 	ret = xevtchn_events_init();
 	if (ret)
 		goto err_upcall;
-	ret = xevtchn_cpus_init();
+	ret = xevtchn_close_init();
 	if (ret)
 		goto err_events;
+	ret = xevtchn_cpus_init();
+	if (ret)
+		goto err_close;
 	ret = xevtchn_upcall_start();
 	if (ret)
 		goto err_cpus;
@@ -130,10 +135,12 @@ static int __init xevtchn_init(void)
 	return 0;
 
 err_start:
-	xevtchn_events_stop();
+	xevtchn_unbind_all();
 	xevtchn_upcall_stop();
 err_cpus:
 	xevtchn_cpus_exit();
+err_close:
+	xevtchn_close_exit();
 err_events:
 	xevtchn_events_exit();
 err_upcall:
@@ -145,9 +152,10 @@ static void __exit xevtchn_exit(void)
 {
 	xevtchn_debugfs_exit();
 	xevtchn_msi_exit();
-	xevtchn_events_stop();
+	xevtchn_unbind_all();
 	xevtchn_upcall_stop();
 	xevtchn_cpus_exit();
+	xevtchn_close_exit();
 	xevtchn_events_exit();
 	xevtchn_upcall_exit();
 	pr_info("unloaded\n");

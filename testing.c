@@ -207,7 +207,7 @@ void xevtchn_testing_before_close(void)
 /**
  * xevtchn_testing_unload() - let held closes go: unload waits for them
  *
- * Context: module unload, or a failed load (xevtchn_events_stop()).
+ * Context: module unload, or a failed load (xevtchn_unbind_all()).
  */
 void xevtchn_testing_unload(void)
 {
