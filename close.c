@@ -135,7 +135,12 @@ void xevtchn_drain_closes(void)
  */
 int xevtchn_close_init(void)
 {
-	close_wq = alloc_ordered_workqueue("xevtchn-close", 0);
+	/*
+	 * WQ_MEM_RECLAIM: bind and unbind calls flush it, and a flush from
+	 * a reclaim workqueue of one without it trips
+	 * check_flush_dependency() (Linux 6.1 kernel/workqueue.c, lines 2619-2640).
+	 */
+	close_wq = alloc_ordered_workqueue("xevtchn-close", WQ_MEM_RECLAIM);
 	return close_wq ? 0 : -ENOMEM;
 }
 
