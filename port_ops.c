@@ -210,6 +210,33 @@ static evtchn_port_t pending_port(int irq, const char *caller)
 	return port;
 }
 
+/*
+ * Run @op on @irq's pending bit inside the read section: an unbind racing
+ * this closes the port only a grace period later, so the bit is our
+ * port's (closing at worst), never that of a port Xen handed out again.
+ * Returns the bit (@op NULL), 1 when @op ran, 0 when @irq is not ours.
+ */
+static int on_pending_bit(int irq, void (*op)(evtchn_port_t port),
+			  const char *caller)
+{
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	rcu_read_lock();
+	info = irq < 0 ? NULL : xevtchn_irq_info(irq);
+	if (info && op) {
+		op(info->port);
+		ret = 1;
+	} else if (info) {
+		ret = xevtchn_abi->is_pending(info->port);
+	}
+	rcu_read_unlock();
+	if (!info)
+		pr_warn_ratelimited("%s: IRQ %d is not bound by xevtchn\n",
+				    caller, irq);
+	return ret;
+}
+
 /**
  * xevtchn_set_irq_pending() - set @irq's pending bit (raises no upcall)
  * @irq: an xevtchn IRQ
@@ -219,12 +246,8 @@ static evtchn_port_t pending_port(int irq, const char *caller)
  */
 int xevtchn_set_irq_pending(int irq)
 {
-	evtchn_port_t port = pending_port(irq, __func__);
-
-	if (!port)
-		return -EINVAL;
-	xevtchn_abi->set_pending(port);
-	return 0;
+	return on_pending_bit(irq, xevtchn_abi->set_pending, __func__) ?
+	       0 : -EINVAL;
 }
 EXPORT_SYMBOL_GPL(xevtchn_set_irq_pending);
 
@@ -237,12 +260,8 @@ EXPORT_SYMBOL_GPL(xevtchn_set_irq_pending);
  */
 int xevtchn_clear_irq_pending(int irq)
 {
-	evtchn_port_t port = pending_port(irq, __func__);
-
-	if (!port)
-		return -EINVAL;
-	xevtchn_abi->clear_pending(port);
-	return 0;
+	return on_pending_bit(irq, xevtchn_abi->clear_pending, __func__) ?
+	       0 : -EINVAL;
 }
 EXPORT_SYMBOL_GPL(xevtchn_clear_irq_pending);
 
@@ -255,9 +274,7 @@ EXPORT_SYMBOL_GPL(xevtchn_clear_irq_pending);
  */
 bool xevtchn_test_irq_pending(int irq)
 {
-	evtchn_port_t port = pending_port(irq, __func__);
-
-	return port && xevtchn_abi->is_pending(port);
+	return on_pending_bit(irq, NULL, __func__);
 }
 EXPORT_SYMBOL_GPL(xevtchn_test_irq_pending);
 
@@ -341,16 +358,23 @@ EXPORT_SYMBOL_GPL(xevtchn_poll_irq);
 int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority)
 {
 	struct evtchn_set_priority set = { .priority = priority };
-	int ret;
+	struct xevtchn_irq *info;
+	int ret = 0;
 
-	set.port = xevtchn_evtchn_from_irq(irq);
-	if (!set.port)
-		return refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
 	if (priority > EVTCHN_FIFO_PRIORITY_MIN)
 		return refuse(-EINVAL, "priority %u is out of range (%u..%u)",
 			      priority, EVTCHN_FIFO_PRIORITY_MAX,
 			      EVTCHN_FIFO_PRIORITY_MIN);
-	ret = xevtchn_event_channel_op(EVTCHNOP_set_priority, &set);
+	/* Inside the read section, as xevtchn_notify_remote_via_irq(). */
+	rcu_read_lock();
+	info = xevtchn_irq_info(irq);
+	if (info) {
+		set.port = info->port;
+		ret = xevtchn_event_channel_op(EVTCHNOP_set_priority, &set);
+	}
+	rcu_read_unlock();
+	if (!info)
+		return refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
 	if (ret)
 		complain("Xen refused priority %u for port %u (%d)%s", priority,
 			 set.port, ret, ret == -ENOSYS ?
