@@ -80,6 +80,11 @@ static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 	return ret;
 }
 
+/*
+ * Request @irq's handler. ->unbinding keeps every unbinder off the binding
+ * while request_irq() runs without the bind mutex: an unbind in that
+ * window would leave our handler on a descriptor the close then frees.
+ */
 static int request_handler(int irq, irq_handler_t handler,
 			   unsigned long irqflags, const char *devname,
 			   void *dev_id)
@@ -87,13 +92,19 @@ static int request_handler(int irq, irq_handler_t handler,
 	struct xevtchn_irq *info;
 	int ret;
 
-	ret = request_irq(irq, handler, irqflags, devname, dev_id);
 	mutex_lock(&xevtchn_bind_mutex);
 	info = xevtchn_irq_info(irq);
 	if (!info || info->unbinding) {
-		/* Someone who guessed the IRQ number unbound it meanwhile. */
-		ret = ret ?: -ENOENT;
-	} else if (ret) {
+		/* Someone who guessed the IRQ number unbinds it. */
+		mutex_unlock(&xevtchn_bind_mutex);
+		return -ENOENT;
+	}
+	info->unbinding = true;
+	mutex_unlock(&xevtchn_bind_mutex);
+	ret = request_irq(irq, handler, irqflags, devname, dev_id);
+	mutex_lock(&xevtchn_bind_mutex);
+	info->unbinding = false;
+	if (ret) {
 		pr_warn("cannot request IRQ %d for %s (%d)\n", irq, devname,
 			ret);
 		xevtchn_unbind_port(info);

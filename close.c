@@ -301,7 +301,7 @@ static struct xevtchn_irq *binding_to_release(unsigned int irq, int *err,
 				    caller, irq);
 		*err = -EINVAL;
 	} else if (info->unbinding) {
-		pr_warn_ratelimited("%s: IRQ %u is being unbound already\n",
+		pr_warn_ratelimited("%s: IRQ %u is being unbound already, or its handler requested\n",
 				    caller, irq);
 		*err = -EBUSY;
 	}

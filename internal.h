@@ -90,8 +90,9 @@ struct xevtchn_source_ops {
  * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
  * @has_handler: the handler was requested through an xevtchn *_irqhandler()
  * @dev_id: that handler's dev_id, checked when unbinding
- * @unbinding: an unbind is freeing the handler, without the bind mutex;
- *	under xevtchn_bind_mutex
+ * @unbinding: an unbind is freeing the handler, or a bind requesting it,
+ *	without the bind mutex: nobody else may unbind; under
+ *	xevtchn_bind_mutex
  * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
  * @ipi: the IPI number, for XEVTCHN_PORT_IPI
  * @pirq: the PIRQ number, for XEVTCHN_PORT_PIRQ
