@@ -292,6 +292,31 @@ static int check_cpu(unsigned int cpu, const char *caller)
 	return ret;
 }
 
+/*
+ * A VIRQ bound without percpu gets the xen-dyn-edge chip and may move,
+ * which Xen allows for global VIRQs only: EVTCHNOP_bind_vcpu refuses a
+ * per-vCPU one (VIRQ_TIMER, VIRQ_DEBUG, ...) with -EINVAL
+ * (evtchn_bind_vcpu(), xen/common/event_channel.c, RELEASE-4.17.7, lines
+ * 1098-1102). Ask it now, to the vCPU the port already notifies (nothing
+ * changes for a global VIRQ), so that such a binding is refused here and
+ * not at its first move.
+ */
+static int check_global_virq(evtchn_port_t port, unsigned int virq,
+			     unsigned int vcpu)
+{
+	struct evtchn_bind_vcpu bind = { .port = port, .vcpu = vcpu };
+	int ret;
+
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+	if (ret == -EINVAL)
+		return refuse(ret, "VIRQ %u is per-vCPU in Xen: bind it per-CPU (IRQF_PERCPU)",
+			      virq);
+	if (ret)
+		return refuse(ret, "Xen refused to bind VIRQ %u's port %u to vCPU %u (%d)",
+			      virq, port, vcpu, ret);
+	return 0;
+}
+
 /**
  * xevtchn_bind_virq_to_irq() - bind a virtual IRQ of Xen's to a Linux IRQ
  * @virq: a VIRQ_* number
@@ -301,8 +326,9 @@ static int check_cpu(unsigned int cpu, const char *caller)
  *	which gets the xen-dyn-edge chip and can move
  *
  * Context: process context; sleeps.
- * Return: the Linux IRQ; -EINVAL for a bad VIRQ or CPU; -EBUSY when the
- * VIRQ is already bound on @cpu; Xen's error otherwise.
+ * Return: the Linux IRQ; -EINVAL for a bad VIRQ or CPU, or for a per-vCPU
+ * VIRQ without @percpu; -EBUSY when the VIRQ is already bound on @cpu;
+ * Xen's error otherwise.
  */
 int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 {
@@ -348,8 +374,12 @@ again:
 			     ": someone else bound it" : "");
 		goto out;
 	}
-	ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu, bind.vcpu,
-			    virq);
+	ret = percpu ? 0 : check_global_virq(bind.port, virq, bind.vcpu);
+	if (ret)
+		xevtchn_close_evtchn(bind.port);
+	else
+		ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu,
+				    bind.vcpu, virq);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;

@@ -461,7 +461,7 @@ static void test_bad_input(void)
 	evtchn_port_t a, b;
 	int irq, ret, offline_ret;
 
-	start(&s, "bad_input", 19);
+	start(&s, "bad_input", 20);
 	EXPECT(&s, "port_zero", xevtchn_bind_evtchn_to_irq(0), -EINVAL);
 	EXPECT(&s, "closed_port", xevtchn_bind_evtchn_to_irq(4000), -EINVAL);
 	EXPECT(&s, "port_beyond_abi", xevtchn_bind_evtchn_to_irq(1 << 20),
@@ -497,6 +497,13 @@ static void test_bad_input(void)
 	       xevtchn_unbind_from_irqhandler(100000, NULL), -EINVAL);
 	EXPECT(&s, "virq_out_of_range",
 	       xevtchn_bind_virq_to_irq(NR_VIRQS, 0, true), -EINVAL);
+	/* A per-vCPU VIRQ (Xen's virq_is_global() says no) without percpu. */
+	irq = xevtchn_bind_virq_to_irq(VIRQ_XENOPROF, 0, false);
+	ktap_result(&s, irq == -EINVAL, "per_vcpu_virq_not_percpu",
+		    "binding VIRQ_XENOPROF with percpu=false gave %d, want %d",
+		    irq, -EINVAL);
+	if (irq > 0)
+		xevtchn_unbind_from_irq(irq);
 	EXPECT(&s, "ipi_out_of_range",
 	       xevtchn_bind_ipi_to_irqhandler(XEVTCHN_NR_IPIS, 0, never_interrupt,
 					      0, "bad", NULL), -EINVAL);
