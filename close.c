@@ -50,9 +50,9 @@ static void close_work(struct work_struct *work);
  * that found the binding just before may still be running its IRQ, so the
  * IRQ stays allocated (refusing requests) until then too; an irq domain's
  * IRQ (MSIs) is freed by the domain when we return, so for those this waits
- * for a grace period here. The chip data keeps pointing at @info until the
- * descriptor goes, and @info outlives both by a grace period: lookups from
- * an IRQ number (port_ops.c) run under RCU only.
+ * for an expedited grace period here. The chip data keeps pointing at
+ * @info until the descriptor goes, and @info outlives both by a grace
+ * period: lookups from an IRQ number (port_ops.c) run under RCU only.
  *
  * Context: process context, under xevtchn_bind_mutex; sleeps for an irq
  * domain's IRQ.
@@ -61,13 +61,21 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_detach_binding(info);
-	if (info->ops && info->ops->owned_by_domain) {
-		might_sleep();
-		synchronize_rcu();
-	} else {
-		irq_set_status_flags(info->irq, IRQ_NOREQUEST);
-	}
 	INIT_RCU_WORK(&info->close_work, close_work);
+	if (info->ops && info->ops->owned_by_domain) {
+		/*
+		 * The domain frees the descriptor when we return, under its
+		 * irq_domain_mutex and ours (irq_domain_free_irqs(), Linux
+		 * 6.1 kernel/irq/irqdomain.c, line 1764), once per vector:
+		 * an expedited grace period, and the close is queued at once
+		 * rather than after a second one.
+		 */
+		might_sleep();
+		synchronize_rcu_expedited();
+		queue_work(close_wq, &info->close_work.work);
+		return;
+	}
+	irq_set_status_flags(info->irq, IRQ_NOREQUEST);
 	queue_rcu_work(close_wq, &info->close_work);
 }
 
