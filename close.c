@@ -88,7 +88,9 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
  * nothing here touches the port after the close; its mask bit, which stays
  * with the number, keeps every scan off it until a new binding unmasks it,
  * which needs the bind mutex. Then the source gives back what it holds
- * (->closed: a PIRQ), and the IRQ and the binding go.
+ * (->closed: a PIRQ), and the IRQ and the binding go. If Xen refuses the
+ * close, the port stays open in Xen: its closing entry (and the binding
+ * it points to) stays for good, and the source keeps what it holds.
  */
 static void close_work(struct work_struct *work)
 {
@@ -100,18 +102,27 @@ static void close_work(struct work_struct *work)
 	xevtchn_testing_before_close();
 	mutex_lock(&xevtchn_bind_mutex);
 	ret = xevtchn_close_evtchn(port);
-	if (ret)
-		pr_warn("Xen refused to close port %u (%d)\n", port, ret);
 	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
-	xevtchn_abi->remove(port, info->cpu);
-	xevtchn_forget_port(port);
-	if (info->ops && info->ops->closed)
-		info->ops->closed(info);
+	if (ret) {
+		/*
+		 * Xen keeps the port open: keep its closing entry for good,
+		 * so that the number is never handed out as free, and keep
+		 * what the source holds (a PIRQ Xen still has bound to it).
+		 */
+		pr_err("Xen refused to close port %u (%d); keeping it reserved for good (leaked)\n",
+		       port, ret);
+	} else {
+		xevtchn_abi->remove(port, info->cpu);
+		xevtchn_forget_port(port);
+		if (info->ops && info->ops->closed)
+			info->ops->closed(info);
+	}
 	xevtchn_inject(XEVTCHN_INJECT_FREE);
 	if (!(info->ops && info->ops->owned_by_domain))
 		irq_free_desc(info->irq);
 	mutex_unlock(&xevtchn_bind_mutex);
-	kfree_rcu(info, rcu);
+	if (!ret)
+		kfree_rcu(info, rcu);
 }
 
 /**
