@@ -117,9 +117,38 @@ static int request_handler(int irq, irq_handler_t handler,
 }
 
 /*
+ * Drop the bind mutex, wait for the deferred closes (close.c), take it
+ * again: for a bind that Xen refused, or would refuse, because of what a
+ * closing binding still holds. Once per call (@waited), and only while a
+ * close is pending. Returns true when the caller should ask Xen again.
+ */
+static bool wait_for_closes(bool *waited)
+	__must_hold(&xevtchn_bind_mutex)
+{
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (*waited || !xevtchn_closes_pending())
+		return false;
+	*waited = true;
+	mutex_unlock(&xevtchn_bind_mutex);
+	xevtchn_drain_closes();
+	mutex_lock(&xevtchn_bind_mutex);
+	return true;
+}
+
+/* Record the remote end of the port bound to @irq (see ->remote_port). */
+static void set_remote(int irq, domid_t dom, evtchn_port_t port)
+{
+	struct xevtchn_irq *info = xevtchn_irq_info(irq);
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	info->remote_dom = dom;
+	info->remote_port = port;
+}
+
+/*
  * Ask Xen what @port is: sets @status, whose .vcpu is the vCPU the port
- * notifies (evtchn_status(), xen/common/event_channel.c of Xen 4.17, line
- * 1062: status->vcpu = chn->notify_vcpu_id). Returns EVTCHNSTAT_* or a
+ * notifies (evtchn_status(), xen/common/event_channel.c, RELEASE-4.17.7,
+ * line 1062: status->vcpu = chn->notify_vcpu_id). Returns EVTCHNSTAT_* or a
  * negative errno.
  */
 static int port_status(evtchn_port_t port, struct evtchn_status *status)
@@ -172,6 +201,8 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 	}
 	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false,
 			xevtchn_default_cpu(), st.vcpu, 0);
+	if (ret > 0 && status == EVTCHNSTAT_interdomain)
+		set_remote(ret, st.u.interdomain.dom, st.u.interdomain.port);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
@@ -223,6 +254,7 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 		.remote_dom = remote_domain,
 		.remote_port = remote_port,
 	};
+	bool waited = false;
 	int ret;
 
 	might_sleep();
@@ -230,7 +262,14 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 	if (ret)
 		return ret;
 	mutex_lock(&xevtchn_bind_mutex);
+	/* Our closing end of @remote_port would make Xen refuse (-EINVAL). */
+	if (xevtchn_closing_holds_remote(remote_domain, remote_port))
+		wait_for_closes(&waited);
+again:
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	/* A closing end we did not know, or Xen's limit: once more. */
+	if ((ret == -EINVAL || ret == -ENOSPC) && wait_for_closes(&waited))
+		goto again;
 	if (ret)
 		ret = refuse(ret, "Xen refused to connect to port %u of domain %u (%d)",
 			     remote_port, remote_domain, ret);
@@ -238,6 +277,8 @@ int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
 		ret = bind_new_port(bind.local_port, XEVTCHN_PORT_EVTCHN,
 				    false, xevtchn_default_cpu(),
 				    XEVTCHN_NEW_PORT_VCPU, 0);
+	if (ret > 0)
+		set_remote(ret, remote_domain, remote_port);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
 }
@@ -355,19 +396,15 @@ again:
 	}
 	bind.vcpu = xevtchn_vcpu_id(cpu);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_virq, &bind);
-	if (ret == -EEXIST && !waited) {
-		/*
-		 * Xen binds a VIRQ to one port per vCPU (evtchn_bind_virq(),
-		 * xen/common/event_channel.c of Xen 4.17, lines 490-491), and
-		 * until its deferred close, the port of our own last binding of
-		 * it still counts: wait for the closes, then ask once more.
-		 */
-		mutex_unlock(&xevtchn_bind_mutex);
-		xevtchn_drain_closes();
-		mutex_lock(&xevtchn_bind_mutex);
-		waited = true;
+	/*
+	 * Xen binds a VIRQ to one port per vCPU (evtchn_bind_virq(),
+	 * xen/common/event_channel.c, RELEASE-4.17.7, lines 490-491), and
+	 * until its deferred close, the port of our own last binding of it
+	 * still counts (-EEXIST), as every closing port counts against the
+	 * domain's limit (-ENOSPC): wait for the closes, then ask once more.
+	 */
+	if ((ret == -EEXIST || ret == -ENOSPC) && wait_for_closes(&waited))
 		goto again;
-	}
 	if (ret) {
 		ret = refuse(ret, "Xen refused VIRQ %u on vCPU %u (%d)%s", virq,
 			     bind.vcpu, ret, ret == -EEXIST ?
@@ -435,6 +472,7 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 				   const char *devname, void *dev_id)
 {
 	struct evtchn_bind_ipi bind = {};
+	bool waited = false;
 	int ret;
 
 	might_sleep();
@@ -445,6 +483,7 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 		return refuse(-EINVAL, "IPI %u is out of range (0..%u)", ipi,
 			      XEVTCHN_NR_IPIS - 1);
 	mutex_lock(&xevtchn_bind_mutex);
+again:
 	ret = check_cpu(cpu, __func__);
 	if (ret)
 		goto unlock;
@@ -455,6 +494,9 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 	}
 	bind.vcpu = xevtchn_vcpu_id(cpu);
 	ret = xevtchn_event_channel_op(EVTCHNOP_bind_ipi, &bind);
+	/* Closing ports count against the domain's limit. */
+	if (ret == -ENOSPC && wait_for_closes(&waited))
+		goto again;
 	if (ret) {
 		ret = refuse(ret, "Xen refused an IPI port on vCPU %u (%d)",
 			     bind.vcpu, ret);

@@ -34,6 +34,8 @@
 
 /* The deferred closes (close_work()), drained at unload. */
 static struct workqueue_struct *close_wq;
+/* Unbound ports whose close_work() has not finished. */
+static atomic_t closes_pending = ATOMIC_INIT(0);
 
 static void close_work(struct work_struct *work);
 
@@ -61,6 +63,7 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_detach_binding(info);
+	atomic_inc(&closes_pending);
 	INIT_RCU_WORK(&info->close_work, close_work);
 	if (info->ops && info->ops->owned_by_domain) {
 		/*
@@ -111,6 +114,7 @@ static void close_work(struct work_struct *work)
 		 */
 		pr_err("Xen refused to close port %u (%d); keeping it reserved for good (leaked)\n",
 		       port, ret);
+		info->remote_port = 0;
 	} else {
 		xevtchn_abi->remove(port, info->cpu);
 		xevtchn_forget_port(port);
@@ -120,6 +124,7 @@ static void close_work(struct work_struct *work)
 	xevtchn_inject(XEVTCHN_INJECT_FREE);
 	if (!(info->ops && info->ops->owned_by_domain))
 		irq_free_desc(info->irq);
+	atomic_dec(&closes_pending);
 	mutex_unlock(&xevtchn_bind_mutex);
 	if (!ret)
 		kfree_rcu(info, rcu);
@@ -141,6 +146,53 @@ void xevtchn_drain_closes(void)
 	might_sleep();
 	rcu_barrier();
 	flush_workqueue(close_wq);
+}
+
+/**
+ * xevtchn_closes_pending() - is any unbound port not closed yet?
+ *
+ * Context: any.
+ * Return: true while a close is queued or running.
+ */
+bool xevtchn_closes_pending(void)
+{
+	return atomic_read(&closes_pending) > 0;
+}
+
+/**
+ * xevtchn_closing_holds_remote() - does a closing port keep @port busy?
+ * @dom: a domain, DOMID_SELF for this one
+ * @port: a port of @dom that a bind wants to connect to
+ *
+ * Xen returns a remote port to ECS_UNBOUND only when our end closes
+ * (evtchn_close(), xen/common/event_channel.c, RELEASE-4.17.7, lines
+ * 754-757), and refuses to connect to one that is not (evtchn_bind_
+ * interdomain(), lines 424-426). So a closing binding connected to @port
+ * makes a new connection fail until its close; and so does @port itself,
+ * for a loopback, when it is one of our closing ports. Domain IDs match
+ * when equal or when either is DOMID_SELF: a false match only costs a wait.
+ *
+ * Context: under xevtchn_bind_mutex.
+ * Return: true when the bind should wait for the closes first.
+ */
+bool xevtchn_closing_holds_remote(domid_t dom, evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	evtchn_port_t p = 0;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	if (!xevtchn_closes_pending() || !port)
+		return false;
+	while ((info = xevtchn_next_port(&p, true))) {
+		if (info->dying &&
+		    ((dom == DOMID_SELF && info->port == port) ||
+		     (info->remote_port == port &&
+		      (info->remote_dom == dom || dom == DOMID_SELF ||
+		       info->remote_dom == DOMID_SELF))))
+			return true;
+		p++;
+	}
+	return false;
 }
 
 /**

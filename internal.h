@@ -93,6 +93,11 @@ struct xevtchn_source_ops {
  * @unbinding: an unbind is freeing the handler, or a bind requesting it,
  *	without the bind mutex: nobody else may unbind; under
  *	xevtchn_bind_mutex
+ * @remote_dom: for XEVTCHN_PORT_EVTCHN, the domain at the other end (as
+ *	the binder named it: DOMID_SELF for a loopback it opened), with
+ * @remote_port: that domain's port, or 0 when unknown (a port that was
+ *	unbound when it was bound); while the binding is closing, Xen keeps
+ *	that remote port connected to ours, and refuses to connect to it
  * @virq: the VIRQ number, for XEVTCHN_PORT_VIRQ
  * @ipi: the IPI number, for XEVTCHN_PORT_IPI
  * @pirq: the PIRQ number, for XEVTCHN_PORT_PIRQ
@@ -122,6 +127,8 @@ struct xevtchn_irq {
 	bool has_handler;
 	void *dev_id;
 	bool unbinding;
+	domid_t remote_dom;
+	evtchn_port_t remote_port;
 	union {
 		unsigned int virq;
 		unsigned int ipi;
@@ -267,6 +274,8 @@ int xevtchn_close_init(void);
 void xevtchn_close_exit(void);
 void xevtchn_unbind_port(struct xevtchn_irq *info);
 void xevtchn_drain_closes(void);
+bool xevtchn_closes_pending(void);
+bool xevtchn_closing_holds_remote(domid_t dom, evtchn_port_t port);
 void xevtchn_unbind_all(void);
 
 /* cpu.c: each CPU's part, through CPU hotplug */

@@ -20,6 +20,14 @@
  *                    it to one port per vCPU) is bound again only once the
  *                    old port is closed, the bind waiting until then; an
  *                    IPI's per-CPU slot is free at once (a new IPI port).
+ *   closing_rebind   what a closing port still holds in Xen: the remote
+ *                    port it is connected to (Xen refuses to connect to
+ *                    it until our end closes), so unbinding an
+ *                    interdomain binding and at once connecting to the
+ *                    same remote port waits for the close and works; a
+ *                    loopback to one of our own closing ports waits too,
+ *                    and is refused once it is closed; a close Xen
+ *                    refuses keeps the number reserved.
  *   closing_unload   unbind ports of every kind with the closes held, and
  *                    leave them held: the payload then unloads xevtchn,
  *                    which must let them go and wait for them before it
@@ -359,6 +367,183 @@ static void test_closing_sources(void)
 		    ipi_port, status, EVTCHNSTAT_closed);
 }
 
+/* ---- closing_rebind: a closing port's remote end waits for its close ---- */
+
+struct connect {
+	domid_t dom;
+	evtchn_port_t port;
+	int irq;
+	atomic_t runs;
+	struct completion done;
+};
+
+static int connector(void *data)
+{
+	struct connect *c = data;
+
+	c->irq = xevtchn_bind_interdomain_evtchn_to_irqhandler(c->dom, c->port,
+							       count_interrupt, 0,
+							       "xevtchn-test-closing-rebind",
+							       &c->runs);
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * Connect to (@dom, @port) from a thread while the closes are held: true
+ * when it still waits after 300 ms. Lets the closes go, waits for it.
+ * False (and the module kept loaded) when it never finishes.
+ */
+static bool connect_held(struct connect *c, domid_t dom, evtchn_port_t port,
+			 bool *waited)
+{
+	struct task_struct *task;
+
+	memset(c, 0, sizeof(*c));
+	init_completion(&c->done);
+	c->dom = dom;
+	c->port = port;
+	task = kthread_run(connector, c, "xevtchn-test-connect");
+	if (IS_ERR(task)) {
+		c->irq = PTR_ERR(task);
+		complete(&c->done);
+	}
+	msleep(300);
+	*waited = !completion_done(&c->done);
+	xevtchn_testing_hold_closes(false);
+	if (wait_for_completion_timeout(&c->done, 10 * HZ))
+		return true;
+	__module_get(THIS_MODULE);	/* its thread still runs our code */
+	return false;
+}
+
+static void test_closing_rebind(void)
+{
+	static evtchn_port_t others[2 * MAX_GRABS];
+	atomic_t runs = ATOMIC_INIT(0), a_runs = ATOMIC_INIT(0);
+	struct evtchn_close close = {};
+	unsigned int nothers = 0;
+	static struct connect c;
+	struct ktap_suite s;
+	evtchn_port_t a = 0, x = 0, y = 0, peer;
+	int irq_a, irq_b, irq, ret;
+	bool waited;
+
+	start(&s, "closing_rebind", 6);
+	/* a: unbound for ourselves, bound; b: connected to it, bound. */
+	ret = xevtchn_alloc_unbound(DOMID_SELF, &a);
+	irq_a = ret ?: xevtchn_bind_evtchn_to_irqhandler(a, count_interrupt, 0,
+							 "xevtchn-test-closing-rebind",
+							 &a_runs);
+	irq_b = irq_a > 0 ?
+		xevtchn_bind_interdomain_evtchn_to_irqhandler(DOMID_SELF, a,
+							      count_interrupt, 0,
+							      "xevtchn-test-closing-rebind",
+							      &runs) : irq_a;
+	if (irq_b <= 0) {
+		ktap_result(&s, false, "rebind_at_once",
+			    "binding the loopback gave %d, %d", irq_a, irq_b);
+		while (s.number < 6)
+			ktap_skip(&s, "after_bind", "no binding");
+		goto out_a;
+	}
+
+	/* Unbind b, connect to a again at once: waits for b's close. */
+	xevtchn_unbind_from_irqhandler(irq_b, &runs);
+	irq = xevtchn_bind_interdomain_evtchn_to_irqhandler(DOMID_SELF, a,
+							    count_interrupt, 0,
+							    "xevtchn-test-closing-rebind",
+							    &runs);
+	atomic_set(&runs, 0);
+	ret = irq > 0 ? xevtchn_notify_remote_via_evtchn(a) : irq;
+	ktap_result(&s, irq > 0 && !ret && wait_count(&runs, 1) == 1,
+		    "rebind_at_once",
+		    "connecting to port %u right after the unbind gave %d, the send %d; the handler ran %d times, want 1",
+		    a, irq, ret, atomic_read(&runs));
+	if (irq <= 0)
+		goto out_a;
+
+	/* The same with the close held: the connect waits for it. */
+	xevtchn_testing_hold_closes(true);
+	xevtchn_unbind_from_irqhandler(irq, &runs);
+	if (!connect_held(&c, DOMID_SELF, a, &waited)) {
+		ktap_result(&s, false, "rebind_waits_for_close",
+			    "the connect still waits 10 s after the close was let go (this module stays loaded)");
+		while (s.number < 6)
+			ktap_skip(&s, "after_rebind", "stuck");
+		return;
+	}
+	ktap_result(&s, waited && c.irq > 0, "rebind_waits_for_close",
+		    "after 300 ms the connect %s; it gave %d",
+		    waited ? "still waited" : "was done", c.irq);
+	ret = c.irq > 0 ? xevtchn_notify_remote_via_evtchn(a) : c.irq;
+	ktap_result(&s, !ret && wait_count(&c.runs, 1) == 1,
+		    "rebind_hears_once", "send gave %d; the handler ran %d times, want 1",
+		    ret, atomic_read(&c.runs));
+	if (c.irq > 0)
+		xevtchn_unbind_from_irqhandler(c.irq, &c.runs);
+
+	/* A loopback to our own closing (unbound) port: refused once closed. */
+	xevtchn_testing_hold_closes(true);
+	xevtchn_unbind_from_irqhandler(irq_a, &a_runs);
+	irq_a = 0;
+	if (!connect_held(&c, DOMID_SELF, a, &waited)) {
+		ktap_result(&s, false, "connect_to_closing_refused",
+			    "the connect still waits 10 s after the close was let go (this module stays loaded)");
+		ktap_skip(&s, "failed_close_keeps_number", "stuck");
+		return;
+	}
+	ktap_result(&s, waited && c.irq == -EINVAL,
+		    "connect_to_closing_refused",
+		    "connecting to our closing port %u: after 300 ms it %s; it gave %d, want %d",
+		    a, waited ? "still waited" : "was done", c.irq, -EINVAL);
+	if (c.irq > 0)
+		xevtchn_unbind_from_irqhandler(c.irq, &c.runs);
+	a = 0;
+
+	/*
+	 * A close Xen refuses: close the port behind xevtchn's back while
+	 * its close is held. Xen's number may then be handed out again, but
+	 * xevtchn must keep it reserved (the close failed: for all it knows
+	 * Xen still has it open), not bind it as free.
+	 */
+	ret = xevtchn_alloc_loopback(&x, &y);
+	irq = ret ?: xevtchn_bind_evtchn_to_irqhandler(x, count_interrupt, 0,
+						       "xevtchn-test-closing-rebind",
+						       &runs);
+	if (irq > 0) {
+		xevtchn_testing_hold_closes(true);
+		xevtchn_unbind_from_irqhandler(irq, &runs);
+		close.port = x;
+		xevtchn_event_channel_op(EVTCHNOP_close, &close);
+		xevtchn_testing_hold_closes(false);
+		xevtchn_testing_drain_closes();
+	}
+	peer = irq > 0 ? grab_port(x, others, &nothers) : 0;
+	ret = peer ? xevtchn_bind_evtchn_to_irq(x) : -ENOENT;
+	ktap_result(&s, ret == -EINVAL, "failed_close_keeps_number",
+		    "binding gave %d; port %u %s; binding it again gave %d, want %d (reserved)",
+		    irq, x, peer ? "reopened by Xen" : "not reopened", ret,
+		    -EINVAL);
+	if (ret > 0)
+		xevtchn_unbind_from_irq(ret);
+	if (peer) {
+		close.port = x;		/* xevtchn refuses it: reserved */
+		if (ret <= 0)
+			xevtchn_event_channel_op(EVTCHNOP_close, &close);
+		xevtchn_close_port(peer);
+	}
+	close_ports(others, nothers);
+	if (y)
+		xevtchn_close_port(y);
+out_a:
+	if (irq_a > 0)
+		xevtchn_unbind_from_irqhandler(irq_a, &a_runs);
+	if (a && irq_a <= 0)
+		xevtchn_close_port(a);
+	xevtchn_testing_drain_closes();
+}
+
 /* ---- closing_unload: leave closes held for the unload --------------------- */
 
 #define UNLOAD_LOOPS	3
@@ -420,6 +605,7 @@ static const struct {
 } suites[] = {
 	{ "closing", test_closing },
 	{ "closing_sources", test_closing_sources },
+	{ "closing_rebind", test_closing_rebind },
 	{ "closing_unload", test_closing_unload },
 };
 

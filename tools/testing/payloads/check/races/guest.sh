@@ -14,7 +14,8 @@
 #   load) must lose and double nothing; the level and fasteoi negative
 #   controls (test build) must be caught losing events.
 # - The deferred close of unbound ports (xevtchn_closing_test, test build):
-#   a closing port keeps its number and reaches nobody; unload with closes
+#   a closing port keeps its number and reaches nobody; a remote port it
+#   holds can be connected to again at once; unload with closes
 #   pending leaves nothing behind.
 # - Last, the tests of unbinding against handlers, threads and moves.
 . ./ktap.sh
@@ -22,8 +23,8 @@
 
 races_suites 2level phantom,virq_move,close_reuse,gate,gate_window,not_ready
 races_suites fifo gate,gate_window,close_reuse,offline_unbind
-closing_suites 2level closing,closing_sources
-closing_suites fifo closing,closing_sources
+closing_suites 2level closing,closing_sources,closing_rebind
+closing_suites fifo closing,closing_sources,closing_rebind
 closing_unload 2level
 closing_unload fifo
 
