@@ -250,8 +250,8 @@ unsigned int xevtchn_default_cpu(void);
  * freed" (chn->notify_vcpu_id = 0); EVTCHNOP_bind_interdomain and
  * EVTCHNOP_bind_pirq leave it so (evtchn_bind_interdomain(),
  * evtchn_bind_pirq(): no notify_vcpu_id, and bind_pirq links the port on
- * d->vcpu[0]). Xen 4.17, xen/common/event_channel.c, lines 176, 300-302,
- * 389-462 and 585-645.
+ * d->vcpu[0]). xen/common/event_channel.c, RELEASE-4.17.7, lines 176,
+ * 300-302, 389-462 and 585-645.
  */
 #define XEVTCHN_NEW_PORT_VCPU	0
 

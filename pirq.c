@@ -416,7 +416,7 @@ int xevtchn_bind_gsi_to_irq(unsigned int gsi, bool level)
 		 * mapped to the old PIRQ, and map_pirq of an emulated GSI would
 		 * take another PIRQ and succeed without mapping it ("already
 		 * mapped", 0: physdev_hvm_map_pirq() and
-		 * map_domain_emuirq_pirq() of Xen 4.17, xen/arch/x86/physdev.c
+		 * map_domain_emuirq_pirq(), RELEASE-4.17.7: xen/arch/x86/physdev.c
 		 * line 75, xen/arch/x86/irq.c lines 2810-2816): the new
 		 * binding would never hear the line. Wait for the close.
 		 */
