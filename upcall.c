@@ -414,6 +414,11 @@ static int choose_mode(void)
 	return 0;
 }
 
+/*
+ * The messages below name the platform device with pr_*() and pci_name(),
+ * not pci_err(): no driver of ours is bound to it, so pci_err() would print
+ * "pci 0000:00:02.0: ..." without saying who speaks.
+ */
 static int intx_init(void)
 {
 	struct pci_dev *pdev;
