@@ -355,5 +355,19 @@ class Payload(Logs):
         self.assertEqual([p for p in ours if p != "nopv"], mainline.split())
 
 
+
+class SaidAbi(unittest.TestCase):
+    def test_the_guest_kernels_word_wins(self):
+        self.assertEqual(bench.said_abi(["abi: Using FIFO-based ABI"]), "fifo")
+        self.assertEqual(bench.said_abi(["abi: Using 2-level ABI"]), "2level")
+        self.assertIsNone(bench.said_abi(["tick: lapic"]))
+        self.assertEqual(bench.relabel("upcall_2level_ports_4096", "fifo"),
+                         "upcall_fifo_ports_4096")
+        self.assertEqual(bench.relabel("unbind_one_2level_ports_1", "fifo"),
+                         "unbind_one_fifo_ports_1")
+        self.assertEqual(bench.relabel("send_masked_floor", "fifo"),
+                         "send_masked_floor")
+
+
 if __name__ == "__main__":
     unittest.main()
