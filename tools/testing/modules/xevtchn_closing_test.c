@@ -54,6 +54,7 @@
 #include <xevtchn/testing.h>
 #include "compat.h"
 #include "ktap.h"
+#include "loopbacks.h"
 
 MODULE_IMPORT_NS(XEVTCHN_TESTING_NS);
 
@@ -70,12 +71,6 @@ static void start(struct ktap_suite *s, const char *name, unsigned int plan)
 
 	snprintf(full, sizeof(full), "%s_%s", name, tag);
 	ktap_start(s, full, plan);
-}
-
-static irqreturn_t count_interrupt(int irq, void *data)
-{
-	atomic_inc(data);
-	return IRQ_HANDLED;
 }
 
 /* Wait up to 1-2 s for @count to reach @want; then 100 ms for more. */
@@ -97,39 +92,6 @@ static int port_status(evtchn_port_t port)
 
 	ret = xevtchn_event_channel_op(EVTCHNOP_status, &status);
 	return ret ? ret : status.status;
-}
-
-#define MAX_GRABS	64
-
-/*
- * Open loopbacks until one of their ports is @want (Xen hands out the
- * lowest free number), as a user that takes no bind mutex would get it.
- * Returns the port connected to @want, or 0; the other ports opened on the
- * way are in @others, to close afterwards.
- */
-static evtchn_port_t grab_port(evtchn_port_t want, evtchn_port_t *others,
-			       unsigned int *nothers)
-{
-	evtchn_port_t x, y;
-	unsigned int i;
-
-	for (i = 0; i < MAX_GRABS; i++) {
-		if (xevtchn_alloc_loopback(&x, &y))
-			return 0;
-		if (x == want)
-			return y;
-		if (y == want)
-			return x;
-		others[(*nothers)++] = x;
-		others[(*nothers)++] = y;
-	}
-	return 0;
-}
-
-static void close_ports(const evtchn_port_t *ports, unsigned int n)
-{
-	while (n--)
-		xevtchn_close_port(ports[n]);
 }
 
 /* ---- closing: a closing port keeps its number, and nobody hears it ------- */

@@ -62,6 +62,7 @@
 #include <xevtchn/testing.h>
 #include "compat.h"
 #include "ktap.h"
+#include "loopbacks.h"
 
 MODULE_IMPORT_NS(XEVTCHN_TESTING_NS);
 
@@ -84,45 +85,6 @@ static void start(struct ktap_suite *s, const char *name, unsigned int plan)
 
 	snprintf(full, sizeof(full), "%s_%s", name, tag);
 	ktap_start(s, full, plan);
-}
-
-static irqreturn_t count_interrupt(int irq, void *data)
-{
-	atomic_inc(data);
-	return IRQ_HANDLED;
-}
-
-#define MAX_GRABS	64
-
-/*
- * Open loopbacks until one of their ports is @want (Xen hands out the
- * lowest free number): the way another user of the port number, one that
- * takes no bind mutex, gets it. Returns the port connected to @want, or 0;
- * the other ports opened on the way are in @others, to close afterwards.
- */
-static evtchn_port_t grab_port(evtchn_port_t want, evtchn_port_t *others,
-			       unsigned int *nothers)
-{
-	evtchn_port_t x, y;
-	unsigned int i;
-
-	for (i = 0; i < MAX_GRABS; i++) {
-		if (xevtchn_alloc_loopback(&x, &y))
-			return 0;
-		if (x == want)
-			return y;
-		if (y == want)
-			return x;
-		others[(*nothers)++] = x;
-		others[(*nothers)++] = y;
-	}
-	return 0;
-}
-
-static void close_ports(const evtchn_port_t *ports, unsigned int n)
-{
-	while (n--)
-		xevtchn_close_port(ports[n]);
 }
 
 /* ---- phantom: 2-level ports 2048..2143 ------------------------------------ */
