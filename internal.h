@@ -6,6 +6,7 @@
 #define _XEVTCHN_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/msi.h>
 #include <linux/spinlock.h>
@@ -208,6 +209,17 @@ static inline void xevtchn_abi_bind_to_cpu(evtchn_port_t port,
 	if (xevtchn_abi->bind_to_cpu)
 		xevtchn_abi->bind_to_cpu(port, cpu, old_cpu);
 }
+
+/*
+ * callback.c: Xen's callback vector on the legacy PIC cascade's vector
+ * (upcall=callback), for upcall.c
+ */
+int xevtchn_callback_check(void);
+int xevtchn_callback_claim(void (*no_upcall)(void));
+void xevtchn_callback_release(void);
+int xevtchn_callback_cpu_up(unsigned int cpu, irq_handler_t handler,
+			    const char *name);
+void xevtchn_callback_cpu_down(unsigned int cpu, int irq);
 
 /* upcall.c: shared_info, per-vCPU state, the upcall itself */
 extern struct shared_info *xevtchn_shared;

@@ -14,9 +14,10 @@
  * MSI message with vector 0; Xen turns such an MSI into an event on that
  * PIRQ (msi.c).
  *
- * Xen maps PIRQs for an HVM guest only when its events arrive by vector
- * (under the INTx upcall, map_pirq fails with -EINVAL: Xen's own interrupt
- * logic would call back into itself), and only when the toolstack gave the
+ * Xen maps PIRQs for an HVM guest only when its events arrive by vector,
+ * per-vCPU or callback (is_hvm_pv_evtchn_domain(); under the INTx upcall,
+ * map_pirq fails with -EINVAL: Xen's own interrupt logic would call back
+ * into itself), and only when the toolstack gave the
  * guest PIRQs at all (XENFEAT_hvm_pirqs; off by default from Xen 4.19). We
  * check both first and refuse in words.
  *
@@ -47,7 +48,7 @@
 static const char no_hvm_pirqs[] =
 	"no PIRQs from Xen (XENFEAT_hvm_pirqs is off; Xen 4.19+: hvm_pirq=1 in the guest config)";
 static const char no_vector_upcall[] =
-	"PIRQs need upcall=vector: under the INTx upcall Xen refuses to map them";
+	"PIRQs need upcall=vector or callback: under the INTx upcall Xen refuses to map them";
 
 /* Why PIRQs cannot be used here, or NULL when they can. */
 static const char *pirqs_refusal;
@@ -388,8 +389,8 @@ static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
  * Xen, which sends the PIRQ again while the line is up), xen-pirq-edge for
  * an edge. Xen stops raising the GSI at the emulated IOAPIC until the IRQ
  * is unbound (xevtchn_unbind_from_irq() or _irqhandler()), which closes the
- * port and unmaps the PIRQ. Needs upcall=vector and a Xen that gives the
- * guest PIRQs.
+ * port and unmaps the PIRQ. Needs upcall=vector or callback and a Xen that
+ * gives the guest PIRQs.
  *
  * Context: process context; sleeps.
  * Return: the Linux IRQ; -EOPNOTSUPP when PIRQs are not available here;

@@ -13,7 +13,7 @@
  * it: the registered memory would belong to Xen until the guest reboots,
  * which a module that can be unloaded must not do.
  *
- * The upcall, two ways:
+ * The upcall, three ways:
  *
  * - "vector" (preferred, when Xen advertises XEN_HVM_CPUID_UPCALL_VECTOR):
  *   each CPU gets a vector of its own from x86_vector_domain and tells Xen
@@ -28,6 +28,19 @@
  *   It also means Xen keeps using vectors for the rest of the guest's life:
  *   "intx" mode cannot work after "vector" mode in the same boot, which the
  *   delivery check at load detects.
+ *
+ * - "callback" (opt-in): Xen's callback vector (HVM_PARAM_CALLBACK_IRQ of
+ *   type vector), one vector for every vCPU, injected while the vCPU's
+ *   evtchn_upcall_pending is set, without the local APIC: no EOI. Its vector
+ *   is the legacy PIC cascade's, borrowed from IRQ 2 (callback.c, which says
+ *   why that is safe and what it checks); each CPU's upcall is an IRQ of its
+ *   own behind it. Ports can be bound to any CPU. The parameter goes back to
+ *   0 on unload, and Xen then stops injecting it, so "intx" or "callback"
+ *   can follow in the same boot. After "vector" mode in the same boot, Xen
+ *   still injects the parked per-vCPU vector too: each upcall then also
+ *   brings a spurious reschedule IPI (hvm_assert_evtchn_irq() prefers the
+ *   per-vCPU vector, and hvm_vcpu_has_pending_irq() still picks the callback
+ *   vector).
  *
  * - "intx": the Xen platform PCI device's interrupt line
  *   (HVM_PARAM_CALLBACK_IRQ). Xen raises it, level-triggered, while vCPU 0
@@ -44,6 +57,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <asm/hw_irq.h>
+#include <asm/i8259.h>
 #include <asm/irq_vectors.h>
 #include <asm/irqdomain.h>
 #include <asm/xen/cpuid.h>
@@ -62,9 +76,9 @@
 static char *upcall = "auto";
 module_param(upcall, charp, 0444);
 MODULE_PARM_DESC(upcall,
-		 "how Xen signals events: auto (vector when Xen offers it), vector (per-vCPU upcall vectors), intx (Xen platform PCI device interrupt, CPU 0 only)");
+		 "how Xen signals events: auto (vector when Xen offers it), vector (per-vCPU upcall vectors), callback (Xen's callback vector, no EOI), intx (Xen platform PCI device interrupt, CPU 0 only)");
 
-enum upcall_mode { UPCALL_VECTOR, UPCALL_INTX };
+enum upcall_mode { UPCALL_VECTOR, UPCALL_CALLBACK, UPCALL_INTX };
 static enum upcall_mode mode;
 
 struct shared_info *xevtchn_shared;
@@ -74,7 +88,7 @@ static struct page *shared_page;
  * struct xevtchn_cpu - per-CPU upcall state
  * @vcpu_id: Xen's id of the vCPU this CPU runs on
  * @vcpu_info: its slot in shared_info
- * @upcall_irq: the Linux IRQ of its upcall vector (vector mode)
+ * @upcall_irq: the Linux IRQ of its upcall (vector and callback modes)
  * @upcall_name: that IRQ's name in /proc/interrupts
  * @ready: this CPU takes events
  * @upcalls: upcalls taken on this CPU
@@ -101,15 +115,21 @@ struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu)
 	return per_cpu(xevtchn_cpu, cpu).vcpu_info;
 }
 
+static const char *const mode_names[] = {
+	[UPCALL_VECTOR] = "vector",
+	[UPCALL_CALLBACK] = "callback",
+	[UPCALL_INTX] = "intx",
+};
+
 const char *xevtchn_upcall_mode(void)
 {
-	return mode == UPCALL_VECTOR ? "vector" : "intx";
+	return mode_names[mode];
 }
 
 /* Under INTx only CPU 0 hears about events, so ports cannot move. */
 bool xevtchn_ports_can_move(void)
 {
-	return mode == UPCALL_VECTOR;
+	return mode != UPCALL_INTX;
 }
 
 /* Can ports be bound to @cpu? */
@@ -143,7 +163,8 @@ unsigned long xevtchn_upcalls(unsigned int cpu)
 	return per_cpu(xevtchn_cpu, cpu).upcalls;
 }
 
-static irqreturn_t upcall_vector_interrupt(int irq, void *unused)
+/* A CPU's own upcall IRQ: its vector (vector mode) or callback.c's. */
+static irqreturn_t upcall_cpu_interrupt(int irq, void *unused)
 {
 	xevtchn_upcall(smp_processor_id());
 	return IRQ_HANDLED;
@@ -187,6 +208,11 @@ static int set_callback_via(u64 via)
 	return xevtchn_hvm_op(HVMOP_set_param, &param);
 }
 
+/* HVM_PARAM_CALLBACK_IRQ's encoding of the callback vector (callback.c). */
+#define CALLBACK_VECTOR		ISA_IRQ_VECTOR(PIC_CASCADE_IR)
+#define CALLBACK_VIA_VECTOR	\
+	((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | CALLBACK_VECTOR)
+
 /* Give @cpu an upcall vector of its own and tell Xen to use it. */
 static int vector_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
 {
@@ -208,7 +234,7 @@ static int vector_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
 	__irq_set_handler(irq, handle_edge_irq, 0, "edge");
 	snprintf(c->upcall_name, sizeof(c->upcall_name), "xen-upcall-cpu%u",
 		 cpu);
-	ret = request_irq(irq, upcall_vector_interrupt,
+	ret = request_irq(irq, upcall_cpu_interrupt,
 			  IRQF_NOBALANCING | IRQF_NO_THREAD | IRQF_NO_SUSPEND,
 			  c->upcall_name, NULL);
 	if (ret) {
@@ -253,6 +279,55 @@ static void vector_cpu_down(struct xevtchn_cpu *c)
 	c->upcall_irq = 0;
 }
 
+/*
+ * Give @cpu its upcall IRQ behind the callback vector (callback.c), then
+ * have Xen inject the vector for whatever came while the CPU had none: the
+ * flag set, then an exit to Xen (a harmless hypercall), on whose way back
+ * Xen injects it. Runs on @cpu, the hotplug callback of an AP state.
+ */
+static int callback_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
+{
+	struct xen_hvm_param param = {
+		.domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+	};
+	int irq;
+
+	snprintf(c->upcall_name, sizeof(c->upcall_name), "xen-upcall-cpu%u",
+		 cpu);
+	irq = xevtchn_callback_cpu_up(cpu, upcall_cpu_interrupt,
+				      c->upcall_name);
+	if (irq < 0)
+		return irq;
+	c->upcall_irq = irq;
+	WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 1);
+	xevtchn_hvm_op(HVMOP_get_param, &param);
+	return 0;
+}
+
+static void callback_cpu_down(unsigned int cpu, struct xevtchn_cpu *c)
+{
+	if (!c->upcall_irq)
+		return;
+	xevtchn_callback_cpu_down(cpu, c->upcall_irq);
+	c->upcall_irq = 0;
+}
+
+/*
+ * IRQ 2's flow on a CPU that has no upcall IRQ (coming online or going
+ * offline): clear the flag, or Xen injects the vector again as soon as
+ * interrupts are back on. The events stay pending in the ABI, and
+ * callback_cpu_up() has Xen raise the upcall again.
+ */
+static void callback_no_upcall(void)
+{
+	unsigned int id = xevtchn_this_vcpu_id();
+
+	if (id < MAX_VIRT_CPUS)
+		WRITE_ONCE(xevtchn_shared->vcpu_info[id].evtchn_upcall_pending,
+			   0);
+}
+
 /**
  * xevtchn_this_vcpu_id() - Xen's id of the vCPU we run on
  *
@@ -295,7 +370,8 @@ int xevtchn_upcall_cpu_prepare(unsigned int cpu)
  * xevtchn_upcall_cpu_up() - start @cpu's upcall; from now on it takes ports
  * @cpu: the CPU coming online
  *
- * Under upcall=vector, gives the CPU its upcall vector; under INTx, the
+ * Under upcall=vector, gives the CPU its upcall vector; under
+ * upcall=callback, its IRQ behind Xen's callback vector; under INTx, the
  * platform device's line serves CPU 0 (xevtchn_upcall_start()).
  *
  * Context: the CPU hotplug callback (cpu.c), after the ABI's cpu_up.
@@ -306,11 +382,14 @@ int xevtchn_upcall_cpu_up(unsigned int cpu)
 	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
 	int ret;
 
-	if (mode == UPCALL_VECTOR) {
+	if (mode == UPCALL_VECTOR)
 		ret = vector_cpu_up(cpu, c);
-		if (ret)
-			return ret;
-	}
+	else if (mode == UPCALL_CALLBACK)
+		ret = callback_cpu_up(cpu, c);
+	else
+		ret = 0;
+	if (ret)
+		return ret;
 	WRITE_ONCE(c->ready, true);
 	return 0;
 }
@@ -336,8 +415,12 @@ void xevtchn_upcall_cpu_close(unsigned int cpu)
  */
 void xevtchn_upcall_cpu_down(unsigned int cpu)
 {
+	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
+
 	if (mode == UPCALL_VECTOR)
-		vector_cpu_down(per_cpu_ptr(&xevtchn_cpu, cpu));
+		vector_cpu_down(c);
+	else if (mode == UPCALL_CALLBACK)
+		callback_cpu_down(cpu, c);
 }
 
 static int map_shared_info(void)
@@ -401,6 +484,9 @@ static int choose_mode(void)
 
 	if (!strcmp(upcall, "intx")) {
 		mode = UPCALL_INTX;
+	} else if (!strcmp(upcall, "callback")) {
+		mode = UPCALL_CALLBACK;
+		return xevtchn_callback_check();
 	} else if (!strcmp(upcall, "vector") || !strcmp(upcall, "auto")) {
 		mode = offered ? UPCALL_VECTOR : UPCALL_INTX;
 		if (!offered && upcall[0] == 'v') {
@@ -408,7 +494,8 @@ static int choose_mode(void)
 			return -ENODEV;
 		}
 	} else {
-		pr_err("upcall=%s is not one of auto, vector, intx\n", upcall);
+		pr_err("upcall=%s is not one of auto, vector, callback, intx\n",
+		       upcall);
 		return -EINVAL;
 	}
 	return 0;
@@ -477,6 +564,23 @@ put:
 	return ret;
 }
 
+/* Borrow IRQ 2 for the callback vector, then have Xen inject it. */
+static int callback_start(void)
+{
+	int ret;
+
+	ret = xevtchn_callback_claim(callback_no_upcall);
+	if (ret)
+		return ret;
+	ret = set_callback_via(CALLBACK_VIA_VECTOR);
+	if (ret) {
+		pr_err("Xen refused the callback vector 0x%x (%d)\n",
+		       CALLBACK_VECTOR, ret);
+		xevtchn_callback_release();
+	}
+	return ret;
+}
+
 static void intx_exit(void)
 {
 	struct pci_dev *pdev = platform_dev;
@@ -531,10 +635,11 @@ void xevtchn_upcall_exit(void)
 
 /**
  * xevtchn_upcall_start() - under upcall=intx, start the platform device's
- *	line; say how upcalls come
+ *	line; under upcall=callback, Xen's callback vector; say how upcalls
+ *	come
  *
  * Every CPU's part is set up by now (cpu.c); under upcall=vector that
- * included its vector.
+ * included its vector, under upcall=callback its IRQ.
  *
  * Context: module load, step 6 (main.c).
  * Return: 0, or a negative errno with the reason in the kernel log.
@@ -543,22 +648,31 @@ int xevtchn_upcall_start(void)
 {
 	int ret;
 
-	if (mode == UPCALL_INTX) {
+	if (mode == UPCALL_INTX)
 		ret = intx_init();
-		if (ret)
-			return ret;
-	}
-	pr_info("upcall by %s, %s event channel ABI\n",
-		mode == UPCALL_VECTOR ? "per-vCPU vectors" :
-		"the platform device's INTx (CPU 0 only)", xevtchn_abi->name);
+	else if (mode == UPCALL_CALLBACK)
+		ret = callback_start();
+	else
+		ret = 0;
+	if (ret)
+		return ret;
+	if (mode == UPCALL_CALLBACK)
+		pr_info("upcall by Xen's callback vector 0x%x (IRQ %u's), %s event channel ABI\n",
+			CALLBACK_VECTOR, PIC_CASCADE_IR, xevtchn_abi->name);
+	else
+		pr_info("upcall by %s, %s event channel ABI\n",
+			mode == UPCALL_VECTOR ? "per-vCPU vectors" :
+			"the platform device's INTx (CPU 0 only)",
+			xevtchn_abi->name);
 	return 0;
 }
 
 /**
- * xevtchn_upcall_stop() - Xen stops calling back; the INTx line goes
+ * xevtchn_upcall_stop() - Xen stops calling back; the INTx line or IRQ 2
+ *	goes back
  *
- * Every port is closed by now. Per-CPU vectors go with their CPU's part
- * (cpu.c).
+ * Every port is closed by now. Per-CPU vectors and upcall IRQs go with
+ * their CPU's part (cpu.c).
  *
  * Context: module unload, step 6 undone (main.c).
  */
@@ -566,5 +680,6 @@ void xevtchn_upcall_stop(void)
 {
 	if (set_callback_via(0))
 		pr_warn("could not reset HVM_PARAM_CALLBACK_IRQ\n");
+	xevtchn_callback_release();
 	intx_exit();
 }
