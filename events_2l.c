@@ -204,7 +204,7 @@ static void scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
  * starve the others; anything that arrives meanwhile sets the selector
  * again, and the upcall loop comes back for it.
  */
-static void evtchn_2l_handle_events(unsigned int cpu)
+static bool evtchn_2l_handle_events(unsigned int cpu)
 {
 	struct cpu_2l *c = per_cpu_ptr(&cpu_2l, cpu);
 	struct vcpu_info *vi = xevtchn_vcpu_info(cpu);
@@ -213,7 +213,7 @@ static void evtchn_2l_handle_events(unsigned int cpu)
 
 	sel = xchg(&vi->evtchn_pending_sel, 0);
 	if (!sel)
-		return;
+		return false;
 
 	start_bit = c->last_bit + 1;
 	start_word = c->last_word;
@@ -229,6 +229,7 @@ static void evtchn_2l_handle_events(unsigned int cpu)
 	}
 	if (start_bit && (sel & BIT(start_word)))
 		scan_word(c, start_word, 0, start_bit);
+	return true;
 }
 
 const struct xevtchn_abi xevtchn_abi_2l = {

@@ -237,7 +237,7 @@ static int evtchn_fifo_cpu_up(unsigned int cpu)
 	return 0;
 }
 
-static void evtchn_fifo_handle_events(unsigned int cpu);
+static bool evtchn_fifo_handle_events(unsigned int cpu);
 
 /*
  * Take what is left in the queues of a CPU going offline, its upcall
@@ -412,18 +412,21 @@ static void take_one(unsigned int cpu, unsigned int q, unsigned long *ready)
 		xevtchn_handle_port(port);
 }
 
-static void evtchn_fifo_handle_events(unsigned int cpu)
+static bool evtchn_fifo_handle_events(unsigned int cpu)
 {
 	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
 	unsigned long ready;
 
 	if (!f->cb)
-		return;
+		return false;
 	ready = xchg(&f->cb->ready, 0);
-	while (ready) {
+	if (!ready)
+		return false;
+	do {
 		take_one(cpu, __ffs(ready), &ready);
 		ready |= xchg(&f->cb->ready, 0);	/* higher ones overtake */
-	}
+	} while (ready);
+	return true;
 }
 
 const struct xevtchn_abi xevtchn_abi_fifo = {

@@ -163,7 +163,10 @@ struct xevtchn_irq {
  * @clear_pending: clear it
  * @is_pending: test it
  * @handle_events: called in the upcall on @cpu; calls
- *	xevtchn_handle_port() for each pending, unmasked port of @cpu
+ *	xevtchn_handle_port() for each pending, unmasked port of @cpu.
+ *	Returns whether Xen had flagged anything for @cpu (2-level: a
+ *	selector bit; FIFO: a ready bit): false means that, as of its first
+ *	read, nothing had come since the scan before
  *
  * Call the optional ones through the xevtchn_abi_*() wrappers below.
  */
@@ -184,7 +187,7 @@ struct xevtchn_abi {
 	void (*set_pending)(evtchn_port_t port);
 	void (*clear_pending)(evtchn_port_t port);
 	bool (*is_pending)(evtchn_port_t port);
-	void (*handle_events)(unsigned int cpu);
+	bool (*handle_events)(unsigned int cpu);
 };
 
 extern const struct xevtchn_abi *xevtchn_abi;

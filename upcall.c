@@ -141,6 +141,37 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
 }
 
 /*
+ * Under upcall=callback, scan with evtchn_upcall_pending held set. Xen
+ * raises the upcall when it sets that flag from 0 to 1 (after the port's
+ * 2-level selector bit or FIFO ready bit: vcpu_mark_events_pending()).
+ * Through the vLAPIC, a 0 to 1 while the upcall runs costs the vCPU an
+ * exit only if the vector's IRR bit was clear: once, the first time
+ * (vlapic_set_irq()). For the callback vector, each 0 to 1 kicks the
+ * vCPU: an IPI to its physical CPU, and an exit (hvm_assert_evtchn_irq(),
+ * vcpu_kick()). So the flag is cleared only when a scan found nothing,
+ * then one more scan takes what came before the clear, for which Xen,
+ * finding the flag set, raised nothing; if it found some, the flag is held
+ * again. The 0 to 1 after the clear raises the upcall as usual. (Xen 4.17:
+ * xen/arch/x86/domain.c, lines 2485-2515; xen/arch/x86/hvm/vlapic.c,
+ * lines 180-183; xen/arch/x86/hvm/irq.c, lines 314-333.)
+ */
+static void upcall_held(unsigned int cpu, struct vcpu_info *vi)
+{
+	for (;;) {
+		while (xevtchn_abi->handle_events(cpu))
+			;
+		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
+		virt_mb();	/* the clear before the scan's reads */
+		if (!xevtchn_abi->handle_events(cpu)) {
+			virt_rmb();	/* Xen may have set it meanwhile */
+			if (!READ_ONCE(vi->evtchn_upcall_pending))
+				return;
+		}
+		WRITE_ONCE(vi->evtchn_upcall_pending, 1);	/* held again */
+	}
+}
+
+/*
  * The upcall: take the events pending for @cpu's vCPU until Xen stops
  * raising more. Runs in hard IRQ context; the port table is read under RCU.
  */
@@ -150,11 +181,15 @@ static void xevtchn_upcall(unsigned int cpu)
 
 	per_cpu(xevtchn_cpu, cpu).upcalls++;
 	rcu_read_lock();
-	do {
-		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
-		xevtchn_abi->handle_events(cpu);
-		virt_rmb();	/* Xen may set it again meanwhile */
-	} while (READ_ONCE(vi->evtchn_upcall_pending));
+	if (mode == UPCALL_CALLBACK) {
+		upcall_held(cpu, vi);
+	} else {
+		do {
+			WRITE_ONCE(vi->evtchn_upcall_pending, 0);
+			xevtchn_abi->handle_events(cpu);
+			virt_rmb();	/* Xen may set it again meanwhile */
+		} while (READ_ONCE(vi->evtchn_upcall_pending));
+	}
 	rcu_read_unlock();
 }
 
