@@ -224,8 +224,12 @@ int xevtchn_callback_cpu_up(unsigned int cpu, irq_handler_t handler,
 			    const char *name);
 void xevtchn_callback_cpu_down(unsigned int cpu, int irq);
 
-/* upcall.c: shared_info, per-vCPU state, the upcall itself */
+/* shared_info.c: Xen's shared_info page, mapped for upcall.c */
 extern struct shared_info *xevtchn_shared;
+int xevtchn_map_shared_info(void);
+void xevtchn_unmap_shared_info(void);
+
+/* upcall.c: per-vCPU state, the upcall itself */
 int xevtchn_upcall_init(void);
 void xevtchn_upcall_exit(void);
 int xevtchn_upcall_start(void);

@@ -3,10 +3,7 @@
  * shared_info, the vCPUs, and how Xen tells a vCPU that events are pending.
  *
  * shared_info: Xen's page with the event bitmaps and, for the first 32
- * vCPUs, their vcpu_info. It is mapped (XENMEM_add_to_physmap) over a RAM
- * page the module allocates; Xen frees the RAM behind that frame. On unload
- * the frame is unmapped (XENMEM_remove_from_physmap), given RAM again
- * (XENMEM_populate_physmap) and only then returned to the page allocator.
+ * vCPUs, their vcpu_info, mapped by shared_info.c.
  *
  * vcpu_info: the legacy slots in shared_info, so at most 32 vCPUs.
  * VCPUOP_register_vcpu_info would lift that limit, but Xen can never undo
@@ -50,7 +47,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/irqdomain.h>
 #include <linux/module.h>
@@ -62,7 +58,6 @@
 #include <asm/irqdomain.h>
 #include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
-#include <xen/interface/memory.h>
 #include <xen/interface/hvm/hvm_op.h>
 #include <xen/interface/hvm/params.h>
 
@@ -80,9 +75,6 @@ MODULE_PARM_DESC(upcall,
 
 enum upcall_mode { UPCALL_VECTOR, UPCALL_CALLBACK, UPCALL_INTX };
 static enum upcall_mode mode;
-
-struct shared_info *xevtchn_shared;
-static struct page *shared_page;
 
 /**
  * struct xevtchn_cpu - per-CPU upcall state
@@ -458,60 +450,6 @@ void xevtchn_upcall_cpu_down(unsigned int cpu)
 		callback_cpu_down(cpu, c);
 }
 
-static int map_shared_info(void)
-{
-	struct xen_add_to_physmap xatp = {
-		.domid = DOMID_SELF,
-		.space = XENMAPSPACE_shared_info,
-		.idx = 0,
-	};
-	int ret;
-
-	shared_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!shared_page)
-		return -ENOMEM;
-	xatp.gpfn = page_to_pfn(shared_page);
-	ret = xevtchn_memory_op(XENMEM_add_to_physmap, &xatp);
-	if (ret) {
-		pr_err("Xen refused to map shared_info at frame 0x%lx (%d)\n",
-		       (unsigned long)xatp.gpfn, ret);
-		__free_page(shared_page);
-		return ret;
-	}
-	xevtchn_shared = page_address(shared_page);
-	return 0;
-}
-
-static void unmap_shared_info(void)
-{
-	xen_pfn_t pfn = page_to_pfn(shared_page);
-	struct xen_remove_from_physmap xrfp = {
-		.domid = DOMID_SELF,
-		.gpfn = pfn,
-	};
-	struct xen_memory_reservation reservation = {
-		.nr_extents = 1,
-		.extent_order = 0,
-		.domid = DOMID_SELF,
-	};
-	int ret;
-
-	xevtchn_shared = NULL;
-	ret = xevtchn_memory_op(XENMEM_remove_from_physmap, &xrfp);
-	if (ret)
-		pr_err("Xen refused to unmap shared_info from frame 0x%lx (%d)\n",
-		       (unsigned long)pfn, ret);
-	set_xen_guest_handle(reservation.extent_start, &pfn);
-	ret = xevtchn_memory_op(XENMEM_populate_physmap, &reservation);
-	if (ret != 1) {
-		/* The frame has no RAM behind it: never hand it out again. */
-		pr_err("Xen gave no RAM back for frame 0x%lx (%d); leaking that page\n",
-		       (unsigned long)pfn, ret);
-		return;
-	}
-	__free_page(shared_page);
-}
-
 static int choose_mode(void)
 {
 	bool offered = xevtchn_xen_info()->hvm_flags &
@@ -655,7 +593,7 @@ int xevtchn_upcall_init(void)
 		pr_err("Xen refused HVM_PARAM_CALLBACK_IRQ (%d)\n", ret);
 		return ret;
 	}
-	return map_shared_info();
+	return xevtchn_map_shared_info();
 }
 
 /**
@@ -665,7 +603,7 @@ int xevtchn_upcall_init(void)
  */
 void xevtchn_upcall_exit(void)
 {
-	unmap_shared_info();
+	xevtchn_unmap_shared_info();
 }
 
 /**
