@@ -32,11 +32,13 @@ ifeq ($(origin BENCH_OUT),undefined)
 BENCH_OUT := $(CACHE)/bench/$(shell date +%Y%m%d-%H%M%S)
 endif
 
-DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn
+DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn \
+	      $(TESTING)/dom0/xth-hvmparam
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
-	check-debug check-debug-run check-bpo check-bpo-run clean-modules install soak soak-run \
+	check-debug check-debug-run check-bpo check-bpo-run check-callback check-callback-run \
+	clean-modules install soak soak-run \
 	build-matrix deb deb-test
 
 all: modules
@@ -48,6 +50,7 @@ help:
 	@echo "make check      static checks + the whole test suite on the test host"
 	@echo "make check-debug  the make check boots on a lockdep/KASAN guest kernel (built once, ~30 min)"
 	@echo "make check-bpo  make check's 6.12 boot on trixie-backports' newest kernel (7.x)"
+	@echo "make check-callback  make check's vector, PIRQ and race boots under upcall=callback"
 	@echo "make soak       the storms until each flow has handled a million events (about an hour)"
 	@echo "make bench      xevtchn against the kernel's own event layer, on the test host (about 30 min)"
 	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
@@ -130,7 +133,7 @@ images: have-kdir
 
 # The user-facing commands do their own set-up first, in a sub-make so that
 # KVER is derived after the headers are installed.
-check demo bench check-debug check-bpo soak: deps
+check demo bench check-debug check-bpo check-callback soak: deps
 	@$(MAKE) --no-print-directory $@-run
 
 CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
@@ -150,6 +153,15 @@ check-bpo-run: dom0-tools
 	$(TESTING)/build-matrix.sh --guest-out $(GUEST_KERNELS) bpo
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		--kernel bpo=$(GUEST_KERNELS)/bpo --payload $(TESTING)/payloads/check/kernel-7
+
+# The boots of make check that use per-vCPU vectors (vector, pirq, races)
+# again under Xen's callback vector (upcall=callback: check/callback,
+# callback-pirq, callback-races), each suite as there. make check itself
+# runs the callback upcall once, in FIFO, in its intx boot. Not part of make
+# check, which must stay under an hour on a fresh machine.
+check-callback-run: test-modules dom0-tools
+	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
+		$(addprefix --payload $(TESTING)/payloads/check/,callback callback-pirq callback-races)
 
 # The same four boots with a debug guest kernel (lockdep, KASAN, no
 # CONFIG_XEN; built once, about 30 minutes): the modules are built against

@@ -15,7 +15,8 @@
  * dom0 run "xl debug-keys q", which raises VIRQ_DEBUG once on every vCPU,
  * and unloads the module: the virq_debug_* suite reports at unload.
  *
- * Parameters: mode= the upcall mode xevtchn runs in (vector or intx), tag=
+ * Parameters: mode= the upcall mode xevtchn runs in (vector, callback or
+ * intx: only intx keeps every port on CPU 0), tag=
  * the suites' name suffix (default: the mode),
  * rounds= events per ping-pong, remote_port= dom0's port for the guest,
  * dom0_rounds= round trips with dom0 (its peer must expect as many).
@@ -41,7 +42,7 @@
 
 static char *mode = "vector";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "xevtchn's upcall mode: vector or intx");
+MODULE_PARM_DESC(mode, "xevtchn's upcall mode: vector, callback or intx");
 static char *tag;
 module_param(tag, charp, 0444);
 MODULE_PARM_DESC(tag, "suite name suffix (default: the mode)");

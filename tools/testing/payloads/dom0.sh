@@ -37,6 +37,9 @@ lsevtchn)		# lsevtchn NAME: snapshot the guest's ports as Xen sees them
 	./xth-lsevtchn "$GUEST_DOMID" >"/tmp/lsevtchn.$2" 2>&1
 	echo "$(wc -l <"/tmp/lsevtchn.$2") ports"
 	;;
+hvm-param)		# hvm-param: the guest's HVM_PARAM_CALLBACK_IRQ (0)
+	./xth-hvmparam "$GUEST_DOMID" 0
+	;;
 lsevtchn-compare)	# lsevtchn-compare A B: "same", or the difference
 	if cmp -s "/tmp/lsevtchn.$2" "/tmp/lsevtchn.$3"; then
 		echo same

@@ -9,6 +9,19 @@
 # test modules' hooks); the module users load is ./xevtchn.ko.
 TESTING_KO=testing/xevtchn.ko
 
+# The upcall by vector that the boot's suites beyond run_mode use: vector
+# (the per-vCPU vectors), or callback (Xen's callback vector) where the
+# guest.sh sets UPCALL=callback before sourcing this file (the callback
+# boots of make check-callback). Once a guest has used per-vCPU vectors,
+# Xen injects them until the guest reboots, so a boot never mixes both.
+UPCALL=${UPCALL:-vector}
+
+# The upcall= of a load that takes the default: none under vector (the
+# default, auto, is vector), else UPCALL's.
+upcall_arg() {
+	[ "$UPCALL" = vector ] || echo "upcall=$UPCALL"
+}
+
 ROUNDS=1000
 DOM0_ROUNDS=200
 CYCLES=50
@@ -76,6 +89,7 @@ run_mode() {
 	fifo=$([ "$abi" = fifo ] && echo on || echo off)
 
 	kmsg >/dev/null
+	cascade_chip=$(cat /sys/kernel/irq/2/chip_name 2>/dev/null)
 	insmod $TESTING_KO upcall="$mode" fifo="$fifo"
 	rc=$?
 	log=$(dmesg -c -r)	# raw: each line starts with its level, <N>
@@ -89,6 +103,10 @@ run_mode() {
 	if [ "$mode" = vector ]; then
 		ktap_expect upcall_per_cpu_in_proc_interrupts "APIC APIC" \
 			"$(irq_chip xen-upcall-cpu0) $(irq_chip xen-upcall-cpu1)"
+	elif [ "$mode" = callback ]; then
+		ktap_expect upcall_per_cpu_in_proc_interrupts \
+			"xen-callback xen-callback" \
+			"$(irq_chip xen-upcall-cpu0) $(irq_chip xen-upcall-cpu1)"
 	else
 		ktap_expect upcall_intx_in_proc_interrupts 1 \
 			"$(grep -c 'xen-upcall-intx$' /proc/interrupts)"
@@ -96,7 +114,7 @@ run_mode() {
 	ktap_expect nothing_else_in_proc_interrupts "" \
 		"$(grep -e xen- -e xevtchn /proc/interrupts | grep -v xen-upcall | awk '{ print $NF }' | tr '\n' ' ')"
 
-	if [ "$tag" = vector_2level ]; then
+	if [ "$mode" = "$UPCALL" ] && [ "$abi" = 2level ]; then
 		load_module xevtchn_selftest.ko
 		rmmod xevtchn_selftest
 	fi
@@ -122,14 +140,14 @@ run_mode() {
 
 	# Moves from user space (/proc/irq/N/smp_affinity_list).
 	ktap_start "user_affinity_$tag" 2
-	if [ "$mode" = vector ]; then want="moved 1"; else want="refused 0"; fi
+	if [ "$mode" != intx ]; then want="moved 1"; else want="refused 0"; fi
 	ktap_expect dynamic_port "$want" "$(user_move "$(irq_of xevtchn-test-pp-a)" 1)"
 	ktap_expect per_cpu_virq "refused 0" \
 		"$(user_move "$(irq_of xevtchn-test-virq-debug)" 1)"
 
 	# VIRQ_DEBUG: dom0 has Xen raise it once on every vCPU.
 	dom0_call debug-keys q >/dev/null
-	want=$([ "$mode" = vector ] && echo 2 || echo 1)
+	want=$([ "$mode" != intx ] && echo 2 || echo 1)
 	for _ in $(seq 60); do
 		[ "$(irq_count xevtchn-test-virq-debug)" -ge "$want" ] && break
 		sleep 1
@@ -140,29 +158,42 @@ run_mode() {
 	kmsg | ktap_only
 
 	# Events while their IRQs move: exact counts required.
-	if [ "$mode" = vector ]; then
+	if [ "$mode" != intx ]; then
 		storm tag="edge_$tag"
 		storm tag="edge_${tag}_hotplug" hotplug=1 ipis=0
 	else
 		storm tag="edge_$tag" moves=0	# under INTx no move can succeed
 	fi
-	rmmod xevtchn
+	if [ "$mode" = callback ]; then
+		ktap_start "callback_cascade_$tag" 4
+		ktap_expect irq2_is_the_callback xen-callback \
+			"$(cat /sys/kernel/irq/2/chip_name)"
+		ktap_expect xen_injects_vector_0x32 0x0200000000000032 \
+			"$(dom0_call hvm-param)"
+		rmmod xevtchn
+		ktap_expect irq2_given_back "$cascade_chip" \
+			"$(cat /sys/kernel/irq/2/chip_name)"
+		ktap_expect xen_callback_off 0x0000000000000000 \
+			"$(dom0_call hvm-param)"
+	else
+		rmmod xevtchn
+	fi
 	kmsg | ktap_only
 }
 
 # A negative control: xevtchn with a flow that loses events when an IRQ moves
 # while its handler runs. The storm must catch it losing events.
 negative_control() {
-	load_module $TESTING_KO upcall=vector fifo=off test_flow="$1"
-	storm tag="$1_vector" expect=loss ipis=0
+	load_module $TESTING_KO upcall="$UPCALL" fifo=off test_flow="$1"
+	storm tag="$1_$UPCALL" expect=loss ipis=0
 	rmmod xevtchn
 	kmsg | ktap_only
 }
 
 # xevtchn_races_test's suites $2 (comma-separated) on the test build in ABI
-# $1 (2level or fifo), under the per-vCPU vector.
+# $1 (2level or fifo), under UPCALL.
 races_suites() {
-	load_module $TESTING_KO upcall=vector fifo="$([ "$1" = fifo ] && echo on || echo off)"
+	load_module $TESTING_KO upcall="$UPCALL" fifo="$([ "$1" = fifo ] && echo on || echo off)"
 	load_module xevtchn_races_test.ko suite="$2" tag="$1" abi="$1" \
 		seconds=$STORM_SECONDS
 	rmmod xevtchn_races_test
@@ -171,10 +202,10 @@ races_suites() {
 }
 
 # xevtchn_closing_test's suites $2 (comma-separated) on the test build in
-# ABI $1 (2level or fifo), under the per-vCPU vector: the deferred close of
-# unbound ports.
+# ABI $1 (2level or fifo), under UPCALL: the deferred close of unbound
+# ports.
 closing_suites() {
-	load_module $TESTING_KO upcall=vector fifo="$([ "$1" = fifo ] && echo on || echo off)"
+	load_module $TESTING_KO upcall="$UPCALL" fifo="$([ "$1" = fifo ] && echo on || echo off)"
 	load_module xevtchn_closing_test.ko suite="$2" tag="$1"
 	rmmod xevtchn_closing_test
 	rmmod xevtchn
@@ -191,7 +222,7 @@ closing_unload() {
 	abi=$1
 	irqs_before=$(ls /sys/kernel/irq | wc -l)
 	[ "$abi" = 2level ] && dom0_call lsevtchn before-closing >/dev/null
-	load_module $TESTING_KO upcall=vector fifo="$([ "$abi" = fifo ] && echo on || echo off)"
+	load_module $TESTING_KO upcall="$UPCALL" fifo="$([ "$abi" = fifo ] && echo on || echo off)"
 	load_module xevtchn_closing_test.ko suite=closing_unload tag="$abi"
 	rmmod xevtchn_closing_test
 	rmmod xevtchn
@@ -216,7 +247,7 @@ closing_unload() {
 # in Xen's list of the guest's ports, and be gone once it is closed.
 leak_canary() {
 	dom0_call lsevtchn before-leak >/dev/null
-	load_module $TESTING_KO fifo=off
+	load_module $TESTING_KO $(upcall_arg) fifo=off
 	load_module xevtchn_races_test.ko suite=leak tag=canary
 	dom0_call lsevtchn leak >/dev/null
 	rmmod xevtchn_races_test
@@ -238,7 +269,8 @@ unload_cycles() {
 	ktap_start xevtchn_unload 5
 	cycles=0
 	for i in $(seq $CYCLES); do
-		insmod xevtchn.ko && rmmod xevtchn && cycles=$((cycles + 1))
+		insmod xevtchn.ko $(upcall_arg) && rmmod xevtchn &&
+			cycles=$((cycles + 1))
 	done
 	ktap_expect load_unload_cycles $CYCLES "$cycles"
 	ktap_expect module_gone "" "$(grep '^xevtchn' /proc/modules)"
@@ -252,8 +284,8 @@ unload_cycles() {
 		"$(dmesg -r | grep '^<[0-4]>' | grep -vc 'taints kernel')"
 }
 
-# The PIRQ suites (xevtchn_pirq_test, a driver for the edu device): under the
-# vector upcall, GSI and MSI through PIRQs, with xevtchn's MSI domain attached
+# The PIRQ suites (xevtchn_pirq_test, a driver for the edu device): under
+# UPCALL, GSI and MSI through PIRQs, with xevtchn's MSI domain attached
 # to the device; /proc/interrupts shows the GSI's line, and Xen's view of the
 # guest's ports is as before. The MSI cycles use up Xen's PIRQs for MSIs:
 # nothing after this in a boot can have MSIs as events.
@@ -263,8 +295,8 @@ pirq_suites() {
 	dom0_call lsevtchn before-pirq >/dev/null
 	# 2-level: a FIFO unload (EVTCHNOP_reset) would close the toolstack's
 	# ports too, and Xen's view would differ for that reason alone.
-	load_module xevtchn.ko upcall=vector fifo=off attach="$edu"
-	load_module xevtchn_pirq_test.ko tag=vector msi_cycles=$MSI_CYCLES
+	load_module xevtchn.ko upcall="$UPCALL" fifo=off attach="$edu"
+	load_module xevtchn_pirq_test.ko tag="$UPCALL" msi_cycles=$MSI_CYCLES
 	ktap_start pirq_proc_interrupts 3
 	ktap_expect gsi_line_chip xen-pirq-fasteoi "$(irq_chip xevtchn-test-edu-gsi)"
 	ktap_expect gsi_line_count 5 "$(irq_count xevtchn-test-edu-gsi)"
@@ -301,7 +333,7 @@ unload_during_probe() {
 	edu=$(edu_address)
 	params=/sys/module/xevtchn_unload_race_test/parameters
 	kmsg >/dev/null
-	insmod xevtchn.ko upcall=vector fifo=off attach="$edu"
+	insmod xevtchn.ko upcall="$UPCALL" fifo=off attach="$edu"
 	insmod xevtchn_unload_race_test.ko &
 	probe=$!
 	wait_until 30 grep -qsx 1 $params/stage
@@ -321,7 +353,7 @@ unload_during_probe() {
 		"$unload_rc $([ -d /sys/module/xevtchn ] && echo there || echo gone)"
 	rmmod xevtchn_unload_race_test
 	kmsg >/dev/null
-	insmod xevtchn.ko upcall=vector fifo=off
+	insmod xevtchn.ko upcall="$UPCALL" fifo=off
 	ktap_expect loads_again 0 "$?"
 	rmmod xevtchn
 	kmsg | ktap_only
@@ -345,6 +377,54 @@ pirq_refusals() {
 	rmmod xevtchn_pirq_test
 	rmmod xevtchn
 	kmsg | ktap_only
+}
+
+# The vector boot (check/vector; check/callback under UPCALL=callback):
+# every event layer suite under UPCALL, in both ABIs (2-level first, then
+# FIFO, then 2-level again: the reload in 2-level mode after FIFO), the
+# leak canary and the load/unload cycles.
+vector_boot() {
+	dom0_call lsevtchn boot >/dev/null
+	irq_layout >/tmp/layout.boot
+
+	run_mode "$UPCALL" 2level
+	run_mode "$UPCALL" fifo
+	kmsg >/dev/null
+	insmod xevtchn.ko upcall="$UPCALL" fifo=off
+	rc=$?
+	ktap_start reload_2level_after_fifo 2
+	ktap_expect loads 0 "$rc"
+	ktap_expect abi_in_use "# upcall=$UPCALL abi=2-level" \
+		"$(head -n 1 /sys/kernel/debug/xevtchn/ports)"
+	rmmod xevtchn
+	kmsg | ktap_only
+	leak_canary
+	unload_cycles
+	canary
+}
+
+# The race tests' boot (check/races; check/callback-races under
+# UPCALL=callback), with the vCPUs truly in parallel: see races/guest.sh.
+races_boot() {
+	races_suites 2level phantom,virq_move,close_reuse,gate,gate_window,not_ready
+	races_suites fifo gate,gate_window,close_reuse,offline_unbind
+	closing_suites 2level closing,closing_sources,closing_rebind
+	closing_suites fifo closing,closing_sources,closing_rebind
+	closing_unload 2level
+	closing_unload fifo
+
+	for abi in 2level fifo; do
+		load_module xevtchn.ko upcall="$UPCALL" \
+			fifo="$([ $abi = fifo ] && echo on || echo off)"
+		storm tag="edge_parallel_$abi"
+		rmmod xevtchn
+		kmsg | ktap_only
+	done
+	negative_control level
+	negative_control fasteoi
+
+	races_suites 2level unbind_checks,threaded,unbind_moving
+	canary
 }
 
 # The runner must see this suite fail (the payload's expect file says so):

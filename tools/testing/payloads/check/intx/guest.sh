@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check, first boot: every event layer suite under the INTx upcall, in
-# both ABIs, and the PIRQ refusals. (Once a guest has set a per-vCPU upcall
-# vector, Xen keeps using it until the guest reboots: the vector suites get
-# a boot of their own, check/vector.) The 2-level-only check of Xen's port
+# both ABIs; then under Xen's callback vector in FIFO (upcall=callback,
+# which leaves HVM_PARAM_CALLBACK_IRQ at 0 behind it, as INTx does); and the
+# PIRQ refusals. (Once a guest has set a per-vCPU upcall vector, Xen keeps
+# using it until the guest reboots: the vector suites get a boot of their
+# own, check/vector, and so does make check-callback's check/callback.) The 2-level-only check of Xen's port
 # list against boot comes before the first FIFO unload, whose EVTCHNOP_reset
 # also closes the toolstack's xenstore and console channels.
 . ./ktap.sh
@@ -19,5 +21,6 @@ dom0_call lsevtchn after-2level >/dev/null
 ktap_start xen_ports_2level 1
 ktap_expect xen_ports_as_at_boot same "$(dom0_call lsevtchn-compare boot after-2level)"
 run_mode intx fifo
+run_mode callback fifo
 pirq_refusals
 canary

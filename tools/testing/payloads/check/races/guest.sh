@@ -18,24 +18,10 @@
 #   holds can be connected to again at once; unload with closes
 #   pending leaves nothing behind.
 # - Last, the tests of unbinding against handlers, threads and moves.
+#
+# All under UPCALL (common.sh): the per-vCPU vector here, Xen's callback
+# vector in make check-callback's copy of this boot (check/callback-races).
 . ./ktap.sh
 . ./common.sh
 
-races_suites 2level phantom,virq_move,close_reuse,gate,gate_window,not_ready
-races_suites fifo gate,gate_window,close_reuse,offline_unbind
-closing_suites 2level closing,closing_sources,closing_rebind
-closing_suites fifo closing,closing_sources,closing_rebind
-closing_unload 2level
-closing_unload fifo
-
-for abi in 2level fifo; do
-	load_module xevtchn.ko upcall=vector fifo="$([ $abi = fifo ] && echo on || echo off)"
-	storm tag="edge_parallel_$abi"
-	rmmod xevtchn
-	kmsg | ktap_only
-done
-negative_control level
-negative_control fasteoi
-
-races_suites 2level unbind_checks,threaded,unbind_moving
-canary
+races_boot
