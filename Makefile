@@ -209,13 +209,16 @@ demo-run: test-modules dom0-tools
 # guests of a boot that failed). About 7 to 11.5 minutes a boot, and 1.5
 # to 2 more for each guest the emulator loses (README, "Performance").
 # BENCH_CLOCK=tsc|ktime overrides the benchmark's choice of clock.
+# BENCH_UPCALL=callback (or vector, intx) loads xevtchn with that upcall=
+# in its guests (A); the report's notes say which ("# upcall=...").
 BENCH_BOOTS ?= 3
 BENCH_ORDERS = $(foreach n,$(shell seq 1 $(BENCH_BOOTS)),\
 	$(if $(filter 0,$(shell echo $$(($(n) % 2)))),baab,abba))
 bench-run: bench-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) --logdir $(BENCH_OUT) \
 		$(addprefix --payload $(TESTING)/payloads/bench/,$(BENCH_ORDERS)) \
-		$(if $(BENCH_CLOCK),--guest-cmdline xth.bench_clock=$(BENCH_CLOCK)) \
+		--guest-cmdline "$(strip $(if $(BENCH_CLOCK),xth.bench_clock=$(BENCH_CLOCK)) \
+			$(if $(BENCH_UPCALL),xth.upcall=$(BENCH_UPCALL)))" \
 		--guest-file $(TESTING)/payloads/bench/common.sh \
 		--ko $(BENCHDIR)/xevtchn_bench_ours.ko \
 		--ko $(BENCHDIR)/xevtchn_bench_mainline.ko \

@@ -15,6 +15,13 @@ bench_clock() {
 	echo "${clock:-auto}"
 }
 
+# xevtchn's upcall= in this boot: xth.upcall= on the guest's command line
+# (make bench BENCH_UPCALL=...), else none (xevtchn's default).
+bench_upcall_arg() {
+	upcall=$(sed -n 's/.*xth\.upcall=\([a-z]*\).*/\1/p' /proc/cmdline)
+	[ -z "$upcall" ] || echo "upcall=$upcall"
+}
+
 # bench_run MODULE: what drives this guest's local APIC and its tick, then
 # the benchmark module MODULE, with dom0's echoing peer for its round
 # trips (one answer per event, warm-up included).

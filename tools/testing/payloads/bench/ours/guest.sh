@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench, xevtchn's side: a guest booted with "nopv", xevtchn loaded
-# (defaults: per-vCPU vectors, FIFO), the benchmark built against
-# <xevtchn/events.h> (tools/testing/bench). Results: "# bench ..." lines.
+# (defaults: per-vCPU vectors, FIFO; make bench BENCH_UPCALL=callback loads
+# it with upcall=callback), the benchmark built against <xevtchn/events.h>
+# (tools/testing/bench). Results: "# bench ..." lines.
 . ./ktap.sh
 . ./common.sh
 
-load_module xevtchn.ko
+load_module xevtchn.ko $(bench_upcall_arg)
+echo "# bench-info xevtchn: $(head -n 1 /sys/kernel/debug/xevtchn/ports)"
 bench_run xevtchn_bench_ours
 rmmod xevtchn
