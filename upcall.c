@@ -27,17 +27,12 @@
  *   delivery check at load detects.
  *
  * - "callback" (opt-in): Xen's callback vector (HVM_PARAM_CALLBACK_IRQ of
- *   type vector), one vector for every vCPU, injected while the vCPU's
- *   evtchn_upcall_pending is set, without the local APIC: no EOI. Its vector
- *   is the legacy PIC cascade's, borrowed from IRQ 2 (callback.c, which says
- *   why that is safe and what it checks); each CPU's upcall is an IRQ of its
- *   own behind it. Ports can be bound to any CPU. The parameter goes back to
- *   0 on unload, and Xen then stops injecting it, so "intx" or "callback"
- *   can follow in the same boot. After "vector" mode in the same boot, Xen
- *   still injects the parked per-vCPU vector too: each upcall then also
- *   brings a spurious reschedule IPI (hvm_assert_evtchn_irq() prefers the
- *   per-vCPU vector, and hvm_vcpu_has_pending_irq() still picks the callback
- *   vector).
+ *   type vector), one for every vCPU, injected while the vCPU's
+ *   evtchn_upcall_pending is set, without the local APIC: no EOI. It is the
+ *   legacy PIC cascade's vector, borrowed from IRQ 2 (callback.c says why
+ *   that is safe); each CPU's upcall is an IRQ of its own behind it. Ports
+ *   can be bound to any CPU. The parameter goes back to 0 on unload, so
+ *   "intx" or "callback" can follow in the same boot.
  *
  * - "intx": the Xen platform PCI device's interrupt line
  *   (HVM_PARAM_CALLBACK_IRQ). Xen raises it, level-triggered, while vCPU 0
@@ -47,11 +42,14 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irqdomain.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <asm/hw_irq.h>
 #include <asm/i8259.h>
 #include <asm/irq_vectors.h>
@@ -133,19 +131,14 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
 }
 
 /*
- * Under upcall=callback, scan with evtchn_upcall_pending held set. Xen
- * raises the upcall when it sets that flag from 0 to 1 (after the port's
- * 2-level selector bit or FIFO ready bit: vcpu_mark_events_pending()).
- * Through the vLAPIC, a 0 to 1 while the upcall runs costs the vCPU an
- * exit only if the vector's IRR bit was clear: once, the first time
- * (vlapic_set_irq()). For the callback vector, each 0 to 1 kicks the
- * vCPU: an IPI to its physical CPU, and an exit (hvm_assert_evtchn_irq(),
- * vcpu_kick()). So the flag is cleared only when a scan found nothing,
- * then one more scan takes what came before the clear, for which Xen,
- * finding the flag set, raised nothing; if it found some, the flag is held
- * again. The 0 to 1 after the clear raises the upcall as usual. (Xen 4.17:
- * xen/arch/x86/domain.c, lines 2485-2515; xen/arch/x86/hvm/vlapic.c,
- * lines 180-183; xen/arch/x86/hvm/irq.c, lines 314-333.)
+ * Under upcall=callback, scan with evtchn_upcall_pending held set: for the
+ * callback vector, Xen kicks the vCPU (an IPI, an exit) each time it sets
+ * the flag from 0 to 1, where the vLAPIC's IRR bit spares the per-vCPU
+ * vector all but the first (Xen 4.17, xen/arch/x86/hvm/irq.c, lines
+ * 314-333; xen/arch/x86/hvm/vlapic.c, lines 180-183). The flag is cleared
+ * only when a scan found nothing; one more scan then takes what came before
+ * the clear, for which Xen, finding the flag set, raised nothing; if it
+ * found some, the flag is held again. Documentation/events.md says more.
  */
 static void upcall_held(unsigned int cpu, struct vcpu_info *vi)
 {
@@ -306,30 +299,36 @@ static void vector_cpu_down(struct xevtchn_cpu *c)
 	c->upcall_irq = 0;
 }
 
+/* Xen injects the callback vector (from load step 6 to its undoing). */
+static bool callback_on;
+
 /*
- * Give @cpu its upcall IRQ behind the callback vector (callback.c), then
- * have Xen inject the vector for whatever came while the CPU had none: the
- * flag set, then an exit to Xen (a harmless hypercall), on whose way back
- * Xen injects it. Runs on @cpu, the hotplug callback of an AP state.
+ * Have Xen inject the callback vector on this CPU now (the flag set, then a
+ * harmless hypercall, on whose way back Xen injects it) and see it reach
+ * the CPU's upcall: it takes what came while the CPU had none, and proves
+ * that vector 0x32 leads here. Interrupts on; may sleep.
  */
-static int callback_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
+static int callback_kick(void *unused)
 {
+	struct xevtchn_cpu *c = this_cpu_ptr(&xevtchn_cpu);
+	unsigned long before = READ_ONCE(c->upcalls);
 	struct xen_hvm_param param = {
 		.domid = DOMID_SELF,
 		.index = HVM_PARAM_CALLBACK_IRQ,
 	};
-	int irq;
+	int i;
 
-	snprintf(c->upcall_name, sizeof(c->upcall_name), "xen-upcall-cpu%u",
-		 cpu);
-	irq = xevtchn_callback_cpu_up(cpu, upcall_cpu_interrupt,
-				      c->upcall_name);
-	if (irq < 0)
-		return irq;
-	c->upcall_irq = irq;
-	WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 1);
-	xevtchn_hvm_op(HVMOP_get_param, &param);
-	return 0;
+	for (i = 0; i < 10; i++) {
+		WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 1);
+		xevtchn_hvm_op(HVMOP_get_param, &param);
+		if (READ_ONCE(c->upcalls) != before)
+			return 0;
+		usleep_range(1000, 2000);
+	}
+	WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 0);
+	pr_err("CPU %u: Xen's callback vector 0x%x never reached IRQ %u\n",
+	       smp_processor_id(), CALLBACK_VECTOR, PIC_CASCADE_IR);
+	return -EIO;
 }
 
 static void callback_cpu_down(unsigned int cpu, struct xevtchn_cpu *c)
@@ -341,10 +340,34 @@ static void callback_cpu_down(unsigned int cpu, struct xevtchn_cpu *c)
 }
 
 /*
- * IRQ 2's flow on a CPU that has no upcall IRQ (coming online or going
- * offline): clear the flag, or Xen injects the vector again as soon as
- * interrupts are back on. The events stay pending in the ABI, and
- * callback_cpu_up() has Xen raise the upcall again.
+ * Give @cpu its upcall IRQ behind the callback vector (callback.c), and
+ * kick it if Xen injects the vector already (else the flag set has it
+ * injected when it starts). Runs on @cpu: an AP state's hotplug callback.
+ */
+static int callback_cpu_up(unsigned int cpu, struct xevtchn_cpu *c)
+{
+	int irq, ret = 0;
+
+	snprintf(c->upcall_name, sizeof(c->upcall_name), "xen-upcall-cpu%u",
+		 cpu);
+	irq = xevtchn_callback_cpu_up(cpu, upcall_cpu_interrupt,
+				      c->upcall_name);
+	if (irq < 0)
+		return irq;
+	c->upcall_irq = irq;
+	if (READ_ONCE(callback_on))
+		ret = callback_kick(NULL);
+	else
+		WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 1);
+	if (ret)
+		callback_cpu_down(cpu, c);
+	return ret;
+}
+
+/*
+ * IRQ 2's flow on a CPU without an upcall IRQ (coming or going): clear the
+ * flag, or Xen injects again as soon as interrupts are on. The events stay
+ * pending in the ABI until callback_cpu_up() kicks the CPU.
  */
 static void callback_no_upcall(void)
 {
@@ -537,9 +560,19 @@ put:
 	return ret;
 }
 
+/* Xen stops injecting the vector, then IRQ 2 goes back. */
+static void callback_stop(void)
+{
+	WRITE_ONCE(callback_on, false);
+	if (set_callback_via(0))
+		pr_warn("could not reset HVM_PARAM_CALLBACK_IRQ\n");
+	xevtchn_callback_release();
+}
+
 /* Borrow IRQ 2 for the callback vector, then have Xen inject it. */
 static int callback_start(void)
 {
+	unsigned int cpu;
 	int ret;
 
 	ret = xevtchn_callback_claim(callback_no_upcall);
@@ -550,7 +583,19 @@ static int callback_start(void)
 		pr_err("Xen refused the callback vector 0x%x (%d)\n",
 		       CALLBACK_VECTOR, ret);
 		xevtchn_callback_release();
+		return ret;
 	}
+	/* Does vector 0x32 reach us on every CPU? Those to come check too. */
+	cpus_read_lock();
+	WRITE_ONCE(callback_on, true);
+	for_each_online_cpu(cpu) {
+		ret = smp_call_on_cpu(cpu, callback_kick, NULL, false);
+		if (ret)
+			break;
+	}
+	cpus_read_unlock();
+	if (ret)
+		callback_stop();
 	return ret;
 }
 
@@ -651,8 +696,11 @@ int xevtchn_upcall_start(void)
  */
 void xevtchn_upcall_stop(void)
 {
+	if (mode == UPCALL_CALLBACK) {
+		callback_stop();
+		return;
+	}
 	if (set_callback_via(0))
 		pr_warn("could not reset HVM_PARAM_CALLBACK_IRQ\n");
-	xevtchn_callback_release();
 	intx_exit();
 }
