@@ -93,7 +93,9 @@ void xevtchn_unbind_port(struct xevtchn_irq *info)
  * which needs the bind mutex. Then the source gives back what it holds
  * (->closed: a PIRQ), and the IRQ and the binding go. If Xen refuses the
  * close, the port stays open in Xen: its closing entry (and the binding
- * it points to) stays for good, and the source keeps what it holds.
+ * it points to) stays for good, and the source keeps what it holds. A port
+ * kept open (->keep_open) is not closed: it stays open and masked, for the
+ * next binder.
  */
 static void close_work(struct work_struct *work)
 {
@@ -104,7 +106,7 @@ static void close_work(struct work_struct *work)
 
 	xevtchn_testing_before_close();
 	mutex_lock(&xevtchn_bind_mutex);
-	ret = xevtchn_close_evtchn(port);
+	ret = info->keep_open ? 0 : xevtchn_close_evtchn(port);
 	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
 	if (ret) {
 		/*
@@ -471,6 +473,41 @@ int xevtchn_evtchn_make_refcounted(evtchn_port_t port)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_evtchn_make_refcounted);
+
+/**
+ * xevtchn_evtchn_keep_open() - leave @port open in Xen when it is unbound
+ * @port: a bound port from xevtchn_bind_evtchn_to_irq() or
+ *	xevtchn_bind_interdomain_evtchn_to_irq() (or their *_irqhandler())
+ *
+ * For a port that outlives its binding: one the toolstack opened for the
+ * guest's whole life, such as xenstore's (HVM_PARAM_STORE_EVTCHN), which
+ * whoever binds it next (a driver, or xevtchn loaded again) must find
+ * open. Unbinding then masks the port and forgets it as usual, but does
+ * not close it: it stays open, and masked until it is bound again.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -ENOENT when @port is not bound; -EINVAL when it is bound to
+ * a VIRQ, IPI or PIRQ, which exist only while bound.
+ */
+int xevtchn_evtchn_keep_open(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	might_sleep();
+	mutex_lock(&xevtchn_bind_mutex);
+	info = xevtchn_port_info(port);
+	if (!info)
+		ret = refuse(-ENOENT, "port %u is not bound", port);
+	else if (info->type != XEVTCHN_PORT_EVTCHN)
+		ret = refuse(-EINVAL, "port %u is a VIRQ, IPI or PIRQ port",
+			     port);
+	else
+		info->keep_open = true;
+	mutex_unlock(&xevtchn_bind_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xevtchn_evtchn_keep_open);
 
 /**
  * xevtchn_evtchn_get() - take a reference on a refcounted port's binding

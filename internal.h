@@ -89,6 +89,8 @@ struct xevtchn_source_ops {
  *	entry stays, reserving the number, until @close_work closes it
  * @lock: guards @mask_reason, @dying, @cpu and the port's mask bit
  * @refcount: evtchn_get()/evtchn_put() count; 0 when not refcounted
+ * @keep_open: the deferred close leaves the port open in Xen (a port the
+ *	toolstack opened for the guest's life: xevtchn_evtchn_keep_open())
  * @has_handler: the handler was requested through an xevtchn *_irqhandler()
  * @dev_id: that handler's dev_id, checked when unbinding
  * @unbinding: an unbind is freeing the handler, or a bind requesting it,
@@ -125,6 +127,7 @@ struct xevtchn_irq {
 	bool dying;
 	raw_spinlock_t lock;
 	int refcount;
+	bool keep_open;
 	bool has_handler;
 	void *dev_id;
 	bool unbinding;

@@ -70,6 +70,7 @@ int xevtchn_poll_irq(int irq);
 int xevtchn_poll_irq_timeout(int irq, u64 timeout);
 u64 xevtchn_xen_time(void);
 int xevtchn_evtchn_make_refcounted(evtchn_port_t port);
+int xevtchn_evtchn_keep_open(evtchn_port_t port);
 int xevtchn_evtchn_get(evtchn_port_t port);
 void xevtchn_evtchn_put(evtchn_port_t port);
 unsigned int xevtchn_nr_channels(void);
