@@ -26,7 +26,8 @@
  * which closes every port of the domain that Xen does not consume itself,
  * the toolstack's xenstore and console channels included, and returns the
  * domain to the 2-level ABI. So at unload, once xevtchn's own ports are
- * closed, this file resets the domain and only then frees the pages. A CPU
+ * closed, this file resets the domain, connects the toolstack's channels
+ * again (reconnect_toolstack_ports()) and only then frees the pages. A CPU
  * that goes offline keeps its control block (Xen cannot take it back); its
  * queues are drained before it goes, its dynamic ports having moved away
  * first, and again whenever a port of it is unbound while it is offline.
@@ -42,6 +43,7 @@
 #include <asm/sync_bitops.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
+#include <xen/interface/hvm/params.h>
 
 #include <xevtchn/hypercall.h>
 #include "internal.h"
@@ -201,11 +203,91 @@ static void free_pages_of_array(void)
 }
 
 /* Every xevtchn port is closed by now; give the domain back its 2-level ABI. */
+/*
+ * The toolstack's channels: the ports of xenstore's and the PV console's
+ * rings, which xenstored and xenconsoled have connected to. EVTCHNOP_reset
+ * closes them with every other port, and their remote ends become unbound,
+ * waiting for this domain to connect again (evtchn_close(), Xen 4.17
+ * xen/common/event_channel.c, lines 756-757: "chn2->state = ECS_UNBOUND;
+ * chn2->u.unbound.remote_domid = d1->domain_id"). So the reset notes where
+ * each one led, then connects to the same remote port again and points
+ * the HVM parameter at the new local port, which a guest may set
+ * (hvm_allow_set_param(), xen/arch/x86/hvm/hvm.c, lines 4144-4145).
+ * Without this, a FIFO unload would cut the guest off xenstore until it
+ * reboots. Xen hands out the lowest free port, so connecting in the order
+ * of the old numbers gives each channel its old number back.
+ */
+static const unsigned int toolstack_params[] = {
+	HVM_PARAM_STORE_EVTCHN,
+	HVM_PARAM_CONSOLE_EVTCHN,
+};
+
+struct toolstack_port {
+	evtchn_port_t local;		/* 0: none, or not connected */
+	domid_t remote_dom;
+	evtchn_port_t remote_port;
+};
+
+static void note_toolstack_ports(struct toolstack_port *tp)
+{
+	struct evtchn_status status;
+	unsigned int i;
+	u64 port;
+
+	for (i = 0; i < ARRAY_SIZE(toolstack_params); i++) {
+		tp[i] = (struct toolstack_port){};
+		if (xevtchn_hvm_get_param(toolstack_params[i], &port) ||
+		    !port || port >= EVTCHN_FIFO_NR_CHANNELS)
+			continue;
+		status = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
+		if (xevtchn_event_channel_op(EVTCHNOP_status, &status) ||
+		    status.status != EVTCHNSTAT_interdomain)
+			continue;	/* nobody connected: nothing to restore */
+		tp[i].local = port;
+		tp[i].remote_dom = status.u.interdomain.dom;
+		tp[i].remote_port = status.u.interdomain.port;
+	}
+}
+
+static void reconnect_toolstack_ports(struct toolstack_port *tp)
+{
+	struct evtchn_bind_interdomain bind;
+	struct toolstack_port *next;
+	unsigned int i;
+	long ret;
+
+	for (;;) {
+		next = NULL;
+		for (i = 0; i < ARRAY_SIZE(toolstack_params); i++)
+			if (tp[i].local && (!next || tp[i].local < next->local))
+				next = &tp[i];
+		if (!next)
+			return;
+		i = next - tp;
+		bind = (struct evtchn_bind_interdomain){
+			.remote_dom = next->remote_dom,
+			.remote_port = next->remote_port,
+		};
+		ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+		if (!ret)
+			ret = xevtchn_hvm_set_param(toolstack_params[i],
+						    bind.local_port);
+		if (ret)
+			pr_warn("after the reset, the toolstack's %s channel (port %u, to port %u of domain %u) could not be connected again (%ld)\n",
+				toolstack_params[i] == HVM_PARAM_STORE_EVTCHN ?
+				"xenstore" : "console", next->local,
+				next->remote_port, next->remote_dom, ret);
+		next->local = 0;
+	}
+}
+
 static void evtchn_fifo_exit(void)
 {
+	struct toolstack_port tp[ARRAY_SIZE(toolstack_params)];
 	struct evtchn_reset reset = { .dom = DOMID_SELF };
 	int ret;
 
+	note_toolstack_ports(tp);
 	ret = xevtchn_event_channel_op(EVTCHNOP_reset, &reset);
 	if (ret) {
 		/* Xen still writes into these pages: never hand them back. */
@@ -213,6 +295,7 @@ static void evtchn_fifo_exit(void)
 		       ret);
 		return;
 	}
+	reconnect_toolstack_ports(tp);
 	free_pages_of_array();
 }
 

@@ -26,6 +26,7 @@
 #include <asm/alternative.h>
 #include <asm/cpufeatures.h>
 #include <xen/interface/xen.h>
+#include <xen/interface/hvm/hvm_op.h>
 
 static __always_inline long xevtchn_hypercall5(unsigned int op,
 					       unsigned long a1,
@@ -75,6 +76,28 @@ static inline long xevtchn_hvm_op(int cmd, void *arg)
 {
 	return xevtchn_hypercall2(__HYPERVISOR_hvm_op, cmd,
 				  (unsigned long)arg);
+}
+
+/* HVMOP_get_param of this domain: @index is an HVM_PARAM_*. */
+static inline long xevtchn_hvm_get_param(unsigned int index, u64 *value)
+{
+	struct xen_hvm_param param = { .domid = DOMID_SELF, .index = index };
+	long ret = xevtchn_hvm_op(HVMOP_get_param, &param);
+
+	*value = ret ? 0 : param.value;
+	return ret;
+}
+
+/* HVMOP_set_param of this domain (Xen lets a guest set only a few). */
+static inline long xevtchn_hvm_set_param(unsigned int index, u64 value)
+{
+	struct xen_hvm_param param = {
+		.domid = DOMID_SELF,
+		.index = index,
+		.value = value,
+	};
+
+	return xevtchn_hvm_op(HVMOP_set_param, &param);
 }
 
 static inline long xevtchn_physdev_op(int cmd, void *arg)

@@ -294,7 +294,9 @@ pirq_suites() {
 	irqs_before=$(ls /sys/kernel/irq | wc -l)
 	dom0_call lsevtchn before-pirq >/dev/null
 	# 2-level: a FIFO unload (EVTCHNOP_reset) would close the toolstack's
-	# ports too, and Xen's view would differ for that reason alone.
+	# ports too (xevtchn connects again those that were connected, not
+	# those that were waiting), and Xen's view could differ for that
+	# reason alone.
 	load_module xevtchn.ko upcall="$UPCALL" fifo=off attach="$edu"
 	load_module xevtchn_pirq_test.ko tag="$UPCALL" msi_cycles=$MSI_CYCLES
 	ktap_start pirq_proc_interrupts 3

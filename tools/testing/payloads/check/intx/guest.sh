@@ -8,7 +8,9 @@
 # using it until the guest reboots: the vector suites get a boot of their
 # own, check/vector, and so does make check-callback's check/callback.) The 2-level-only check of Xen's port
 # list against boot comes before the first FIFO unload, whose EVTCHNOP_reset
-# also closes the toolstack's xenstore and console channels.
+# also closes the toolstack's xenstore and console channels (xevtchn
+# connects them again, but a channel still waiting to be connected stays
+# closed).
 . ./ktap.sh
 . ./common.sh
 
