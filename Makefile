@@ -244,7 +244,7 @@ install: modules
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KDIR_RELEASE)
 	install -d $(XEVTCHN_SRC)/include/xevtchn $(XEVTCHN_SRC)/$(KDIR_RELEASE)
-	install -m 644 $(addprefix include/xevtchn/,events.h hypercall.h hypervisor.h) \
+	install -m 644 $(addprefix include/xevtchn/,events.h hypercall.h hypervisor.h xenstore.h) \
 		$(XEVTCHN_SRC)/include/xevtchn/
 	install -m 644 Module.symvers $(XEVTCHN_SRC)/$(KDIR_RELEASE)/Module.symvers
 

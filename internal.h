@@ -383,6 +383,52 @@ static inline void xevtchn_testing_unload(void)
 }
 #endif
 
+/*
+ * xenstore.c: connecting to xenstore; xenstore_comms.c: the traffic, a
+ * thread and the requests (step 12, the two of them)
+ */
+struct kvec;
+struct xenstore_domain_interface;
+
+/*
+ * How long a request waits for its reply. A xenstored that works answers
+ * in milliseconds; one that is busy with the toolstack's transactions, or
+ * holds this domain back for its rate limits, in well under a second.
+ * Thirty seconds tell "slow" from "gone" with a wide margin, and stay
+ * below libxl's own 60 s wait for a guest's answer to control/shutdown.
+ */
+#define XEVTCHN_XS_TIMEOUT	(30 * HZ)
+
+/**
+ * struct xevtchn_xs_ops - what the connection hands to the step above
+ * @watch_event: a watch event's payload, "path\0token\0" (@len bytes,
+ *	then a NUL), kmalloc()ed, now the callee's. Called from the
+ *	connection's thread, so it must not make a request.
+ */
+struct xevtchn_xs_ops {
+	void (*watch_event)(char *body, unsigned int len);
+};
+
+int xevtchn_xs_init(void);
+void xevtchn_xs_exit(void);
+irqreturn_t xevtchn_xs_interrupt(int irq, void *unused);
+int xevtchn_xs_comms_start(struct xenstore_domain_interface *intf,
+			   evtchn_port_t port);
+void xevtchn_xs_comms_stop(void);
+void xevtchn_xs_unloading(void);
+bool xevtchn_xs_connected(void);
+void xevtchn_xs_set_ops(const struct xevtchn_xs_ops *ops);
+void *xevtchn_xs_talk(u32 tx_id, u32 type, const struct kvec *vec,
+		      unsigned int nvec, unsigned int *len);
+#ifdef CONFIG_XEVTCHN_TESTING
+void xevtchn_xs_testing(enum xevtchn_xs_test_mode mode,
+			unsigned int timeout_ms);
+#endif
+
+/* xenstore_api.c: the exported xenstore API, the watches (step 13) */
+int xevtchn_xs_api_init(void);
+void xevtchn_xs_api_exit(void);
+
 /* debugfs.c */
 void xevtchn_debugfs_init(void);
 void xevtchn_debugfs_exit(void);

@@ -24,10 +24,18 @@
  *   9. PIRQs: may Xen deliver GSIs and MSIs as events here? (pirq.c)
  *  10. the MSI domain of the attach= devices (msi.c)
  *  11. debugfs (debugfs.c)
+ *  12. the xenstore connection (xenstore=): the ring, its port bound
+ *      through the API of step 7 (xenstore.c), the thread that talks to
+ *      xenstored (xenstore_comms.c)
+ *  13. the xenstore API drivers call, and its watches (xenstore_api.c)
  *
  * irq_chips.c (the chips, flows and masking of every port) has no step:
  * nothing in it needs setting up. Documentation/events.md draws the path of
  * one event through these files.
+ *
+ * Unload first tells the xenstore connection that it has begun (its
+ * requests then wait 5 s at most, so that a xenstored that stopped
+ * answering cannot hold the unload up), then undoes the steps.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -134,9 +142,20 @@ static int __init xevtchn_init(void)
 	if (ret)
 		goto err_start;
 	xevtchn_debugfs_init();
+	ret = xevtchn_xs_init();
+	if (ret)
+		goto err_debugfs;
+	ret = xevtchn_xs_api_init();
+	if (ret)
+		goto err_xs;
 	pr_info("ready\n");
 	return 0;
 
+err_xs:
+	xevtchn_xs_exit();
+err_debugfs:
+	xevtchn_debugfs_exit();
+	xevtchn_msi_exit();
 err_start:
 	xevtchn_unbind_all();
 	xevtchn_upcall_stop();
@@ -153,6 +172,9 @@ err_upcall:
 
 static void __exit xevtchn_exit(void)
 {
+	xevtchn_xs_unloading();
+	xevtchn_xs_api_exit();
+	xevtchn_xs_exit();
 	xevtchn_debugfs_exit();
 	xevtchn_msi_exit();
 	xevtchn_unbind_all();

@@ -19,6 +19,8 @@
  *   ports before they close anything, so that a test can look at a port
  *   that is closing; unload lets them go. xevtchn_testing_drain_closes()
  *   waits for them.
+ * - xevtchn_testing_xenstore() loses the xenstore client's replies (drops
+ *   them, or reads nothing at all) and shortens its timeout.
  * - xevtchn_testing_pause() makes every call fail as before load;
  *   xevtchn_testing_port_state() and xevtchn_testing_port_events() read a
  *   port's bits and event count for a test's verdict.
@@ -238,6 +240,25 @@ void xevtchn_testing_pause(bool pause)
 	xevtchn_set_ready(!pause);
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_pause, XEVTCHN_TESTING_NS);
+
+/**
+ * xevtchn_testing_xenstore() - make xenstore's replies get lost
+ * @mode: how the connection hears xenstored (enum xevtchn_xs_test_mode);
+ *	it stays so until changed, or until xevtchn unloads
+ * @timeout_ms: how long a request waits for its reply; 0 for the usual
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for an unknown mode.
+ */
+int xevtchn_testing_xenstore(enum xevtchn_xs_test_mode mode,
+			     unsigned int timeout_ms)
+{
+	if (mode > XEVTCHN_XS_TEST_DEAF)
+		return refuse(-EINVAL, "no xenstore test mode %u", mode);
+	xevtchn_xs_testing(mode, timeout_ms);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_xenstore, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_port_state() - read a port's pending and mask bits

@@ -30,7 +30,23 @@ enum xevtchn_inject_point {
 	XEVTCHN_NR_INJECT,
 };
 
+/**
+ * enum xevtchn_xs_test_mode - how the xenstore connection hears xenstored
+ * @XEVTCHN_XS_TEST_NORMAL: as in the module users load
+ * @XEVTCHN_XS_TEST_DROP_REPLIES: every reply is read and dropped, as if
+ *	lost; watch events still arrive
+ * @XEVTCHN_XS_TEST_DEAF: nothing is read from the ring: replies and events
+ *	stay there, as after a xenstored that stopped answering
+ */
+enum xevtchn_xs_test_mode {
+	XEVTCHN_XS_TEST_NORMAL,
+	XEVTCHN_XS_TEST_DROP_REPLIES,
+	XEVTCHN_XS_TEST_DEAF,
+};
+
 void xevtchn_testing_pause(bool pause);
+int xevtchn_testing_xenstore(enum xevtchn_xs_test_mode mode,
+			     unsigned int timeout_ms);
 void xevtchn_testing_hold_closes(bool hold);
 void xevtchn_testing_drain_closes(void);
 int xevtchn_testing_inject(enum xevtchn_inject_point point,

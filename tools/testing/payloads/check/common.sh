@@ -93,7 +93,7 @@ run_mode() {
 	insmod $TESTING_KO upcall="$mode" fifo="$fifo"
 	rc=$?
 	log=$(dmesg -c -r)	# raw: each line starts with its level, <N>
-	ktap_start "xevtchn_load_$tag" 5
+	ktap_start "xevtchn_load_$tag" 6
 	ktap_expect module_loads "0 live" "$rc $(cat /sys/module/xevtchn/initstate)"
 	ktap_expect no_warnings_or_errors_logged 0 \
 		"$(echo "$log" | grep -e '^<[0-4]>' -e '\] WARNING' | grep -vc 'taints kernel')"
@@ -111,8 +111,9 @@ run_mode() {
 		ktap_expect upcall_intx_in_proc_interrupts 1 \
 			"$(grep -c 'xen-upcall-intx$' /proc/interrupts)"
 	fi
+	ktap_expect xenstore_port_bound 1 "$(grep -c ' xenstore$' /proc/interrupts)"
 	ktap_expect nothing_else_in_proc_interrupts "" \
-		"$(grep -e xen- -e xevtchn /proc/interrupts | grep -v xen-upcall | awk '{ print $NF }' | tr '\n' ' ')"
+		"$(grep -e xen- -e xevtchn /proc/interrupts | grep -v -e xen-upcall -e ' xenstore$' | awk '{ print $NF }' | tr '\n' ' ')"
 
 	if [ "$mode" = "$UPCALL" ] && [ "$abi" = 2level ]; then
 		load_module xevtchn_selftest.ko

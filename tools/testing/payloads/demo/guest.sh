@@ -74,6 +74,7 @@ sed -n 's/^.*# interrupts /     /p' /tmp/events.log
 echo "     xevtchn-mainline-style 100"
 echo "     xevtchn-test-virq-debug 1 on each CPU"
 echo "     xevtchn-test-edu-gsi 5 (xen-pirq-fasteoi)"
+echo "     xenstore: xenstored's events to xevtchn's xenstore client"
 
 say "/sys/kernel/debug/xevtchn/ports"
 cat /sys/kernel/debug/xevtchn/ports

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connecting to xenstore: the ring page the toolstack shares with the
+ * guest (HVM_PARAM_STORE_PFN) and its event channel
+ * (HVM_PARAM_STORE_EVTCHN), bound through xevtchn's own binding API, the
+ * first real user of it. The traffic, a thread and the requests, is
+ * xenstore_comms.c's; this file maps, binds, makes the ring ready and
+ * starts it, and undoes that at unload.
+ *
+ * The port is the toolstack's, for the guest's whole life: it is bound
+ * with xevtchn_evtchn_keep_open(), so that unloading xevtchn unbinds it
+ * without closing it, for whoever binds it next (xevtchn loaded again).
+ *
+ * A fresh start. The ring may hold what an earlier user left: hvmloader
+ * uses xenstore and hands the ring back clean (xenbus_shutdown() in Xen's
+ * tools/firmware/hvmloader/xenbus.c), and so does xevtchn's own unload
+ * when xenstored answers, but a request that timed out leaves its reply
+ * behind. A quiescent ring gets XS_RESET_WATCHES, as Linux does (watches
+ * and transactions of an earlier load go). Otherwise, where xenstored
+ * offers it (oxenstored does), the ring is reconnected: xenstored empties
+ * both rings and forgets the connection's watches and transactions; else
+ * the replies are dropped, as Linux's xb_init_comms() does, and the
+ * watches reset.
+ *
+ * A suspend and resume (not yet supported) will take the connection down
+ * and up again: xs_disconnect() and xs_connect(). The step above keeps its
+ * watches and will register them again.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": xenstore: " fmt
+
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include <xen/interface/hvm/params.h>
+#include <xen/interface/io/xs_wire.h>
+
+#include <xevtchn/events.h>
+#include <xevtchn/hypercall.h>
+#include "internal.h"
+
+static char *xenstore = "auto";
+module_param(xenstore, charp, 0444);
+MODULE_PARM_DESC(xenstore,
+		 "the xenstore client: auto (when the toolstack offers xenstore; the default), on (or refuse to load), off");
+
+enum xs_choice { XS_AUTO, XS_ON, XS_OFF };
+
+static const char * const xs_choices[] = {
+	[XS_AUTO]	= "auto",
+	[XS_ON]		= "on",
+	[XS_OFF]	= "off",
+};
+
+static struct xenstore_domain_interface *intf;
+static evtchn_port_t port;
+static int irq;		/* 0: not connected */
+
+static bool req_pending(void)
+{
+	return READ_ONCE(intf->req_cons) != READ_ONCE(intf->req_prod);
+}
+
+static bool rsp_pending(void)
+{
+	return READ_ONCE(intf->rsp_cons) != READ_ONCE(intf->rsp_prod);
+}
+
+/* Wait until xenstored says the ring is connected (it notifies; we look). */
+static int wait_connected(void)
+{
+	unsigned long end = jiffies + XEVTCHN_XS_TIMEOUT;
+
+	while (READ_ONCE(intf->connection) != XENSTORE_CONNECTED) {
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
+		usleep_range(10000, 20000);
+	}
+	virt_rmb();	/* the connection state before the indexes */
+	return 0;
+}
+
+/*
+ * Make the ring ready for a fresh start (see the top of the file). Sets
+ * *@reset_watches when the watches and transactions of an earlier user
+ * are still to be reset.
+ */
+static int fresh_start(bool *reset_watches)
+{
+	int ret;
+
+	*reset_watches = true;
+	if (READ_ONCE(intf->connection) == XENSTORE_CONNECTED &&
+	    !req_pending() && !rsp_pending())
+		return 0;
+	if (READ_ONCE(intf->server_features) &
+	    XENSTORE_SERVER_FEATURE_RECONNECTION) {
+		pr_info("the ring holds data of an earlier user (requests %u, replies %u bytes); reconnecting\n",
+			READ_ONCE(intf->req_prod) - READ_ONCE(intf->req_cons),
+			READ_ONCE(intf->rsp_prod) - READ_ONCE(intf->rsp_cons));
+		virt_mb();	/* what we read of the ring, before it goes */
+		WRITE_ONCE(intf->connection, XENSTORE_RECONNECT);
+		xevtchn_notify_remote_via_evtchn(port);
+		ret = wait_connected();
+		if (ret)
+			pr_warn("xenstored did not answer the reconnection within %d s\n",
+				XEVTCHN_XS_TIMEOUT / HZ);
+		*reset_watches = false;	/* the reconnection dropped them */
+		return ret;
+	}
+	ret = wait_connected();
+	if (ret) {
+		pr_warn("the ring is not connected, and xenstored did not connect it within %d s\n",
+			XEVTCHN_XS_TIMEOUT / HZ);
+		return ret;
+	}
+	/* As Linux's xb_init_comms(): xenstored reads the requests first. */
+	if (req_pending())
+		pr_warn("the request ring holds %u bytes of an earlier user's\n",
+			READ_ONCE(intf->req_prod) - READ_ONCE(intf->req_cons));
+	if (rsp_pending()) {
+		pr_warn("the response ring holds %u bytes of an earlier user's; dropping them\n",
+			READ_ONCE(intf->rsp_prod) - READ_ONCE(intf->rsp_cons));
+		WRITE_ONCE(intf->rsp_cons, READ_ONCE(intf->rsp_prod));
+		xevtchn_notify_remote_via_evtchn(port);
+	}
+	return 0;
+}
+
+/*
+ * The first requests: is xenstored there at all (-ETIMEDOUT when not)?
+ * Then, if @reset, forget the watches and transactions an earlier user
+ * left, where the toolstack says xenstored can (libxl writes the node),
+ * as Linux's xs_reset_watches() does.
+ */
+static int first_requests(bool reset)
+{
+	struct kvec vec = { .iov_base = "control/platform-feature-xs_reset_watches" };
+	char *val;
+
+	vec.iov_len = strlen(vec.iov_base) + 1;
+	val = xevtchn_xs_talk(0, XS_READ, &vec, 1, NULL);
+	if (IS_ERR(val))
+		return PTR_ERR(val) == -ETIMEDOUT ? -ETIMEDOUT : 0;
+	if (reset && !strcmp(val, "1")) {
+		kfree(val);
+		vec.iov_base = "";
+		vec.iov_len = 1;
+		val = xevtchn_xs_talk(0, XS_RESET_WATCHES, &vec, 1, NULL);
+		if (IS_ERR(val) && PTR_ERR(val) != -EEXIST)
+			pr_warn("XS_RESET_WATCHES failed (%ld)\n", PTR_ERR(val));
+	}
+	if (!IS_ERR(val))
+		kfree(val);
+	return 0;
+}
+
+/* Map the ring, bind its port, make the ring ready; start the traffic. */
+static int xs_connect(void)
+{
+	u64 pfn, param;
+	bool reset;
+	int ret;
+
+	ret = xevtchn_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
+	if (!ret)
+		ret = xevtchn_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &param);
+	if (ret)
+		return ret;
+	if (!pfn || !param)
+		return -ENOENT;
+	/* x86: Xen's pages are the kernel's. */
+	intf = memremap(pfn << PAGE_SHIFT, PAGE_SIZE, MEMREMAP_WB);
+	if (!intf)
+		return -ENOMEM;
+	port = param;
+	ret = xevtchn_bind_evtchn_to_irqhandler(port, xevtchn_xs_interrupt, 0,
+						"xenstore", &intf);
+	if (ret < 0)
+		goto unmap;
+	irq = ret;
+	ret = xevtchn_evtchn_keep_open(port);
+	if (!ret)
+		ret = fresh_start(&reset);
+	if (!ret)
+		ret = xevtchn_xs_comms_start(intf, port);
+	if (ret)
+		goto unbind;
+	ret = first_requests(reset);
+	if (ret) {
+		xevtchn_xs_comms_stop();
+		goto unbind;
+	}
+	pr_info("connected: ring at frame %#llx, port %u\n", pfn, port);
+	return 0;
+
+unbind:
+	xevtchn_unbind_from_irqhandler(irq, &intf);
+	irq = 0;
+unmap:
+	memunmap(intf);
+	intf = NULL;
+	return ret;
+}
+
+static void xs_disconnect(void)
+{
+	xevtchn_xs_comms_stop();
+	xevtchn_unbind_from_irqhandler(irq, &intf);
+	irq = 0;
+	memunmap(intf);
+	intf = NULL;
+}
+
+/**
+ * xevtchn_xs_init() - connect to xenstore (xenstore=)
+ *
+ * With xenstore=auto, a guest without xenstore, or whose xenstored does
+ * not answer, loads all the same, and the xenstore API fails with -ENODEV.
+ *
+ * Context: module load, step 12 (main.c), the binding API ready.
+ * Return: 0; -EINVAL for a bad xenstore=; with xenstore=on, why there is
+ * no connection.
+ */
+int xevtchn_xs_init(void)
+{
+	int choice = match_string(xs_choices, ARRAY_SIZE(xs_choices), xenstore);
+	int ret;
+
+	if (choice < 0) {
+		pr_err("xenstore=%s is not one of auto, on, off\n", xenstore);
+		return -EINVAL;
+	}
+	if (choice == XS_OFF) {
+		pr_info("off (xenstore=off)\n");
+		return 0;
+	}
+	ret = xs_connect();
+	if (!ret)
+		return 0;
+	if (choice == XS_ON) {
+		pr_err("cannot connect (%d); refusing to load (xenstore=on)\n",
+		       ret);
+		return ret;
+	}
+	if (ret == -ENOENT)
+		pr_info("the toolstack gave this guest none; going on without it\n");
+	else
+		pr_warn("cannot connect (%d); going on without it (its calls fail with -ENODEV)\n",
+			ret);
+	return 0;
+}
+
+/**
+ * xevtchn_xs_exit() - disconnect: stop the traffic, unbind the port (which
+ *	stays open), unmap the ring
+ *
+ * Context: module unload, step 12 undone (main.c); the step above is gone.
+ */
+void xevtchn_xs_exit(void)
+{
+	if (irq)
+		xs_disconnect();
+}
