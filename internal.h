@@ -242,6 +242,7 @@ int xevtchn_upcall_cpu_up(unsigned int cpu);
 void xevtchn_upcall_cpu_close(unsigned int cpu);
 void xevtchn_upcall_cpu_down(unsigned int cpu);
 const char *xevtchn_upcall_mode(void);
+int xevtchn_upcall_announce(bool answering);
 bool xevtchn_cpu_takes_ports(unsigned int cpu);
 bool xevtchn_ports_can_move(void);
 unsigned int xevtchn_vcpu_id(unsigned int cpu);
@@ -428,6 +429,10 @@ void xevtchn_xs_testing(enum xevtchn_xs_test_mode mode,
 /* xenstore_api.c: the exported xenstore API, the watches (step 13) */
 int xevtchn_xs_api_init(void);
 void xevtchn_xs_api_exit(void);
+
+/* control.c: the toolstack's control requests (step 14) */
+void xevtchn_control_init(void);
+void xevtchn_control_exit(void);
 
 /* debugfs.c */
 void xevtchn_debugfs_init(void);

@@ -28,6 +28,7 @@
  *      through the API of step 7 (xenstore.c), the thread that talks to
  *      xenstored (xenstore_comms.c)
  *  13. the xenstore API drivers call, and its watches (xenstore_api.c)
+ *  14. the toolstack's control requests: poweroff, reboot (control.c)
  *
  * irq_chips.c (the chips, flows and masking of every port) has no step:
  * nothing in it needs setting up. Documentation/events.md draws the path of
@@ -148,6 +149,7 @@ static int __init xevtchn_init(void)
 	ret = xevtchn_xs_api_init();
 	if (ret)
 		goto err_xs;
+	xevtchn_control_init();
 	pr_info("ready\n");
 	return 0;
 
@@ -173,6 +175,7 @@ err_upcall:
 static void __exit xevtchn_exit(void)
 {
 	xevtchn_xs_unloading();
+	xevtchn_control_exit();
 	xevtchn_xs_api_exit();
 	xevtchn_xs_exit();
 	xevtchn_debugfs_exit();

@@ -686,6 +686,35 @@ int xevtchn_upcall_start(void)
 }
 
 /**
+ * xevtchn_upcall_announce() - tell the toolstack whether the guest answers
+ *	its control requests
+ * @answering: true while control.c watches control/shutdown
+ *
+ * libxl takes a non-zero HVM_PARAM_CALLBACK_IRQ to mean "PV drivers", and
+ * only then sends poweroff, reboot and suspend through control/shutdown
+ * instead of failing without -F (libxl__domain_pvcontrol_available(),
+ * tools/libs/light/libxl_domain.c of Xen 4.17) and instead of suspending
+ * the domain behind the guest's back (domain_suspend_callback_common(),
+ * libxl_dom_suspend.c). Under upcall=intx the parameter names the platform
+ * device's line anyway. Under upcall=vector xevtchn leaves it 0 and sets
+ * it to 1 (GSI 1) while answering, as Linux does to "trick toolstack to
+ * think we are enlightened" (xen_set_upcall_vector(),
+ * arch/x86/xen/enlighten_hvm.c): Xen never raises the callback via for a
+ * vCPU that has an upcall vector (hvm_assert_evtchn_irq(),
+ * xen/arch/x86/hvm/irq.c of Xen 4.17, lines 314-333), and vCPU 0 keeps one,
+ * parked at worst, until the guest reboots.
+ *
+ * Context: process context, after every CPU's upcall is set up (step 5).
+ * Return: 0, or Xen's error.
+ */
+int xevtchn_upcall_announce(bool answering)
+{
+	if (mode != UPCALL_VECTOR)
+		return 0;
+	return set_callback_via(answering ? 1 : 0);
+}
+
+/**
  * xevtchn_upcall_stop() - Xen stops calling back; the INTx line or IRQ 2
  *	goes back
  *
