@@ -100,6 +100,7 @@ CFG
 	fi
 
 	payload_pid=
+	rm -f /tmp/xth-jobs
 	if [ -x /payload/dom0/run.sh ]; then
 		(cd /payload/dom0 && GUEST_DOMID=$domid ./run.sh start 2>&1 |
 			$bb sed 's/^/[dom0] /') &
@@ -131,10 +132,11 @@ CFG
 		waited=$((waited + 1))
 	done
 	say "guest gone after ${waited}s"
-	# Give the dom0 payload a little time to finish what it reports.
-	grace=10
-	while [ -n "$payload_pid" ] && kill -0 "$payload_pid" 2>/dev/null &&
-	      [ $grace -gt 0 ]; do
+	# Give the dom0 payload a little time to finish what it reports: its
+	# start process, and the jobs its requests left to report once the
+	# guest is gone (their pids in /tmp/xth-jobs; dom0.sh xl-shutdown).
+	grace=20
+	while payload_busy && [ $grace -gt 0 ]; do
 		sleep 1
 		grace=$((grace - 1))
 	done
@@ -143,6 +145,15 @@ CFG
 	pkill -f "tail -n \+1 -f $glog"
 	exec 4>&-
 	return $lost
+}
+
+# Is the dom0 payload still at work for this guest (see run_guest)?
+payload_busy() {
+	[ -n "$payload_pid" ] && kill -0 "$payload_pid" 2>/dev/null && return 0
+	for pid in $(cat /tmp/xth-jobs 2>/dev/null); do
+		kill -0 "$pid" 2>/dev/null && return 0
+	done
+	return 1
 }
 
 # The pty of the guest's second serial port, once QEMU has made it.

@@ -48,6 +48,57 @@ lsevtchn-compare)	# lsevtchn-compare A B: "same", or the difference
 		echo "differ"
 	fi
 	;;
+xs-read)		# xs-read PATH: the guest's node PATH (relative to its home)
+	xenstore-read "/local/domain/$GUEST_DOMID/$2" 2>/dev/null || echo "(error)"
+	;;
+xs-write)		# xs-write PATH [VALUE]: write it (VALUE one word, or empty)
+	xenstore-write "/local/domain/$GUEST_DOMID/$2" "${3-}" && echo done
+	;;
+xl-reboot)		# xl-reboot: "xl reboot" without -F, as an operator would;
+	# the dom0 suite dom0_xl_reboot: xl's status, the request acknowledged
+	. ./ktap.sh
+	out=$(timeout 120 xl reboot "$GUEST_DOMID" 2>&1)
+	rc=$?
+	ktap_start dom0_xl_reboot 2
+	if [ "$rc" = 0 ]; then
+		ktap_ok xl_reboot_exit_status
+	else
+		ktap_fail xl_reboot_exit_status "status $rc: $out"
+	fi
+	ktap_expect request_acknowledged "" \
+		"$(xenstore-read "/local/domain/$GUEST_DOMID/control/shutdown" 2>&1)"
+	echo done
+	;;
+xl-shutdown)		# xl-shutdown: "xl shutdown -w" without -F, in the background:
+	# the guest goes on and ends; once it is gone, the dom0 suite
+	# dom0_xl_shutdown (dom0-init waits for the jobs in /tmp/xth-jobs)
+	(
+		. ./ktap.sh
+		out=$(timeout 150 xl shutdown -w "$GUEST_DOMID" 2>&1)
+		rc=$?
+		for _ in $(seq 60); do
+			xl domname "$GUEST_DOMID" >/dev/null 2>&1 || break
+			sleep 1
+		done
+		ktap_start dom0_xl_shutdown 3
+		if [ "$rc" = 0 ]; then
+			ktap_ok xl_shutdown_w_exit_status
+		else
+			ktap_fail xl_shutdown_w_exit_status "status $rc: $out"
+		fi
+		ktap_expect domain_gone gone \
+			"$(xl domname "$GUEST_DOMID" >/dev/null 2>&1 && echo there || echo gone)"
+		# Why it shut down (0: poweroff), as xl's monitor of the domain
+		# logs it, or as xl shutdown -w saw it.
+		ktap_expect shutdown_reason_poweroff yes \
+			"$({ cat /var/log/xen/xl-xth-guest.log; echo "$out"; } |
+				grep -q -e "Domain $GUEST_DOMID has shut down, reason code 0 " \
+					-e "Domain $GUEST_DOMID has been shut down, reason code 0$" &&
+				echo yes)"
+	) 2>&1 | sed 's/^/[dom0] /' >/dev/console &
+	echo $! >>/tmp/xth-jobs
+	echo started
+	;;
 *)
 	echo "unknown request: $*"
 	;;

@@ -430,6 +430,138 @@ races_boot() {
 	canary
 }
 
+# /sbin/reboot and /sbin/poweroff, which the kernel's orderly reboot and
+# poweroff run (the initramfs has neither): each only leaves a mark, for
+# the tests of the toolstack's requests. The guest ends as always, with
+# /init's own "poweroff -f".
+orderly_helpers() {
+	mkdir -p /sbin
+	for what in reboot poweroff; do
+		printf '#!/bin/sh\ntouch /tmp/xth-orderly-%s\n' "$what" >/sbin/$what
+		chmod 755 /sbin/$what
+		rm -f /tmp/xth-orderly-$what
+	done
+}
+
+# The xenstore client (Documentation/xenstore.md), under upcall=$1 (the
+# test build, then the module users load): the API on the guest's own
+# nodes and its timeouts (xevtchn_xenstore_test); nodes dom0 writes and
+# reads; an unload while a request waits for a reply that never comes, and
+# the load after it; then the toolstack's control requests: a suspend and
+# an unknown request left unacknowledged, "xl reboot" (without -F) reaching
+# the kernel's orderly reboot; the feature nodes withdrawn at unload.
+xenstore_suites() {
+	mode=$1
+	orderly_helpers
+	load_module $TESTING_KO upcall="$mode"
+	load_module xevtchn_xenstore_test.ko suite=api,timeout tag="$mode"
+	rmmod xevtchn_xenstore_test
+
+	# dom0 writes a node the guest reads, reads one it writes, and
+	# writes one the guest watches.
+	rand=$(cut -c1-8 /proc/sys/kernel/random/uuid)
+	dom0_value=dom0-$rand
+	guest_value=guest-$rand
+	watch_value=watched-$rand
+	params=/sys/module/xevtchn_xenstore_test/parameters
+	dom0_call xs-write data/xevtchn-dom0 "$dom0_value" >/dev/null
+	load_module xevtchn_xenstore_test.ko suite=dom0 tag="$mode" \
+		dom0_value="$dom0_value" guest_value="$guest_value"
+	ktap_start "xenstore_dom0_watch_$mode" 3
+	ktap_expect dom0_reads_guest_value "$guest_value" \
+		"$(dom0_call xs-read data/xevtchn-guest)"
+	dom0_call xs-write data/xevtchn-dom0-watch "$watch_value" >/dev/null
+	wait_until 10 grep -qx 2 $params/dom0_watch_events
+	sleep 1
+	ktap_expect watch_fired_once_for_dom0_write 2 "$(cat $params/dom0_watch_events)"
+	ktap_expect callback_read_dom0_value "$watch_value" \
+		"$(cat $params/dom0_watch_value)"
+	rmmod xevtchn_xenstore_test
+	kmsg | ktap_only
+
+	# A watch callback waits for a reply that was dropped, and xevtchn
+	# stops reading the ring; then it unloads (each wait is then cut to
+	# 5 s: without that, 90 s and more) and loads again.
+	load_module xevtchn_xenstore_test.ko suite=in_flight tag="$mode"
+	dom0_call xs-write control/shutdown xth-in-flight >/dev/null
+	sleep 3		# the watch fired; its callback waits
+	rmmod xevtchn_xenstore_test
+	t0=$(date +%s)
+	rmmod xevtchn
+	rc=$?
+	took=$(($(date +%s) - t0))
+	log=$(kmsg)
+	echo "$log" | ktap_only
+	insmod xevtchn.ko upcall="$mode"
+	reload=$?
+	relog=$(kmsg)
+	dom0_call xs-write control/shutdown >/dev/null
+	ktap_start "xenstore_unload_in_flight_$mode" 5
+	ktap_expect unload_finished "0 gone" \
+		"$rc $([ -d /sys/module/xevtchn ] && echo there || echo gone)"
+	ktap_expect unload_within_25s yes "$([ $took -le 25 ] && echo yes || echo "$took s")"
+	ktap_expect waiting_callback_gave_up yes \
+		"$(echo "$log" | grep -q 'cannot read control/shutdown' && echo yes)"
+	ktap_expect loads_again 0 "$reload"
+	ktap_expect reconnects_over_leftovers yes \
+		"$(echo "$relog" | grep -q 'reconnecting' &&
+		   echo "$relog" | grep -q 'xenstore: connected' && echo yes)"
+
+	# What it does not carry out, it does not acknowledge.
+	kmsg >/dev/null
+	dom0_call xs-write control/shutdown suspend >/dev/null
+	wait_until 10 sh -c "dmesg | grep -q 'to suspend (xl save or migrate): not supported yet'"
+	suspend_logged=$?
+	sleep 1
+	suspend_left=$(dom0_call xs-read control/shutdown)
+	dom0_call xs-write control/shutdown >/dev/null	# as libxl cancels it
+	dom0_call xs-write control/shutdown xth-unknown >/dev/null
+	wait_until 10 sh -c "dmesg | grep -q 'ignoring the toolstack.s request \"xth-unknown\"'"
+	unknown_logged=$?
+	sleep 1
+	unknown_left=$(dom0_call xs-read control/shutdown)
+	dom0_call xs-write control/shutdown >/dev/null
+	ktap_start "xenstore_control_$mode" 5
+	ktap_expect features_advertised "1 1" \
+		"$(dom0_call xs-read control/feature-poweroff) $(dom0_call xs-read control/feature-reboot)"
+	ktap_expect suspend_logged 0 "$suspend_logged"
+	ktap_expect suspend_not_acknowledged suspend "$suspend_left"
+	ktap_expect unknown_logged 0 "$unknown_logged"
+	ktap_expect unknown_not_acknowledged xth-unknown "$unknown_left"
+
+	# "xl reboot": dom0 reports its side (dom0_xl_reboot).
+	kmsg >/dev/null
+	dom0_call xl-reboot >/dev/null
+	wait_until 30 test -e /tmp/xth-orderly-reboot
+	rebooted=$?
+	log=$(kmsg)
+	rmmod xevtchn
+	kmsg | ktap_only
+	ktap_start "xenstore_xl_reboot_$mode" 3
+	ktap_expect orderly_reboot_ran 0 "$rebooted"
+	ktap_expect says_so yes \
+		"$(echo "$log" | grep -q 'the toolstack asks for reboot' && echo yes)"
+	ktap_expect features_withdrawn_at_unload " " \
+		"$(dom0_call xs-read control/feature-poweroff) $(dom0_call xs-read control/feature-reboot)"
+}
+
+# The last suite of a boot: "xl shutdown -w" (without -F) through the
+# module users load under upcall=$1 must reach the kernel's orderly
+# poweroff; dom0 reports, once the guest is gone, that xl saw it done and
+# the domain went with reason poweroff (dom0_xl_shutdown).
+xenstore_xl_shutdown() {
+	orderly_helpers
+	load_module xevtchn.ko upcall="$1"
+	kmsg >/dev/null
+	dom0_call xl-shutdown >/dev/null
+	wait_until 90 test -e /tmp/xth-orderly-poweroff
+	powered_off=$?
+	ktap_start "xenstore_xl_shutdown_$1" 2
+	ktap_expect orderly_poweroff_ran 0 "$powered_off"
+	ktap_expect says_so yes \
+		"$(kmsg | grep -q 'the toolstack asks for poweroff' && echo yes)"
+}
+
 # The runner must see this suite fail (the payload's expect file says so):
 # it shows that a failing guest test makes the run fail.
 canary() {

@@ -3,10 +3,12 @@
 #
 # make check, first boot: every event layer suite under the INTx upcall, in
 # both ABIs; then under Xen's callback vector in FIFO (upcall=callback,
-# which leaves HVM_PARAM_CALLBACK_IRQ at 0 behind it, as INTx does); and the
-# PIRQ refusals. (Once a guest has set a per-vCPU upcall vector, Xen keeps
+# which leaves HVM_PARAM_CALLBACK_IRQ at 0 behind it, as INTx does); the
+# PIRQ refusals, and the xenstore client, ending with the toolstack's
+# "xl shutdown". (Once a guest has set a per-vCPU upcall vector, Xen keeps
 # using it until the guest reboots: the vector suites get a boot of their
-# own, check/vector, and so does make check-callback's check/callback.) The 2-level-only check of Xen's port
+# own, check/vector, and so does make check-callback's check/callback.)
+# The 2-level-only check of Xen's port
 # list against boot comes before the first FIFO unload, whose EVTCHNOP_reset
 # also closes the toolstack's xenstore and console channels (xevtchn
 # connects them again, but a channel still waiting to be connected stays
@@ -25,4 +27,8 @@ ktap_expect xen_ports_as_at_boot same "$(dom0_call lsevtchn-compare boot after-2
 run_mode intx fifo
 run_mode callback fifo
 pirq_refusals
+xenstore_suites intx
 canary
+# Last: the guest ends here, as "xl shutdown" asks (the per-vCPU vector,
+# the default).
+xenstore_xl_shutdown vector
