@@ -158,6 +158,14 @@ static int first_requests(bool reset)
 	return 0;
 }
 
+/* Free the ring's handler and unbind, with the reference free_irq() drops. */
+static void unbind(void)
+{
+	__module_get(THIS_MODULE);
+	xevtchn_unbind_from_irqhandler(irq, &intf);
+	irq = 0;
+}
+
 /* Map the ring, bind its port, make the ring ready; start the traffic. */
 static int xs_connect(void)
 {
@@ -182,24 +190,30 @@ static int xs_connect(void)
 	if (ret < 0)
 		goto unmap;
 	irq = ret;
+	/*
+	 * request_irq() took a reference on the descriptor's owner, which is
+	 * xevtchn itself: with it, rmmod would refuse (-EAGAIN) before our
+	 * own exit could unbind. Give it back; unbind() takes it again for
+	 * the free_irq() that drops it.
+	 */
+	module_put(THIS_MODULE);
 	ret = xevtchn_evtchn_keep_open(port);
 	if (!ret)
 		ret = fresh_start(&reset);
 	if (!ret)
 		ret = xevtchn_xs_comms_start(intf, port);
 	if (ret)
-		goto unbind;
+		goto unbind_port;
 	ret = first_requests(reset);
 	if (ret) {
 		xevtchn_xs_comms_stop();
-		goto unbind;
+		goto unbind_port;
 	}
 	pr_info("connected: ring at frame %#llx, port %u\n", pfn, port);
 	return 0;
 
-unbind:
-	xevtchn_unbind_from_irqhandler(irq, &intf);
-	irq = 0;
+unbind_port:
+	unbind();
 unmap:
 	memunmap(intf);
 	intf = NULL;
@@ -209,8 +223,7 @@ unmap:
 static void xs_disconnect(void)
 {
 	xevtchn_xs_comms_stop();
-	xevtchn_unbind_from_irqhandler(irq, &intf);
-	irq = 0;
+	unbind();
 	memunmap(intf);
 	intf = NULL;
 }
