@@ -208,7 +208,14 @@ int xevtchn_callback_cpu_up(unsigned int cpu, irq_handler_t handler,
 {
 	int irq, ret;
 
-	irq = irq_alloc_desc(cpu_to_node(cpu));
+	/*
+	 * No owner: request_irq() takes a reference on a descriptor's owner,
+	 * and with xevtchn as the owner (irq_alloc_desc() names the caller's
+	 * module) rmmod would refuse (-EAGAIN) before our own exit could free
+	 * the IRQ. The per-vCPU vector's descriptors, from the vector domain,
+	 * have none either.
+	 */
+	irq = __irq_alloc_descs(-1, 0, 1, cpu_to_node(cpu), NULL, NULL);
 	if (irq < 0) {
 		pr_err("CPU %u: no IRQ for the upcall (%d)\n", cpu, irq);
 		return irq;
