@@ -15,7 +15,7 @@
  * HVM_PARAM_CALLBACK_IRQ non-zero: libxl sends its requests through
  * control/shutdown only to a guest whose parameter is set, else it says
  * "PV control interface not available" (upcall.c,
- * xevtchn_upcall_announce()).
+ * xevtchn_upcall_announce(), and upcall_vector.c).
  *
  * Suspend ("xl save", "xl migrate") is not supported yet: the request is
  * not acknowledged, only logged. libxl then waits its 60 s, clears the

@@ -5,8 +5,8 @@
  * CPU hotplug callbacks, in the order each part needs the one before.
  *
  *   online:  its vCPU and vcpu_info slot (upcall.c), its part of the ABI
- *            (a FIFO control block), its upcall (the vector, upcall.c);
- *            from then on it takes ports
+ *            (a FIFO control block), its upcall (the mode's, through
+ *            upcall.c); from then on it takes ports
  *   offline: it takes no new ports, its dynamic ports move to other CPUs,
  *            its upcall stops, the ABI takes what is left in its queues
  *

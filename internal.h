@@ -216,21 +216,50 @@ static inline void xevtchn_abi_bind_to_cpu(evtchn_port_t port,
 		xevtchn_abi->bind_to_cpu(port, cpu, old_cpu);
 }
 
-/*
- * callback.c: Xen's callback vector on the legacy PIC cascade's vector
- * (upcall=callback), for upcall.c
- */
-int xevtchn_callback_check(void);
-int xevtchn_callback_claim(void (*no_upcall)(void));
-void xevtchn_callback_release(void);
-int xevtchn_callback_cpu_up(unsigned int cpu, irq_handler_t handler,
-			    const char *name);
-void xevtchn_callback_cpu_down(unsigned int cpu, int irq);
-
 /* shared_info.c: Xen's shared_info page, mapped for upcall.c */
 extern struct shared_info *xevtchn_shared;
 int xevtchn_map_shared_info(void);
 void xevtchn_unmap_shared_info(void);
+
+/**
+ * struct xevtchn_upcall_ops - one way Xen tells a vCPU that events are
+ *	pending (upcall=), in a file of its own above upcall.c
+ * @name: its upcall= value, also in debugfs
+ * @describe: how upcalls come, for the kernel log
+ * @check: optional: may this mode be used here? At load, step 3, before
+ *	anything is set up; says why not in the log
+ * @cpu_up: optional: give @cpu its upcall (the CPU hotplug callback, on
+ *	@cpu; its vCPU and the ABI's part are set up)
+ * @cpu_down: optional: take it away (the CPU hotplug callback, on @cpu)
+ * @start: optional: have Xen signal this way, every online CPU's part set
+ *	up (load step 6)
+ * @stop: undo @start; Xen stops calling back (HVM_PARAM_CALLBACK_IRQ 0)
+ * @announce: optional: tell the toolstack whether the guest answers its
+ *	control requests (xevtchn_upcall_announce())
+ * @cpu0_only: Xen signals vCPU 0 only: every port lives on CPU 0
+ * @hold_pending: the upcall scans with evtchn_upcall_pending held set
+ *	(upcall.c, upcall_held() says why)
+ *
+ * upcall.c calls the mode's file only through these; the file calls
+ * upcall.c's functions below.
+ */
+struct xevtchn_upcall_ops {
+	const char *name;
+	const char *describe;
+	int (*check)(void);
+	int (*cpu_up)(unsigned int cpu);
+	void (*cpu_down)(unsigned int cpu);
+	int (*start)(void);
+	void (*stop)(void);
+	int (*announce)(bool answering);
+	bool cpu0_only;
+	bool hold_pending;
+};
+
+/* upcall_vector.c, callback.c, upcall_intx.c: the modes */
+extern const struct xevtchn_upcall_ops xevtchn_upcall_vector;
+extern const struct xevtchn_upcall_ops xevtchn_upcall_callback;
+extern const struct xevtchn_upcall_ops xevtchn_upcall_intx;
 
 /* upcall.c: per-vCPU state, the upcall itself */
 int xevtchn_upcall_init(void);
@@ -249,6 +278,10 @@ unsigned int xevtchn_vcpu_id(unsigned int cpu);
 unsigned int xevtchn_this_vcpu_id(void);
 struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
 unsigned long xevtchn_upcalls(unsigned int cpu);
+void xevtchn_upcall(unsigned int cpu);
+irqreturn_t xevtchn_upcall_interrupt(int irq, void *unused);
+int xevtchn_set_callback_via(u64 via);
+void xevtchn_reset_callback_via(void);
 
 /*
  * events.c: the ABI and the port table, the bindings' life cycle, the

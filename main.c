@@ -8,16 +8,17 @@
  *
  *   1. the test build's switches, test_flow= (testing.c; empty otherwise)
  *   2. find Xen: CPUID, version, features (hypervisor.c)
- *   3. the upcall's kind (upcall=) and shared_info (upcall.c,
- *      shared_info.c; under upcall=callback, callback.c checks that IRQ
- *      2's vector is free)
+ *   3. the upcall's kind (upcall=, upcall.c; under upcall=callback,
+ *      callback.c checks that IRQ 2's vector is free) and shared_info
+ *      (shared_info.c)
  *   4. the event channel ABI (fifo=: events_2l.c or events_fifo.c) for the
  *      port table (events.c), and the workqueue of the deferred closes
  *      (close.c)
- *   5. every CPU's part: its vCPU, its part of the ABI, its upcall vector;
- *      and each CPU's as it comes and goes (cpu.c)
- *   6. under upcall=intx, the platform device's line; under
- *      upcall=callback, IRQ 2 and Xen's callback vector (upcall.c, callback.c)
+ *   5. every CPU's part: its vCPU, its part of the ABI, its upcall vector
+ *      (upcall_vector.c) or IRQ (callback.c); and each CPU's as it comes
+ *      and goes (cpu.c)
+ *   6. under upcall=intx, the platform device's line (upcall_intx.c);
+ *      under upcall=callback, IRQ 2 and Xen's callback vector (callback.c)
  *   7. let the API's calls in (events.c; bind.c, close.c and port_ops.c
  *      are the API)
  *   8. one event through the upcall, before any driver relies on it
