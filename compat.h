@@ -12,6 +12,7 @@
 #ifndef _XEVTCHN_COMPAT_H
 #define _XEVTCHN_COMPAT_H
 
+#include <linux/hrtimer.h>
 #include <linux/irq.h>
 #include <linux/pci.h>
 #include <asm/apic.h>
@@ -99,5 +100,23 @@
 	defined(XEVTCHN_HAVE_MSI_TEARDOWN) && IS_ENABLED(CONFIG_IRQ_MSI_LIB)
 #define XEVTCHN_MSI_PARENT_DOMAIN	1
 #endif
+
+/*
+ * xevtchn_hrtimer_setup(): hrtimer_setup() came in Linux 6.13 ("hrtimers:
+ * Introduce hrtimer_setup() to replace hrtimer_init()"), and hrtimer_init()
+ * went in 6.15 ("hrtimers: Delete hrtimer_init()").
+ */
+static inline void xevtchn_hrtimer_setup(struct hrtimer *timer,
+					 enum hrtimer_restart (*function)(struct hrtimer *),
+					 clockid_t clock_id,
+					 enum hrtimer_mode mode)
+{
+#ifdef XEVTCHN_HAVE_HRTIMER_SETUP
+	hrtimer_setup(timer, function, clock_id, mode);
+#else
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+#endif
+}
 
 #endif /* _XEVTCHN_COMPAT_H */

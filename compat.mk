@@ -18,3 +18,4 @@ ccflags-y += $(call xevtchn_grep,arch/x86/include/asm/apic.h,static_call\(apic_c
 ccflags-y += $(call xevtchn_grep,include/linux/msi.h,\bpci_msi_create_irq_domain\b,PCI_MSI_CREATE_IRQ_DOMAIN)
 ccflags-y += $(call xevtchn_grep,include/linux/msi.h,\(\*msi_teardown\),MSI_TEARDOWN)
 ccflags-y += $(call xevtchn_grep,include/linux/msi.h,\bmsi_create_parent_irq_domain\b,MSI_CREATE_PARENT_IRQ_DOMAIN)
+ccflags-y += $(call xevtchn_grep,include/linux/hrtimer.h,void hrtimer_setup\b,HRTIMER_SETUP)

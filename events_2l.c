@@ -178,9 +178,13 @@ static unsigned long active_bits(struct cpu_2l *c, unsigned int w)
 	       READ_ONCE(c->owned[w]);
 }
 
-/* Handle the active ports of word @w from bit @lo up to, not incl., @hi. */
-static void scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
-		      unsigned int hi)
+/*
+ * Handle the active ports of word @w from bit @lo up to, not incl., @hi.
+ * False when the budget ran out first: the next scan starts at the port
+ * not taken.
+ */
+static bool scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
+		      unsigned int hi, struct xevtchn_budget *budget)
 {
 	unsigned long bits;
 	unsigned int bit;
@@ -188,13 +192,34 @@ static void scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
 	while (lo < hi) {
 		bits = active_bits(c, w) & GENMASK(hi - 1, lo);
 		if (!bits)
-			return;
+			return true;
 		bit = __ffs(bits);
+		if (!xevtchn_budget_take(budget)) {
+			c->last_word = bit ? w : (w + NR_WORDS - 1) % NR_WORDS;
+			c->last_bit = bit ? bit - 1 : WORD_BITS - 1;
+			return false;
+		}
 		xevtchn_handle_port(w * WORD_BITS + bit);
 		c->last_word = w;
 		c->last_bit = bit;
 		lo = bit + 1;
 	}
+	return true;
+}
+
+/*
+ * The budget ran out: give the selector bits of the words not scanned to
+ * the end back to the vCPU, for the next pass; Xen sets no bit again for
+ * a port that is pending already. Locked bitops, as Xen's.
+ */
+static void give_back(struct vcpu_info *vi, unsigned long left)
+{
+	unsigned int w;
+
+	if (xevtchn_testing_drop_leftovers())
+		return;		/* the test build's negative control */
+	for_each_set_bit(w, &left, NR_WORDS)
+		sync_set_bit(w, (unsigned long *)&vi->evtchn_pending_sel);
 }
 
 /*
@@ -202,18 +227,22 @@ static void scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
  * word the selector names once, and finish with the part of the first word
  * that lies before the starting point. A port that keeps firing cannot
  * starve the others; anything that arrives meanwhile sets the selector
- * again, and the upcall loop comes back for it.
+ * again, and the upcall loop comes back for it. When @budget runs out, the
+ * words not scanned to the end go back to the selector and the next scan
+ * starts where this one stopped.
  */
-static bool evtchn_2l_handle_events(unsigned int cpu)
+static bool evtchn_2l_handle_events(unsigned int cpu,
+				    struct xevtchn_budget *budget)
 {
 	struct cpu_2l *c = per_cpu_ptr(&cpu_2l, cpu);
 	struct vcpu_info *vi = xevtchn_vcpu_info(cpu);
 	unsigned int start_word, start_bit, i, w;
-	unsigned long sel;
+	unsigned long sel, left;
 
 	sel = xchg(&vi->evtchn_pending_sel, 0);
 	if (!sel)
 		return false;
+	left = sel;
 
 	start_bit = c->last_bit + 1;
 	start_word = c->last_word;
@@ -224,11 +253,20 @@ static bool evtchn_2l_handle_events(unsigned int cpu)
 
 	for (i = 0; i < NR_WORDS; i++) {
 		w = (start_word + i) % NR_WORDS;
-		if (sel & BIT(w))
-			scan_word(c, w, i ? 0 : start_bit, WORD_BITS);
+		if (!(sel & BIT(w)))
+			continue;
+		if (!scan_word(c, w, i ? 0 : start_bit, WORD_BITS, budget))
+			goto spent;
+		if (i || !start_bit)	/* the first word: after its low part */
+			left &= ~BIT(w);
 	}
-	if (start_bit && (sel & BIT(start_word)))
-		scan_word(c, start_word, 0, start_bit);
+	if (start_bit && (sel & BIT(start_word)) &&
+	    !scan_word(c, start_word, 0, start_bit, budget))
+		goto spent;
+	return true;
+
+spent:
+	give_back(vi, left);
 	return true;
 }
 

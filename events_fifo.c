@@ -320,11 +320,13 @@ static int evtchn_fifo_cpu_up(unsigned int cpu)
 	return 0;
 }
 
-static bool evtchn_fifo_handle_events(unsigned int cpu);
+static bool evtchn_fifo_handle_events(unsigned int cpu,
+				      struct xevtchn_budget *budget);
 
 /*
  * Take what is left in the queues of a CPU going offline, its upcall
- * already stopped; from now on an unbind walks them (evtchn_fifo_remove()).
+ * already stopped (all of it: no budget); from now on an unbind walks them
+ * (evtchn_fifo_remove()).
  */
 static void evtchn_fifo_cpu_down(unsigned int cpu)
 {
@@ -332,7 +334,7 @@ static void evtchn_fifo_cpu_down(unsigned int cpu)
 
 	local_irq_save(flags);
 	rcu_read_lock();
-	evtchn_fifo_handle_events(cpu);
+	evtchn_fifo_handle_events(cpu, NULL);
 	rcu_read_unlock();
 	local_irq_restore(flags);
 	set_taking(cpu, false);
@@ -495,7 +497,25 @@ static void take_one(unsigned int cpu, unsigned int q, unsigned long *ready)
 		xevtchn_handle_port(port);
 }
 
-static bool evtchn_fifo_handle_events(unsigned int cpu)
+/*
+ * The budget ran out: give the ready bits of the queues not walked to
+ * their end back to the control block, for the next pass; their words
+ * stay linked, and f->head[] says where each walk goes on. Xen sets a
+ * ready bit only when it links a word, and these queues may get none.
+ */
+static void give_back(struct cpu_fifo *f, unsigned long ready)
+{
+	u32 old, seen;
+
+	if (xevtchn_testing_drop_leftovers())
+		return;		/* the test build's negative control */
+	old = READ_ONCE(f->cb->ready);
+	while ((seen = cmpxchg(&f->cb->ready, old, old | (u32)ready)) != old)
+		old = seen;
+}
+
+static bool evtchn_fifo_handle_events(unsigned int cpu,
+				      struct xevtchn_budget *budget)
 {
 	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
 	unsigned long ready;
@@ -506,6 +526,10 @@ static bool evtchn_fifo_handle_events(unsigned int cpu)
 	if (!ready)
 		return false;
 	do {
+		if (!xevtchn_budget_take(budget)) {
+			give_back(f, ready);
+			break;
+		}
 		take_one(cpu, __ffs(ready), &ready);
 		ready |= xchg(&f->cb->ready, 0);	/* higher ones overtake */
 	} while (ready);

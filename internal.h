@@ -10,6 +10,7 @@
 #include <linux/irq.h>
 #include <linux/msi.h>
 #include <linux/spinlock.h>
+#include <linux/time64.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <xen/interface/xen.h>
@@ -48,6 +49,58 @@ enum xevtchn_port_type {
 #define XEVTCHN_MASK_TEMPORARY	BIT(1)	/* moving to another vCPU */
 
 struct xevtchn_irq;
+
+/*
+ * The upcall's budget (upcall.c; Documentation/events.md, "The bounded
+ * upcall"). One pass of the upcall takes at most XEVTCHN_BUDGET_EVENTS
+ * events and goes on for at most XEVTCHN_BUDGET_NS, the clock read every
+ * XEVTCHN_BUDGET_CLOCK_EVERY events; what is left stays with Xen's flags
+ * and waits XEVTCHN_REST_NS for the next pass, which a timer runs.
+ */
+#define XEVTCHN_BUDGET_EVENTS		4096
+#define XEVTCHN_BUDGET_NS		(2 * NSEC_PER_MSEC)
+#define XEVTCHN_BUDGET_CLOCK_EVERY	8
+#define XEVTCHN_REST_NS			(4 * NSEC_PER_MSEC)
+
+/**
+ * struct xevtchn_budget - what one pass of the upcall may still take
+ * @events: events it may still take
+ * @taken: events it took
+ * @deadline: local_clock() at which it stops; 0: no limit
+ * @spent: it ran out, and the scan stopped: the rest waits
+ */
+struct xevtchn_budget {
+	unsigned int events;
+	unsigned int taken;
+	u64 deadline;
+	bool spent;
+};
+
+bool xevtchn_budget_clock(struct xevtchn_budget *budget);
+
+/**
+ * xevtchn_budget_take() - may the scan take one more event?
+ * @budget: the pass's budget, or NULL for none (take everything)
+ *
+ * Counts the event when it may; the first event of a pass always may.
+ *
+ * Context: the upcall (hard IRQ context, or interrupts off).
+ * Return: true to take it; false when the budget has run out: stop and
+ * give the rest back.
+ */
+static inline bool xevtchn_budget_take(struct xevtchn_budget *budget)
+{
+	if (!budget)
+		return true;
+	if (unlikely(!budget->events)) {
+		budget->spent = true;
+		return false;
+	}
+	budget->events--;
+	if (++budget->taken % XEVTCHN_BUDGET_CLOCK_EVERY)
+		return true;
+	return xevtchn_budget_clock(budget);
+}
 
 /**
  * struct xevtchn_source_ops - what a kind of event source adds to a binding
@@ -166,10 +219,14 @@ struct xevtchn_irq {
  * @clear_pending: clear it
  * @is_pending: test it
  * @handle_events: called in the upcall on @cpu; calls
- *	xevtchn_handle_port() for each pending, unmasked port of @cpu.
- *	Returns whether Xen had flagged anything for @cpu (2-level: a
- *	selector bit; FIFO: a ready bit): false means that, as of its first
- *	read, nothing had come since the scan before
+ *	xevtchn_handle_port() for each pending, unmasked port of @cpu, each
+ *	one taken from @budget first (xevtchn_budget_take(); NULL: no
+ *	budget). When the budget runs out it stops, and gives what it did
+ *	not scan back to Xen's flags (2-level: the selector bits; FIFO: the
+ *	ready bits), for the next pass. Returns whether Xen had flagged
+ *	anything for @cpu (2-level: a selector bit; FIFO: a ready bit):
+ *	false means that, as of its first read, nothing had come since the
+ *	scan before
  *
  * Call the optional ones through the xevtchn_abi_*() wrappers below.
  */
@@ -190,7 +247,7 @@ struct xevtchn_abi {
 	void (*set_pending)(evtchn_port_t port);
 	void (*clear_pending)(evtchn_port_t port);
 	bool (*is_pending)(evtchn_port_t port);
-	bool (*handle_events)(unsigned int cpu);
+	bool (*handle_events)(unsigned int cpu, struct xevtchn_budget *budget);
 };
 
 extern const struct xevtchn_abi *xevtchn_abi;
@@ -239,6 +296,9 @@ void xevtchn_unmap_shared_info(void);
  * @cpu0_only: Xen signals vCPU 0 only: every port lives on CPU 0
  * @hold_pending: the upcall scans with evtchn_upcall_pending held set
  *	(upcall.c, upcall_held() says why)
+ * @quiet_while_set: Xen signals only when it sets evtchn_upcall_pending
+ *	from 0 to 1, so a flag left set keeps the vCPU undisturbed; false
+ *	when Xen signals for as long as it is set (upcall.c, rest())
  *
  * upcall.c calls the mode's file only through these; the file calls
  * upcall.c's functions below.
@@ -254,6 +314,7 @@ struct xevtchn_upcall_ops {
 	int (*announce)(bool answering);
 	bool cpu0_only;
 	bool hold_pending;
+	bool quiet_while_set;
 };
 
 /* upcall_vector.c, callback.c, upcall_intx.c: the modes */
@@ -278,6 +339,7 @@ unsigned int xevtchn_vcpu_id(unsigned int cpu);
 unsigned int xevtchn_this_vcpu_id(void);
 struct vcpu_info *xevtchn_vcpu_info(unsigned int cpu);
 unsigned long xevtchn_upcalls(unsigned int cpu);
+unsigned long xevtchn_upcall_rests(unsigned int cpu);
 void xevtchn_upcall(unsigned int cpu);
 irqreturn_t xevtchn_upcall_interrupt(int irq, void *unused);
 int xevtchn_set_callback_via(u64 via);
@@ -384,6 +446,8 @@ void xevtchn_testing_take_early(struct xevtchn_irq *info);
 void xevtchn_inject(enum xevtchn_inject_point point);
 void xevtchn_testing_before_close(void);
 void xevtchn_testing_unload(void);
+void xevtchn_testing_budget(struct xevtchn_budget *budget);
+bool xevtchn_testing_drop_leftovers(void);
 #else
 static inline int xevtchn_testing_init(void)
 {
@@ -414,6 +478,15 @@ static inline void xevtchn_testing_before_close(void)
 
 static inline void xevtchn_testing_unload(void)
 {
+}
+
+static inline void xevtchn_testing_budget(struct xevtchn_budget *budget)
+{
+}
+
+static inline bool xevtchn_testing_drop_leftovers(void)
+{
+	return false;
 }
 #endif
 

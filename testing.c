@@ -21,6 +21,12 @@
  *   waits for them.
  * - xevtchn_testing_xenstore() loses the xenstore client's replies (drops
  *   them, or reads nothing at all) and shortens its timeout.
+ * - xevtchn_testing_upcall_budget() shrinks the upcall's budget to a few
+ *   events, so that a test can have many passes run out of it, or takes
+ *   the bound away, or has a pass that runs out lose the rest (the
+ *   negative controls of the bounded upcall);
+ *   xevtchn_testing_upcall_stats() counts upcalls and the passes that ran
+ *   out.
  * - xevtchn_testing_pause() makes every call fail as before load;
  *   xevtchn_testing_port_state() and xevtchn_testing_port_events() read a
  *   port's bits and event count for a test's verdict.
@@ -228,6 +234,79 @@ void xevtchn_testing_drain_closes(void)
 	xevtchn_drain_closes();
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_drain_closes, XEVTCHN_TESTING_NS);
+
+static unsigned int budget_events;
+static enum xevtchn_budget_test budget_mode;
+
+/**
+ * xevtchn_testing_upcall_budget() - change the upcall's budget
+ * @events: events per pass; 0 for the built-in XEVTCHN_BUDGET_EVENTS
+ * @mode: NORMAL, or a negative control (enum xevtchn_budget_test)
+ *
+ * It stays so until changed, or until xevtchn unloads.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for an unknown mode.
+ */
+int xevtchn_testing_upcall_budget(unsigned int events,
+				  enum xevtchn_budget_test mode)
+{
+	if (mode > XEVTCHN_BUDGET_TEST_DROP)
+		return refuse(-EINVAL, "no budget test mode %u", mode);
+	if (mode != XEVTCHN_BUDGET_TEST_NORMAL)
+		pr_warn("upcall budget: %s; for negative-control tests only\n",
+			mode == XEVTCHN_BUDGET_TEST_UNBOUNDED ? "unbounded" :
+			"leftovers DROPPED");
+	WRITE_ONCE(budget_events, events);
+	WRITE_ONCE(budget_mode, mode);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_upcall_budget, XEVTCHN_TESTING_NS);
+
+/**
+ * xevtchn_testing_budget() - apply the test's budget to a pass
+ * @budget: the pass's budget, as built
+ *
+ * Context: the upcall, hard IRQ context.
+ */
+void xevtchn_testing_budget(struct xevtchn_budget *budget)
+{
+	unsigned int events = READ_ONCE(budget_events);
+
+	if (READ_ONCE(budget_mode) == XEVTCHN_BUDGET_TEST_UNBOUNDED) {
+		budget->events = UINT_MAX;
+		budget->deadline = 0;
+	} else if (events) {
+		budget->events = events;
+	}
+}
+
+/**
+ * xevtchn_testing_drop_leftovers() - does a pass that runs out lose the rest?
+ *
+ * Context: the upcall, hard IRQ context.
+ * Return: true under XEVTCHN_BUDGET_TEST_DROP.
+ */
+bool xevtchn_testing_drop_leftovers(void)
+{
+	return READ_ONCE(budget_mode) == XEVTCHN_BUDGET_TEST_DROP;
+}
+
+/**
+ * xevtchn_testing_upcall_stats() - a CPU's upcalls, and passes out of budget
+ * @cpu: a possible CPU
+ * @upcalls: set to the upcalls it took
+ * @rests: set to its passes that ran out of budget
+ *
+ * Context: any.
+ */
+void xevtchn_testing_upcall_stats(unsigned int cpu, unsigned long *upcalls,
+				  unsigned long *rests)
+{
+	*upcalls = xevtchn_upcalls(cpu);
+	*rests = xevtchn_upcall_rests(cpu);
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_upcall_stats, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_pause() - make every call fail as before load

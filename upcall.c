@@ -23,12 +23,27 @@
  *   and cannot move.
  *
  * Each mode's upcall ends in xevtchn_upcall(), the loop below.
+ *
+ * The loop is bounded: a pass takes the events until Xen raises no more,
+ * or until its budget (internal.h: XEVTCHN_BUDGET_EVENTS events,
+ * XEVTCHN_BUDGET_NS) runs out. Then the ABI gives what it did not scan
+ * back to Xen's flags (the selector or ready bits: nothing is lost) and the
+ * CPU rests: for XEVTCHN_REST_NS no upcall scans, and a timer of the CPU's
+ * runs the next pass. Without the bound, a peer that sends in a tight loop
+ * could keep a vCPU in hard IRQ context for as long as it likes; with it,
+ * under upcall=vector the vCPU keeps at least XEVTCHN_REST_NS of every
+ * XEVTCHN_BUDGET_NS plus XEVTCHN_REST_NS for everything else (under the
+ * other modes, less the upcalls that new events still cost while it
+ * rests: rest()). Documentation/events.md, "The bounded upcall", says
+ * more.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
+#include <linux/sched/clock.h>
 #include <linux/smp.h>
 #include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
@@ -49,16 +64,28 @@ static const struct xevtchn_upcall_ops *mode = &xevtchn_upcall_vector;
 
 /**
  * struct xevtchn_cpu - per-CPU upcall state
+ * @cpu: this CPU
  * @vcpu_id: Xen's id of the vCPU this CPU runs on
  * @vcpu_info: its slot in shared_info
  * @ready: this CPU takes events
+ * @resting: a pass ran out of budget; @rest_timer runs the next one, and
+ *	upcalls meanwhile scan nothing
+ * @rest_timer: ends the rest (hard IRQ, pinned to the CPU that armed it)
  * @upcalls: upcalls taken on this CPU
+ * @rests: passes that ran out of budget
+ *
+ * @resting and @rest_timer change in hard IRQ context on the CPU (the
+ * upcall, the timer), and in its hotplug callback with the upcall stopped.
  */
 struct xevtchn_cpu {
+	unsigned int cpu;
 	unsigned int vcpu_id;
 	struct vcpu_info *vcpu_info;
 	bool ready;
+	bool resting;
+	struct hrtimer rest_timer;
 	unsigned long upcalls;
+	unsigned long rests;
 };
 
 static DEFINE_PER_CPU(struct xevtchn_cpu, xevtchn_cpu);
@@ -92,6 +119,21 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
 	return xevtchn_ports_can_move() || cpu == 0;
 }
 
+/**
+ * xevtchn_budget_clock() - is the pass's time up?
+ * @budget: the pass's budget
+ *
+ * Context: the upcall, every XEVTCHN_BUDGET_CLOCK_EVERY events.
+ * Return: true while time is left; false, the budget spent, when not.
+ */
+bool xevtchn_budget_clock(struct xevtchn_budget *budget)
+{
+	if (!budget->deadline || local_clock() < budget->deadline)
+		return true;
+	budget->spent = true;
+	return false;
+}
+
 /*
  * Under upcall=callback, scan with evtchn_upcall_pending held set: for the
  * callback vector, Xen kicks the vCPU (an IPI, an exit) each time it sets
@@ -101,53 +143,117 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
  * only when a scan found nothing; one more scan then takes what came before
  * the clear, for which Xen, finding the flag set, raised nothing; if it
  * found some, the flag is held again. Documentation/events.md says more.
+ * Returns early, the flag still held, when @budget runs out.
  */
-static void upcall_held(unsigned int cpu, struct vcpu_info *vi)
+static void upcall_held(unsigned int cpu, struct vcpu_info *vi,
+			struct xevtchn_budget *budget)
 {
 	for (;;) {
-		while (xevtchn_abi->handle_events(cpu))
-			;
+		while (xevtchn_abi->handle_events(cpu, budget))
+			if (budget->spent)
+				return;
 		WRITE_ONCE(vi->evtchn_upcall_pending, 0);
 		virt_mb();	/* the clear before the scan's reads */
-		if (!xevtchn_abi->handle_events(cpu)) {
+		if (!xevtchn_abi->handle_events(cpu, budget)) {
 			virt_rmb();	/* Xen may have set it meanwhile */
 			if (!READ_ONCE(vi->evtchn_upcall_pending))
 				return;
+		} else if (budget->spent) {
+			return;
 		}
 		WRITE_ONCE(vi->evtchn_upcall_pending, 1);	/* held again */
 	}
+}
+
+/*
+ * The pass ran out of budget; what it left is back with Xen's flags. Rest:
+ * the timer runs the next pass. Meanwhile Xen may signal new events, and
+ * the upcall leaves them for it (xevtchn_upcall()). Under upcall=vector
+ * the flag stays set, so Xen signals nothing at all until the timer's pass
+ * clears it (an event only sets its bits); under upcall=callback and
+ * upcall=intx Xen signals for as long as the flag is set, so it is cleared,
+ * and each event that sets it again costs an upcall that only clears it.
+ */
+static void rest(struct xevtchn_cpu *c)
+{
+	c->rests++;
+	c->resting = true;
+	WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, mode->quiet_while_set);
+	hrtimer_start(&c->rest_timer, ns_to_ktime(XEVTCHN_REST_NS),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* One pass over @c's events, within a budget; rest if it runs out. */
+static void upcall_pass(struct xevtchn_cpu *c)
+{
+	struct vcpu_info *vi = c->vcpu_info;
+	struct xevtchn_budget budget = {
+		.events = XEVTCHN_BUDGET_EVENTS,
+		.deadline = local_clock() + XEVTCHN_BUDGET_NS,
+	};
+
+	xevtchn_testing_budget(&budget);
+	rcu_read_lock();
+	if (mode->hold_pending) {
+		upcall_held(c->cpu, vi, &budget);
+	} else {
+		do {
+			WRITE_ONCE(vi->evtchn_upcall_pending, 0);
+			xevtchn_abi->handle_events(c->cpu, &budget);
+			if (budget.spent)
+				break;
+			virt_rmb();	/* Xen may set it again meanwhile */
+		} while (READ_ONCE(vi->evtchn_upcall_pending));
+	}
+	rcu_read_unlock();
+	if (budget.spent)
+		rest(c);
+}
+
+/* The rest is over: the next pass. Hard IRQ context, on the CPU. */
+static enum hrtimer_restart rest_over(struct hrtimer *timer)
+{
+	struct xevtchn_cpu *c = container_of(timer, struct xevtchn_cpu,
+					     rest_timer);
+
+	c->resting = false;
+	upcall_pass(c);
+	return HRTIMER_NORESTART;
 }
 
 /**
  * xevtchn_upcall() - take the events pending for @cpu's vCPU
  * @cpu: the CPU whose vCPU Xen signalled
  *
- * Takes them until Xen stops raising more. The port table is read under
- * RCU.
+ * Takes them until Xen stops raising more, or until the pass's budget runs
+ * out (the rest then waits for a timer, see the top of the file). While
+ * the CPU rests, takes none. The port table is read under RCU.
  *
  * Context: hard IRQ context: a mode's upcall interrupt.
  */
 void xevtchn_upcall(unsigned int cpu)
 {
-	struct vcpu_info *vi = xevtchn_vcpu_info(cpu);
+	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
 
-	per_cpu(xevtchn_cpu, cpu).upcalls++;
-	rcu_read_lock();
-	if (mode->hold_pending) {
-		upcall_held(cpu, vi);
-	} else {
-		do {
-			WRITE_ONCE(vi->evtchn_upcall_pending, 0);
-			xevtchn_abi->handle_events(cpu);
-			virt_rmb();	/* Xen may set it again meanwhile */
-		} while (READ_ONCE(vi->evtchn_upcall_pending));
+	c->upcalls++;
+	if (unlikely(c->resting)) {
+		/* Leave them to the timer; see rest(). */
+		if (!mode->quiet_while_set)
+			WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 0);
+		return;
 	}
-	rcu_read_unlock();
+	upcall_pass(c);
 }
 
 unsigned long xevtchn_upcalls(unsigned int cpu)
 {
-	return per_cpu(xevtchn_cpu, cpu).upcalls;
+	return READ_ONCE(per_cpu(xevtchn_cpu, cpu).upcalls);
+}
+
+/* Passes of @cpu's upcall that ran out of budget, for debugfs and tests. */
+unsigned long xevtchn_upcall_rests(unsigned int cpu)
+{
+	return READ_ONCE(per_cpu(xevtchn_cpu, cpu).rests);
 }
 
 /**
@@ -230,6 +336,10 @@ int xevtchn_upcall_cpu_prepare(unsigned int cpu)
 		return -EINVAL;
 	}
 	c->vcpu_info = &xevtchn_shared->vcpu_info[c->vcpu_id];
+	c->cpu = cpu;
+	c->resting = false;
+	xevtchn_hrtimer_setup(&c->rest_timer, rest_over, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
 	return 0;
 }
 
@@ -269,15 +379,30 @@ void xevtchn_upcall_cpu_close(unsigned int cpu)
 }
 
 /**
- * xevtchn_upcall_cpu_down() - stop @cpu's upcall
+ * xevtchn_upcall_cpu_down() - stop @cpu's upcall, and its rest
  * @cpu: the CPU going offline, its dynamic ports moved away
+ *
+ * Once the mode's upcall is gone only the rest timer can run a pass, and a
+ * pass can arm it again: hrtimer_cancel() waits for a pass that runs and
+ * cancels what it armed. A rest cut short leaves the flag clear, as an
+ * upcall would; what it left stays with Xen's flags (the FIFO ABI's
+ * cpu_down takes it from the queues).
  *
  * Context: the CPU hotplug callback (cpu.c), before the ABI's cpu_down.
  */
 void xevtchn_upcall_cpu_down(unsigned int cpu)
 {
+	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
+
 	if (mode->cpu_down)
 		mode->cpu_down(cpu);
+	hrtimer_cancel(&c->rest_timer);
+	local_irq_disable();
+	if (c->resting) {
+		c->resting = false;
+		WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 0);
+	}
+	local_irq_enable();
 }
 
 static int choose_mode(void)

@@ -15,6 +15,11 @@
  * "intx" mode cannot work after "vector" mode in the same boot, which the
  * delivery check at load detects.
  *
+ * Xen raises the vector only when it sets the vCPU's evtchn_upcall_pending
+ * from 0 to 1 (vcpu_mark_events_pending(), xen/arch/x86/domain.c), so
+ * while the flag stays set no event interrupts the vCPU: the upcall's rest
+ * leaves it set (quiet_while_set, upcall.c).
+ *
  * upcall.c calls this file only through xevtchn_upcall_vector.
  */
 
@@ -144,4 +149,5 @@ const struct xevtchn_upcall_ops xevtchn_upcall_vector = {
 	.cpu_down	= vector_cpu_down,
 	.stop		= xevtchn_reset_callback_via,
 	.announce	= vector_announce,
+	.quiet_while_set = true,
 };

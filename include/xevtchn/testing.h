@@ -44,7 +44,27 @@ enum xevtchn_xs_test_mode {
 	XEVTCHN_XS_TEST_DEAF,
 };
 
+/**
+ * enum xevtchn_budget_test - how the upcall's budget behaves
+ * @XEVTCHN_BUDGET_TEST_NORMAL: as in the module users load (with the
+ *	number of events xevtchn_testing_upcall_budget() set, if any)
+ * @XEVTCHN_BUDGET_TEST_UNBOUNDED: no budget: a pass goes on until Xen
+ *	raises nothing more, as before the bound (a negative control)
+ * @XEVTCHN_BUDGET_TEST_DROP: a pass that runs out forgets what it did not
+ *	scan instead of giving it back to Xen's flags: events are lost (a
+ *	negative control)
+ */
+enum xevtchn_budget_test {
+	XEVTCHN_BUDGET_TEST_NORMAL,
+	XEVTCHN_BUDGET_TEST_UNBOUNDED,
+	XEVTCHN_BUDGET_TEST_DROP,
+};
+
 void xevtchn_testing_pause(bool pause);
+int xevtchn_testing_upcall_budget(unsigned int events,
+				  enum xevtchn_budget_test mode);
+void xevtchn_testing_upcall_stats(unsigned int cpu, unsigned long *upcalls,
+				  unsigned long *rests);
 int xevtchn_testing_xenstore(enum xevtchn_xs_test_mode mode,
 			     unsigned int timeout_ms);
 void xevtchn_testing_hold_closes(bool hold);
