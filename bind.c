@@ -10,6 +10,9 @@
  * a bind that needs what it holds in Xen (a VIRQ; a GSI, pirq.c) waits for
  * the close.
  *
+ * The *_lateeoi() variants (lateeoi_api.c) bind through the same
+ * functions, with the lateeoi chip (lateeoi.c) in place of xen-dyn-edge.
+ *
  * Binding asks Xen only what it must: the bind operation itself, then
  * EVTCHNOP_bind_vcpu only when Xen notifies another vCPU than the one the
  * binding wants (XEVTCHN_NEW_PORT_VCPU: a port Xen just allocated
@@ -33,13 +36,14 @@
 
 /*
  * Bind @port, which Xen already has set up (and notifying @cpu's vCPU for
- * per-CPU sources; vCPU @notify_vcpu for the others), to a new Linux IRQ.
- * Returns the IRQ or a negative errno; on failure the port stays as it
- * was, and whoever opened it closes it.
+ * per-CPU sources; vCPU @notify_vcpu for the others), to a new Linux IRQ;
+ * a dynamic one with the lateeoi chip when @lateeoi. Returns the IRQ or a
+ * negative errno; on failure the port stays as it was, and whoever opened
+ * it closes it.
  */
 static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 		     bool percpu, unsigned int cpu, unsigned int notify_vcpu,
-		     unsigned int source)
+		     unsigned int source, bool lateeoi)
 {
 	struct xevtchn_irq *info;
 	int irq;
@@ -48,6 +52,7 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 	if (IS_ERR(info))
 		return PTR_ERR(info);
 	info->percpu = percpu;
+	info->lateeoi = lateeoi;
 	info->virq = source;	/* or .ipi: the same storage */
 	if (percpu)
 		/*
@@ -60,6 +65,10 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 					   xevtchn_handle_percpu_flow, "percpu",
 					   IRQ_PER_CPU | IRQ_NO_BALANCING |
 					   XEVTCHN_IRQ_MOVE_PCNTXT);
+	else if (lateeoi)
+		irq = xevtchn_bind_new_irq(info, &xevtchn_lateeoi_chip,
+					   handle_edge_irq, "edge",
+					   XEVTCHN_IRQ_MOVE_PCNTXT);
 	else
 		irq = xevtchn_bind_new_irq(info, NULL, NULL, NULL,
 					   XEVTCHN_IRQ_MOVE_PCNTXT);
@@ -71,23 +80,34 @@ static int bind_port(evtchn_port_t port, enum xevtchn_port_type type,
 /* bind_port() for a port xevtchn opened itself: closed again on failure. */
 static int bind_new_port(evtchn_port_t port, enum xevtchn_port_type type,
 			 bool percpu, unsigned int cpu, unsigned int notify_vcpu,
-			 unsigned int source)
+			 unsigned int source, bool lateeoi)
 {
-	int ret = bind_port(port, type, percpu, cpu, notify_vcpu, source);
+	int ret = bind_port(port, type, percpu, cpu, notify_vcpu, source,
+			    lateeoi);
 
 	if (ret < 0)
 		xevtchn_close_evtchn(port);
 	return ret;
 }
 
-/*
- * Request @irq's handler. ->unbinding keeps every unbinder off the binding
- * while request_irq() runs without the bind mutex: an unbind in that
- * window would leave our handler on a descriptor the close then frees.
+/**
+ * xevtchn_request_handler() - request a new binding's handler
+ * @irq: the IRQ a bind just returned
+ * @handler: the handler
+ * @irqflags: request_irq() flags
+ * @devname: the name in /proc/interrupts
+ * @dev_id: the handler's cookie
+ *
+ * ->unbinding keeps every unbinder off the binding while request_irq()
+ * runs without the bind mutex: an unbind in that window would leave our
+ * handler on a descriptor the close then frees.
+ *
+ * Context: process context; sleeps.
+ * Return: @irq; or a negative errno, and then the binding is gone.
  */
-static int request_handler(int irq, irq_handler_t handler,
-			   unsigned long irqflags, const char *devname,
-			   void *dev_id)
+int xevtchn_request_handler(int irq, irq_handler_t handler,
+			    unsigned long irqflags, const char *devname,
+			    void *dev_id)
 {
 	struct xevtchn_irq *info;
 	int ret;
@@ -161,19 +181,14 @@ static int port_status(evtchn_port_t port, struct evtchn_status *status)
 }
 
 /**
- * xevtchn_bind_evtchn_to_irq() - bind an open port of this domain to an IRQ
+ * xevtchn_bind_evtchn() - bind an open port of this domain to an IRQ
  * @port: an unbound or interdomain port of this domain
- *
- * The IRQ uses the xen-dyn-edge chip and starts on CPU 0 (or the first CPU
- * that takes events); irq_set_affinity() moves it. Unbinding closes the
- * port, as in mainline.
+ * @lateeoi: with the lateeoi chip, else xen-dyn-edge
  *
  * Context: process context; sleeps.
- * Return: the Linux IRQ; -EINVAL for a port that is closed (or closing: its
- * IRQ was unbound), out of range or bound to a VIRQ, IPI or PIRQ; -EBUSY
- * when it is already bound to an IRQ.
+ * Return: as for xevtchn_bind_evtchn_to_irq().
  */
-int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
+int xevtchn_bind_evtchn(evtchn_port_t port, bool lateeoi)
 {
 	struct evtchn_status st;
 	int status, ret;
@@ -200,12 +215,30 @@ int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
 		goto out;
 	}
 	ret = bind_port(port, XEVTCHN_PORT_EVTCHN, false,
-			xevtchn_default_cpu(), st.vcpu, 0);
+			xevtchn_default_cpu(), st.vcpu, 0, lateeoi);
 	if (ret > 0 && status == EVTCHNSTAT_interdomain)
 		set_remote(ret, st.u.interdomain.dom, st.u.interdomain.port);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
+}
+
+/**
+ * xevtchn_bind_evtchn_to_irq() - bind an open port of this domain to an IRQ
+ * @port: an unbound or interdomain port of this domain
+ *
+ * The IRQ uses the xen-dyn-edge chip and starts on CPU 0 (or the first CPU
+ * that takes events); irq_set_affinity() moves it. Unbinding closes the
+ * port, as in mainline.
+ *
+ * Context: process context; sleeps.
+ * Return: the Linux IRQ; -EINVAL for a port that is closed (or closing: its
+ * IRQ was unbound), out of range or bound to a VIRQ, IPI or PIRQ; -EBUSY
+ * when it is already bound to an IRQ.
+ */
+int xevtchn_bind_evtchn_to_irq(evtchn_port_t port)
+{
+	return xevtchn_bind_evtchn(port, false);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_evtchn_to_irq);
 
@@ -231,24 +264,21 @@ int xevtchn_bind_evtchn_to_irqhandler(evtchn_port_t port,
 	irq = xevtchn_bind_evtchn_to_irq(port);
 	if (irq < 0)
 		return irq;
-	return request_handler(irq, handler, irqflags, devname, dev_id);
+	return xevtchn_request_handler(irq, handler, irqflags, devname, dev_id);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_evtchn_to_irqhandler);
 
 /**
- * xevtchn_bind_interdomain_evtchn_to_irq() - connect to a remote port
+ * xevtchn_bind_interdomain() - connect to a remote port, and bind ours
  * @remote_domain: the other domain (DOMID_SELF for a loopback)
  * @remote_port: its port, allocated unbound for this domain
- *
- * Opens a local port connected to @remote_port (EVTCHNOP_bind_interdomain)
- * and binds it like xevtchn_bind_evtchn_to_irq().
+ * @lateeoi: with the lateeoi chip, else xen-dyn-edge
  *
  * Context: process context; sleeps.
- * Return: the Linux IRQ, or Xen's error (-EINVAL when @remote_port is not
- * waiting for this domain), with the reason in the kernel log.
+ * Return: as for xevtchn_bind_interdomain_evtchn_to_irq().
  */
-int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
-					   evtchn_port_t remote_port)
+int xevtchn_bind_interdomain(domid_t remote_domain, evtchn_port_t remote_port,
+			     bool lateeoi)
 {
 	struct evtchn_bind_interdomain bind = {
 		.remote_dom = remote_domain,
@@ -276,11 +306,29 @@ again:
 	else
 		ret = bind_new_port(bind.local_port, XEVTCHN_PORT_EVTCHN,
 				    false, xevtchn_default_cpu(),
-				    XEVTCHN_NEW_PORT_VCPU, 0);
+				    XEVTCHN_NEW_PORT_VCPU, 0, lateeoi);
 	if (ret > 0)
 		set_remote(ret, remote_domain, remote_port);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
+}
+
+/**
+ * xevtchn_bind_interdomain_evtchn_to_irq() - connect to a remote port
+ * @remote_domain: the other domain (DOMID_SELF for a loopback)
+ * @remote_port: its port, allocated unbound for this domain
+ *
+ * Opens a local port connected to @remote_port (EVTCHNOP_bind_interdomain)
+ * and binds it like xevtchn_bind_evtchn_to_irq().
+ *
+ * Context: process context; sleeps.
+ * Return: the Linux IRQ, or Xen's error (-EINVAL when @remote_port is not
+ * waiting for this domain), with the reason in the kernel log.
+ */
+int xevtchn_bind_interdomain_evtchn_to_irq(domid_t remote_domain,
+					   evtchn_port_t remote_port)
+{
+	return xevtchn_bind_interdomain(remote_domain, remote_port, false);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_interdomain_evtchn_to_irq);
 
@@ -310,7 +358,7 @@ int xevtchn_bind_interdomain_evtchn_to_irqhandler(domid_t remote_domain,
 						     remote_port);
 	if (irq < 0)
 		return irq;
-	return request_handler(irq, handler, irqflags, devname, dev_id);
+	return xevtchn_request_handler(irq, handler, irqflags, devname, dev_id);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_interdomain_evtchn_to_irqhandler);
 
@@ -359,19 +407,18 @@ static int check_global_virq(evtchn_port_t port, unsigned int virq,
 }
 
 /**
- * xevtchn_bind_virq_to_irq() - bind a virtual IRQ of Xen's to a Linux IRQ
+ * xevtchn_bind_virq() - bind a virtual IRQ of Xen's to a Linux IRQ
  * @virq: a VIRQ_* number
  * @cpu: the CPU whose vCPU gets it (CPU 0 for a global VIRQ)
- * @percpu: true for a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...), which
- *	gets the xen-percpu chip and never moves; false for a global VIRQ,
- *	which gets the xen-dyn-edge chip and can move
+ * @percpu: a per-vCPU VIRQ, with the xen-percpu chip
+ * @lateeoi: a global VIRQ with the lateeoi chip, else xen-dyn-edge
  *
  * Context: process context; sleeps.
- * Return: the Linux IRQ; -EINVAL for a bad VIRQ or CPU, or for a per-vCPU
- * VIRQ without @percpu; -EBUSY when the VIRQ is already bound on @cpu;
- * Xen's error otherwise.
+ * Return: as for xevtchn_bind_virq_to_irq(); -EINVAL for @lateeoi with
+ * @percpu.
  */
-int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
+int xevtchn_bind_virq(unsigned int virq, unsigned int cpu, bool percpu,
+		      bool lateeoi)
 {
 	struct evtchn_bind_virq bind = { .virq = virq };
 	bool waited = false;
@@ -384,6 +431,9 @@ int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
 	if (virq >= NR_VIRQS)
 		return refuse(-EINVAL, "VIRQ %u is out of range (0..%u)", virq,
 			      NR_VIRQS - 1);
+	if (percpu && lateeoi)
+		return refuse(-EINVAL, "VIRQ %u: a per-CPU binding cannot be lateeoi",
+			      virq);
 	mutex_lock(&xevtchn_bind_mutex);
 again:
 	ret = check_cpu(cpu, __func__);
@@ -416,10 +466,28 @@ again:
 		xevtchn_close_evtchn(bind.port);
 	else
 		ret = bind_new_port(bind.port, XEVTCHN_PORT_VIRQ, percpu, cpu,
-				    bind.vcpu, virq);
+				    bind.vcpu, virq, lateeoi);
 out:
 	mutex_unlock(&xevtchn_bind_mutex);
 	return ret;
+}
+
+/**
+ * xevtchn_bind_virq_to_irq() - bind a virtual IRQ of Xen's to a Linux IRQ
+ * @virq: a VIRQ_* number
+ * @cpu: the CPU whose vCPU gets it (CPU 0 for a global VIRQ)
+ * @percpu: true for a per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...), which
+ *	gets the xen-percpu chip and never moves; false for a global VIRQ,
+ *	which gets the xen-dyn-edge chip and can move
+ *
+ * Context: process context; sleeps.
+ * Return: the Linux IRQ; -EINVAL for a bad VIRQ or CPU, or for a per-vCPU
+ * VIRQ without @percpu; -EBUSY when the VIRQ is already bound on @cpu;
+ * Xen's error otherwise.
+ */
+int xevtchn_bind_virq_to_irq(unsigned int virq, unsigned int cpu, bool percpu)
+{
+	return xevtchn_bind_virq(virq, cpu, percpu, false);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irq);
 
@@ -446,7 +514,7 @@ int xevtchn_bind_virq_to_irqhandler(unsigned int virq, unsigned int cpu,
 	irq = xevtchn_bind_virq_to_irq(virq, cpu, irqflags & IRQF_PERCPU);
 	if (irq < 0)
 		return irq;
-	return request_handler(irq, handler, irqflags, devname, dev_id);
+	return xevtchn_request_handler(irq, handler, irqflags, devname, dev_id);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irqhandler);
 
@@ -503,13 +571,13 @@ again:
 		goto unlock;
 	}
 	ret = bind_new_port(bind.port, XEVTCHN_PORT_IPI, true, cpu, bind.vcpu,
-			    ipi);
+			    ipi, false);
 unlock:
 	mutex_unlock(&xevtchn_bind_mutex);
 	if (ret < 0)
 		return ret;
-	return request_handler(ret, handler, irqflags | IRQF_PERCPU, devname,
-			       dev_id);
+	return xevtchn_request_handler(ret, handler, irqflags | IRQF_PERCPU,
+				       devname, dev_id);
 }
 EXPORT_SYMBOL_GPL(xevtchn_bind_ipi_to_irqhandler);
 

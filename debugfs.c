@@ -8,7 +8,13 @@
  *
  * "masked" and "pending" are the port's bits at the time of reading;
  * "events" counts the events the upcall took from the port. A port whose
- * IRQ was unbound shows "(closing)" until its deferred close is done.
+ * IRQ was unbound shows "(closing)" until its deferred close is done. A
+ * lateeoi port (lateeoi.c) adds, after its chip, its spurious EOIs in a
+ * row, the delay its last EOI got, and whether an EOI is owed ("eoi=owed":
+ * the port stays masked until it comes), delayed, or not ("eoi=-"):
+ *
+ *      9   28  evtchn     0  yes     no            5  xen-dyn-lateeoi ...
+ *         ... spurious=3 delay=8ms eoi=delayed
  *
  * /sys/kernel/debug/xevtchn/upcalls: per online CPU, the upcalls it took
  * and the passes that ran out of budget and rested (upcall.c).
@@ -45,12 +51,21 @@ static void show_port(struct seq_file *m, struct xevtchn_irq *info)
 		snprintf(type, sizeof(type), "evtchn");
 		break;
 	}
-	seq_printf(m, "%6u %5u  %-8s %4u  %-6s  %-7s %8ld  %s\n", info->port,
+	seq_printf(m, "%6u %5u  %-8s %4u  %-6s  %-7s %8ld  %s", info->port,
 		   info->irq, type, READ_ONCE(info->cpu),
 		   xevtchn_abi->is_masked(info->port) ? "yes" : "no",
 		   xevtchn_abi->is_pending(info->port) ? "yes" : "no",
 		   atomic_long_read(&info->events),
 		   info->dying ? "(closing)" : irq_get_chip(info->irq)->name);
+	if (info->lateeoi && !info->dying) {
+		struct xevtchn_eoi_state eoi;
+
+		xevtchn_lateeoi_state(info, &eoi);
+		seq_printf(m, " spurious=%u delay=%ums eoi=%s", eoi.spurious,
+			   eoi.delay_ms, eoi.delayed ? "delayed" :
+			   eoi.owed ? "owed" : "-");
+	}
+	seq_putc(m, '\n');
 }
 
 static int ports_show(struct seq_file *m, void *unused)

@@ -22,6 +22,10 @@
  *				including irq_set_affinity()
  *       xevtchn_irq.lock	a raw spinlock: the mask reasons and the mask
  *				bit, a move from start to end, the dying mark
+ *   eoi_lock			lateeoi.c's raw spinlock: the delayed EOIs'
+ *				list, the spurious counts; taken under the
+ *				bind mutex (unbinding) or alone (an EOI, from
+ *				any context), and nothing of ours under it
  *
  * The upcall takes none of these: it finds ports in the port table under
  * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
@@ -365,6 +369,7 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 	info->bound_cpu = cpu;
 	info->mask_reason = XEVTCHN_MASK_EXPLICIT;
 	raw_spin_lock_init(&info->lock);
+	INIT_LIST_HEAD(&info->eoi_list);
 	xevtchn_abi->mask(port);
 	return info;
 }
@@ -459,9 +464,10 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
  *	entry stays, as a closing entry
  * @info: an attached binding whose IRQ has no handler
  *
- * Marks it dying (the chip callbacks leave it alone), takes it out of the
- * IRQ table and its CPU's VIRQ or IPI slot and masks its port. The first
- * half of xevtchn_unbind_port() (close.c).
+ * Marks it dying (the chip callbacks and EOIs leave it alone), takes it off
+ * the delayed EOIs' list, out of the IRQ table and its CPU's VIRQ or IPI
+ * slot, and masks its port. The first half of xevtchn_unbind_port()
+ * (close.c).
  *
  * Context: under xevtchn_bind_mutex.
  */
@@ -469,6 +475,7 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	xevtchn_mark_dying(info);
+	xevtchn_lateeoi_forget(info);
 	xa_erase(&irq_bindings, info->irq);
 	xevtchn_count_port(info, -1);
 	xevtchn_abi->mask(info->port);
@@ -575,12 +582,14 @@ int xevtchn_events_init(void)
  * Context: module unload, step 4 undone (main.c): every port is closed
  * (xevtchn_unbind_all() drained the deferred closes) and no upcall runs
  * any more, so nothing reads the table. The FIFO ABI's exit resets the
- * domain (EVTCHNOP_reset), which must come after the last close.
+ * domain (EVTCHNOP_reset), which must come after the last close. No
+ * lateeoi binding is left either: the delayed EOIs' work is cancelled.
  */
 void xevtchn_events_exit(void)
 {
 	unsigned int row;
 
+	xevtchn_lateeoi_exit();
 	xevtchn_abi->exit();
 	for (row = 0; row < NR_ROWS; row++) {
 		kfree(port_rows[row]);

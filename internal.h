@@ -47,6 +47,7 @@ enum xevtchn_port_type {
  */
 #define XEVTCHN_MASK_EXPLICIT	BIT(0)	/* genirq or the driver: irq_mask */
 #define XEVTCHN_MASK_TEMPORARY	BIT(1)	/* moving to another vCPU */
+#define XEVTCHN_MASK_EOI	BIT(2)	/* a lateeoi port's EOI is owed */
 
 struct xevtchn_irq;
 
@@ -135,7 +136,8 @@ struct xevtchn_source_ops {
  * @bound_cpu: the CPU the port was bound on; a VIRQ or IPI has its slot in
  *	that CPU's table of per-CPU sources, even after a global VIRQ moved
  * @is_active: a CPU is taking this port's event: set by xchg before the
- *	event is dispatched, cleared after the pending bit (the ack)
+ *	event is dispatched, cleared after the pending bit (the ack; for a
+ *	lateeoi port, its EOI)
  * @mask_reason: XEVTCHN_MASK_* bits, under @lock
  * @dying: unbound: no more moves, masks or unmasks; set under @lock and
  *	xevtchn_bind_mutex. From then on the port is closing: its port table
@@ -160,6 +162,12 @@ struct xevtchn_source_ops {
  * @pirq_needs_eoi: Xen wants PHYSDEVOP_eoi after each event of the PIRQ
  * @pirq_gsi: the GSI of a GSI PIRQ; 0 for an MSI
  * @events: events taken from the port, for debugfs
+ * @lateeoi: bound with a *_lateeoi() function: chip xen-dyn-lateeoi, and
+ *	each event masks the port until its EOI (lateeoi.c)
+ * @spurious: spurious EOIs in a row (lateeoi.c), under its eoi_lock
+ * @eoi_delay: the delay, in jiffies, the last EOI got; under eoi_lock
+ * @eoi_time: when the delayed EOI is due (jiffies); under eoi_lock
+ * @eoi_list: on lateeoi.c's list while an EOI is delayed; under eoi_lock
  * @close_work: the deferred close, a grace period after the unbind
  * @rcu: frees the binding after a grace period (lock-free lookups)
  *
@@ -194,6 +202,11 @@ struct xevtchn_irq {
 	bool pirq_needs_eoi;
 	unsigned int pirq_gsi;
 	atomic_long_t events;
+	bool lateeoi;
+	u8 spurious;
+	unsigned int eoi_delay;
+	u64 eoi_time;
+	struct list_head eoi_list;
 	struct rcu_work close_work;
 	struct rcu_head rcu;
 };
@@ -387,6 +400,16 @@ int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
 				       unsigned int cpu, unsigned int source);
 
+/* bind.c: the binding API's common part, for lateeoi_api.c */
+int xevtchn_bind_evtchn(evtchn_port_t port, bool lateeoi);
+int xevtchn_bind_interdomain(domid_t remote_domain, evtchn_port_t remote_port,
+			     bool lateeoi);
+int xevtchn_bind_virq(unsigned int virq, unsigned int cpu, bool percpu,
+		      bool lateeoi);
+int xevtchn_request_handler(int irq, irq_handler_t handler,
+			    unsigned long irqflags, const char *devname,
+			    void *dev_id);
+
 /* close.c: a binding's end: the unbind API, the unbind, the deferred close */
 int xevtchn_close_init(void);
 void xevtchn_close_exit(void);
@@ -427,12 +450,36 @@ void xevtchn_mark_dying(struct xevtchn_irq *info);
 void xevtchn_count_port(struct xevtchn_irq *info, int delta);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
 void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason);
+bool xevtchn_mask_reason_held(struct xevtchn_irq *info, u8 reason);
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu);
 void xevtchn_irq_mask(struct irq_data *data);
 void xevtchn_irq_unmask(struct irq_data *data);
 int xevtchn_irq_retrigger(struct irq_data *data);
 int xevtchn_dyn_set_affinity(struct irq_data *data, const struct cpumask *dest,
 			     bool force);
+
+/**
+ * struct xevtchn_eoi_state - a lateeoi binding's EOI, for debugfs and tests
+ * @spurious: spurious EOIs in a row
+ * @delay_ms: the delay the last EOI got (0: at once)
+ * @owed: an event is with the driver, or its EOI delayed: the port is
+ *	masked until the EOI
+ * @delayed: its EOI is delayed
+ */
+struct xevtchn_eoi_state {
+	unsigned int spurious;
+	unsigned int delay_ms;
+	bool owed;
+	bool delayed;
+};
+
+/* lateeoi.c: the lateeoi chip, the EOI and its delay */
+extern const struct irq_chip xevtchn_lateeoi_chip;
+void xevtchn_lateeoi(struct xevtchn_irq *info, bool spurious);
+void xevtchn_lateeoi_forget(struct xevtchn_irq *info);
+void xevtchn_lateeoi_state(struct xevtchn_irq *info,
+			   struct xevtchn_eoi_state *state);
+void xevtchn_lateeoi_exit(void);
 
 /*
  * testing.c: the test build's negative controls and injection points

@@ -122,6 +122,25 @@ void xevtchn_unmask_reason(struct xevtchn_irq *info, u8 reason)
 }
 
 /**
+ * xevtchn_mask_reason_held() - is the port masked for @reason?
+ * @info: the port
+ * @reason: an XEVTCHN_MASK_* bit
+ *
+ * Context: any; takes @info->lock.
+ * Return: true when @reason is set and the binding is not being unbound.
+ */
+bool xevtchn_mask_reason_held(struct xevtchn_irq *info, u8 reason)
+{
+	unsigned long flags;
+	bool held;
+
+	raw_spin_lock_irqsave(&info->lock, flags);
+	held = !info->dying && (info->mask_reason & reason);
+	raw_spin_unlock_irqrestore(&info->lock, flags);
+	return held;
+}
+
+/**
  * xevtchn_mark_dying() - no more moves, masks or unmasks of this binding
  * @info: a binding being unbound
  *
@@ -268,7 +287,9 @@ static void reraise(struct xevtchn_irq *info)
  * takes it: one pending bit, one handler run. Costs a hypercall only when
  * an event came in the window.
  *
- * Context: the upcall or the flow handler, hard IRQ context.
+ * Context: the upcall or the flow handler, hard IRQ context; or, for a
+ * lateeoi port, its EOI (lateeoi.c), from any context, under
+ * rcu_read_lock().
  */
 void xevtchn_gate_open(struct xevtchn_irq *info)
 {

@@ -76,6 +76,38 @@ void xevtchn_evtchn_put(evtchn_port_t port);
 unsigned int xevtchn_nr_channels(void);
 int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority);
 
+/*
+ * Late EOI, for ports whose peer is not trusted: after each event the port
+ * stays masked until the driver calls xevtchn_irq_lateeoi(), from its
+ * handler or later from any context; an event sent meanwhile waits, and
+ * is delivered after the EOI. XEVTCHN_EOI_FLAG_SPURIOUS says the event
+ * brought nothing to do: past one such EOI in a row, each further one is
+ * delayed, longer and longer (up to a second). Global VIRQs only, for the
+ * VIRQ binding.
+ */
+#define XEVTCHN_EOI_FLAG_SPURIOUS	0x01
+
+int xevtchn_bind_evtchn_to_irq_lateeoi(evtchn_port_t port);
+int xevtchn_bind_evtchn_to_irqhandler_lateeoi(evtchn_port_t port,
+					      irq_handler_t handler,
+					      unsigned long irqflags,
+					      const char *devname,
+					      void *dev_id);
+int xevtchn_bind_interdomain_evtchn_to_irq_lateeoi(domid_t remote_domain,
+						   evtchn_port_t remote_port);
+int xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi(domid_t remote_domain,
+							  evtchn_port_t remote_port,
+							  irq_handler_t handler,
+							  unsigned long irqflags,
+							  const char *devname,
+							  void *dev_id);
+int xevtchn_bind_virq_to_irqhandler_lateeoi(unsigned int virq,
+					    unsigned int cpu,
+					    irq_handler_t handler,
+					    unsigned long irqflags,
+					    const char *devname, void *dev_id);
+void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
+
 #define XEN_IRQ_PRIORITY_MAX		EVTCHN_FIFO_PRIORITY_MAX
 #define XEN_IRQ_PRIORITY_DEFAULT	EVTCHN_FIFO_PRIORITY_DEFAULT
 #define XEN_IRQ_PRIORITY_MIN		EVTCHN_FIFO_PRIORITY_MIN
@@ -106,5 +138,16 @@ int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority);
 #define xen_set_irq_priority			xevtchn_set_irq_priority
 #define xen_pirq_from_irq			xevtchn_pirq_from_irq
 #define xen_send_IPI_one(cpu, ipi)		((void)xevtchn_send_ipi(cpu, ipi))
+#define XEN_EOI_FLAG_SPURIOUS			XEVTCHN_EOI_FLAG_SPURIOUS
+#define bind_evtchn_to_irq_lateeoi		xevtchn_bind_evtchn_to_irq_lateeoi
+#define bind_evtchn_to_irqhandler_lateeoi	\
+	xevtchn_bind_evtchn_to_irqhandler_lateeoi
+#define bind_interdomain_evtchn_to_irq_lateeoi	\
+	xevtchn_bind_interdomain_evtchn_to_irq_lateeoi
+#define bind_interdomain_evtchn_to_irqhandler_lateeoi	\
+	xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi
+#define bind_virq_to_irqhandler_lateeoi		\
+	xevtchn_bind_virq_to_irqhandler_lateeoi
+#define xen_irq_lateeoi				xevtchn_irq_lateeoi
 
 #endif /* _XEVTCHN_EVENTS_H */
