@@ -208,17 +208,17 @@ static bool scan_word(struct cpu_2l *c, unsigned int w, unsigned int lo,
 }
 
 /*
- * The budget ran out: give the selector bits of the words not scanned to
- * the end back to the vCPU, for the next pass; Xen sets no bit again for
- * a port that is pending already. Locked bitops, as Xen's.
+ * Set the selector bits @words of @cpu's vCPU again, for the next scan:
+ * the words a scan whose budget ran out did not scan to the end. Xen sets
+ * no bit again for a port that is pending already. Locked bitops, as
+ * Xen's.
  */
-static void give_back(struct vcpu_info *vi, unsigned long left)
+static void evtchn_2l_give_back(unsigned int cpu, unsigned long words)
 {
+	struct vcpu_info *vi = xevtchn_vcpu_info(cpu);
 	unsigned int w;
 
-	if (xevtchn_testing_drop_leftovers())
-		return;		/* the test build's negative control */
-	for_each_set_bit(w, &left, NR_WORDS)
+	for_each_set_bit(w, &words, NR_WORDS)
 		sync_set_bit(w, (unsigned long *)&vi->evtchn_pending_sel);
 }
 
@@ -266,7 +266,8 @@ static bool evtchn_2l_handle_events(unsigned int cpu,
 	return true;
 
 spent:
-	give_back(vi, left);
+	if (!xevtchn_testing_withhold(cpu, left))
+		evtchn_2l_give_back(cpu, left);
 	return true;
 }
 
@@ -285,4 +286,5 @@ const struct xevtchn_abi xevtchn_abi_2l = {
 	.clear_pending	= evtchn_2l_clear_pending,
 	.is_pending	= evtchn_2l_is_pending,
 	.handle_events	= evtchn_2l_handle_events,
+	.give_back	= evtchn_2l_give_back,
 };

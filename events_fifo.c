@@ -498,19 +498,19 @@ static void take_one(unsigned int cpu, unsigned int q, unsigned long *ready)
 }
 
 /*
- * The budget ran out: give the ready bits of the queues not walked to
- * their end back to the control block, for the next pass; their words
- * stay linked, and f->head[] says where each walk goes on. Xen sets a
- * ready bit only when it links a word, and these queues may get none.
+ * Set the ready bits @queues of @cpu's control block again, for the next
+ * walk: the queues a walk whose budget ran out did not take to their end.
+ * Their words stay linked, and f->head[] says where each walk goes on.
+ * Xen sets a ready bit only when it links a word into an empty queue, so
+ * it never sets these again.
  */
-static void give_back(struct cpu_fifo *f, unsigned long ready)
+static void evtchn_fifo_give_back(unsigned int cpu, unsigned long queues)
 {
+	struct cpu_fifo *f = per_cpu_ptr(&cpu_fifo, cpu);
 	u32 old, seen;
 
-	if (xevtchn_testing_drop_leftovers())
-		return;		/* the test build's negative control */
 	old = READ_ONCE(f->cb->ready);
-	while ((seen = cmpxchg(&f->cb->ready, old, old | (u32)ready)) != old)
+	while ((seen = cmpxchg(&f->cb->ready, old, old | (u32)queues)) != old)
 		old = seen;
 }
 
@@ -527,7 +527,8 @@ static bool evtchn_fifo_handle_events(unsigned int cpu,
 		return false;
 	do {
 		if (!xevtchn_budget_take(budget)) {
-			give_back(f, ready);
+			if (!xevtchn_testing_withhold(cpu, ready))
+				evtchn_fifo_give_back(cpu, ready);
 			break;
 		}
 		take_one(cpu, __ffs(ready), &ready);
@@ -553,4 +554,5 @@ const struct xevtchn_abi xevtchn_abi_fifo = {
 	.clear_pending	= evtchn_fifo_clear_pending,
 	.is_pending	= evtchn_fifo_is_pending,
 	.handle_events	= evtchn_fifo_handle_events,
+	.give_back	= evtchn_fifo_give_back,
 };

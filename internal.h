@@ -240,6 +240,9 @@ struct xevtchn_irq {
  *	anything for @cpu (2-level: a selector bit; FIFO: a ready bit):
  *	false means that, as of its first read, nothing had come since the
  *	scan before
+ * @give_back: set @bits of Xen's flags of @cpu again (2-level: selector
+ *	bits; FIFO: ready bits), as @handle_events does with what it did not
+ *	scan when its budget runs out; with interrupts off
  *
  * Call the optional ones through the xevtchn_abi_*() wrappers below.
  */
@@ -261,6 +264,7 @@ struct xevtchn_abi {
 	void (*clear_pending)(evtchn_port_t port);
 	bool (*is_pending)(evtchn_port_t port);
 	bool (*handle_events)(unsigned int cpu, struct xevtchn_budget *budget);
+	void (*give_back)(unsigned int cpu, unsigned long bits);
 };
 
 extern const struct xevtchn_abi *xevtchn_abi;
@@ -494,7 +498,7 @@ void xevtchn_inject(enum xevtchn_inject_point point);
 void xevtchn_testing_before_close(void);
 void xevtchn_testing_unload(void);
 void xevtchn_testing_budget(struct xevtchn_budget *budget);
-bool xevtchn_testing_drop_leftovers(void);
+bool xevtchn_testing_withhold(unsigned int cpu, unsigned long bits);
 #else
 static inline int xevtchn_testing_init(void)
 {
@@ -531,7 +535,8 @@ static inline void xevtchn_testing_budget(struct xevtchn_budget *budget)
 {
 }
 
-static inline bool xevtchn_testing_drop_leftovers(void)
+static inline bool xevtchn_testing_withhold(unsigned int cpu,
+					    unsigned long bits)
 {
 	return false;
 }

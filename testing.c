@@ -23,10 +23,12 @@
  *   them, or reads nothing at all) and shortens its timeout.
  * - xevtchn_testing_upcall_budget() shrinks the upcall's budget to a few
  *   events, so that a test can have many passes run out of it, or takes
- *   the bound away, or has a pass that runs out lose the rest (the
- *   negative controls of the bounded upcall);
- *   xevtchn_testing_upcall_stats() counts upcalls and the passes that ran
- *   out.
+ *   the bound away, or has a pass that runs out withhold the rest, as if
+ *   it had lost it, until the test lets it go (the negative controls of
+ *   the bounded upcall); xevtchn_testing_upcall_stats() counts upcalls
+ *   and the passes that ran out.
+ * - xevtchn_testing_lateeoi_state() reads a lateeoi port's spurious count,
+ *   delay and EOI state.
  * - xevtchn_testing_pause() makes every call fail as before load;
  *   xevtchn_testing_port_state() and xevtchn_testing_port_events() read a
  *   port's bits and event count for a test's verdict.
@@ -38,7 +40,10 @@
 #include <linux/irq.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/wait.h>
 
@@ -213,7 +218,8 @@ void xevtchn_testing_before_close(void)
 }
 
 /**
- * xevtchn_testing_unload() - let held closes go: unload waits for them
+ * xevtchn_testing_unload() - let held closes go: unload waits for them;
+ *	give back what passes withheld
  *
  * Context: module unload, or a failed load (xevtchn_unbind_all()).
  */
@@ -222,6 +228,7 @@ void xevtchn_testing_unload(void)
 	if (READ_ONCE(closes_held))
 		pr_info("unload: letting the held closes go\n");
 	xevtchn_testing_hold_closes(false);
+	xevtchn_testing_upcall_budget(0, XEVTCHN_BUDGET_TEST_NORMAL);
 }
 
 /**
@@ -237,28 +244,51 @@ EXPORT_SYMBOL_NS_GPL(xevtchn_testing_drain_closes, XEVTCHN_TESTING_NS);
 
 static unsigned int budget_events;
 static enum xevtchn_budget_test budget_mode;
+static DEFINE_MUTEX(budget_mutex);
+/* What passes that ran out withheld, per CPU, under ..._TEST_WITHHOLD. */
+static DEFINE_PER_CPU(atomic_long_t, withheld);
+
+/* On each CPU that has some: give what was withheld back, and run a pass. */
+static void give_withheld_back(void *unused)
+{
+	unsigned int cpu = smp_processor_id();
+	unsigned long bits;
+
+	bits = atomic_long_xchg(per_cpu_ptr(&withheld, cpu), 0);
+	if (!bits)
+		return;
+	xevtchn_abi->give_back(cpu, bits);
+	xevtchn_upcall(cpu);
+}
 
 /**
  * xevtchn_testing_upcall_budget() - change the upcall's budget
  * @events: events per pass; 0 for the built-in XEVTCHN_BUDGET_EVENTS
  * @mode: NORMAL, or a negative control (enum xevtchn_budget_test)
  *
- * It stays so until changed, or until xevtchn unloads.
+ * It stays so until changed, or until xevtchn unloads. Leaving
+ * XEVTCHN_BUDGET_TEST_WITHHOLD gives back, on each online CPU, what was
+ * withheld, and runs a pass there (an IPI: a CPU that rests leaves it to
+ * its timer).
  *
- * Context: any.
+ * Context: process context.
  * Return: 0, or -EINVAL for an unknown mode.
  */
 int xevtchn_testing_upcall_budget(unsigned int events,
 				  enum xevtchn_budget_test mode)
 {
-	if (mode > XEVTCHN_BUDGET_TEST_DROP)
+	if (mode > XEVTCHN_BUDGET_TEST_WITHHOLD)
 		return refuse(-EINVAL, "no budget test mode %u", mode);
 	if (mode != XEVTCHN_BUDGET_TEST_NORMAL)
 		pr_warn("upcall budget: %s; for negative-control tests only\n",
 			mode == XEVTCHN_BUDGET_TEST_UNBOUNDED ? "unbounded" :
-			"leftovers DROPPED");
+			"leftovers WITHHELD");
+	mutex_lock(&budget_mutex);
 	WRITE_ONCE(budget_events, events);
 	WRITE_ONCE(budget_mode, mode);
+	if (mode != XEVTCHN_BUDGET_TEST_WITHHOLD)
+		on_each_cpu(give_withheld_back, NULL, 1);
+	mutex_unlock(&budget_mutex);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_upcall_budget, XEVTCHN_TESTING_NS);
@@ -282,14 +312,20 @@ void xevtchn_testing_budget(struct xevtchn_budget *budget)
 }
 
 /**
- * xevtchn_testing_drop_leftovers() - does a pass that runs out lose the rest?
+ * xevtchn_testing_withhold() - keep what a pass did not scan, as if lost?
+ * @cpu: the CPU whose pass ran out
+ * @bits: what the ABI would give back (enum xevtchn_abi's give_back)
  *
  * Context: the upcall, hard IRQ context.
- * Return: true under XEVTCHN_BUDGET_TEST_DROP.
+ * Return: true, @bits kept until the mode changes, under
+ * XEVTCHN_BUDGET_TEST_WITHHOLD; false otherwise: give them back.
  */
-bool xevtchn_testing_drop_leftovers(void)
+bool xevtchn_testing_withhold(unsigned int cpu, unsigned long bits)
 {
-	return READ_ONCE(budget_mode) == XEVTCHN_BUDGET_TEST_DROP;
+	if (READ_ONCE(budget_mode) != XEVTCHN_BUDGET_TEST_WITHHOLD)
+		return false;
+	atomic_long_or(bits, per_cpu_ptr(&withheld, cpu));
+	return true;
 }
 
 /**
@@ -307,6 +343,43 @@ void xevtchn_testing_upcall_stats(unsigned int cpu, unsigned long *upcalls,
 	*rests = xevtchn_upcall_rests(cpu);
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_upcall_stats, XEVTCHN_TESTING_NS);
+
+/**
+ * xevtchn_testing_lateeoi_state() - a lateeoi port's EOI state
+ * @port: a port bound by a *_lateeoi() function
+ * @eoi: set to its spurious count, delay and what it owes
+ *
+ * Context: any.
+ * Return: 0; -ENOENT when @port is not bound; -EINVAL when it is not
+ * lateeoi.
+ */
+int xevtchn_testing_lateeoi_state(evtchn_port_t port,
+				  struct xevtchn_testing_eoi *eoi)
+{
+	struct xevtchn_eoi_state state;
+	struct xevtchn_irq *info;
+	int ret = 0;
+
+	rcu_read_lock();
+	info = xevtchn_port_info(port);
+	if (!info)
+		ret = -ENOENT;
+	else if (!info->lateeoi)
+		ret = -EINVAL;
+	else
+		xevtchn_lateeoi_state(info, &state);
+	rcu_read_unlock();
+	if (ret)
+		return ret;
+	*eoi = (struct xevtchn_testing_eoi){
+		.spurious = state.spurious,
+		.delay_ms = state.delay_ms,
+		.owed = state.owed,
+		.delayed = state.delayed,
+	};
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xevtchn_testing_lateeoi_state, XEVTCHN_TESTING_NS);
 
 /**
  * xevtchn_testing_pause() - make every call fail as before load

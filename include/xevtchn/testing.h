@@ -50,14 +50,29 @@ enum xevtchn_xs_test_mode {
  *	number of events xevtchn_testing_upcall_budget() set, if any)
  * @XEVTCHN_BUDGET_TEST_UNBOUNDED: no budget: a pass goes on until Xen
  *	raises nothing more, as before the bound (a negative control)
- * @XEVTCHN_BUDGET_TEST_DROP: a pass that runs out forgets what it did not
- *	scan instead of giving it back to Xen's flags: events are lost (a
- *	negative control)
+ * @XEVTCHN_BUDGET_TEST_WITHHOLD: a pass that runs out keeps what it did
+ *	not scan instead of giving it back to Xen's flags, as if it had lost
+ *	it (a negative control); leaving this mode gives it all back, and has
+ *	each CPU that had some run a pass
  */
 enum xevtchn_budget_test {
 	XEVTCHN_BUDGET_TEST_NORMAL,
 	XEVTCHN_BUDGET_TEST_UNBOUNDED,
-	XEVTCHN_BUDGET_TEST_DROP,
+	XEVTCHN_BUDGET_TEST_WITHHOLD,
+};
+
+/**
+ * struct xevtchn_testing_eoi - a lateeoi port's EOI state
+ * @spurious: spurious EOIs in a row
+ * @delay_ms: the delay its last EOI got (0: at once)
+ * @owed: an event is with the driver, or its EOI is delayed
+ * @delayed: its EOI is delayed
+ */
+struct xevtchn_testing_eoi {
+	unsigned int spurious;
+	unsigned int delay_ms;
+	bool owed;
+	bool delayed;
 };
 
 void xevtchn_testing_pause(bool pause);
@@ -65,6 +80,8 @@ int xevtchn_testing_upcall_budget(unsigned int events,
 				  enum xevtchn_budget_test mode);
 void xevtchn_testing_upcall_stats(unsigned int cpu, unsigned long *upcalls,
 				  unsigned long *rests);
+int xevtchn_testing_lateeoi_state(evtchn_port_t port,
+				  struct xevtchn_testing_eoi *eoi);
 int xevtchn_testing_xenstore(enum xevtchn_xs_test_mode mode,
 			     unsigned int timeout_ms);
 void xevtchn_testing_hold_closes(bool hold);
