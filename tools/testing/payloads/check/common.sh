@@ -161,6 +161,24 @@ run_mode() {
 	rmmod xevtchn_events_test xevtchn_mainline_style
 	kmsg | ktap_only
 
+	# Late EOI; its module leaves one lateeoi IRQ bound, after two
+	# spurious EOIs, for /proc/interrupts and debugfs to show.
+	load_module xevtchn_lateeoi_test.ko mode="$mode" tag="$tag" >/tmp/lateeoi.log
+	cat /tmp/lateeoi.log
+	ktap_start "lateeoi_proc_$tag" 3
+	ktap_expect chip_in_proc_interrupts xen-dyn-lateeoi \
+		"$(irq_chip xevtchn-test-lateeoi)"
+	ktap_expect count_in_proc_interrupts \
+		"$(sed -n 's/^.*# interrupts xevtchn-test-lateeoi //p' /tmp/lateeoi.log)" \
+		"$(irq_count xevtchn-test-lateeoi)"
+	ktap_expect debugfs_spurious_and_delay \
+		"$(sed -n 's/^.*# lateeoi xevtchn-test-lateeoi //p' /tmp/lateeoi.log) eoi=-" \
+		"$(awk -v irq="$(irq_of xevtchn-test-lateeoi)" \
+			'$2 == irq { print $(NF - 2), $(NF - 1), $NF }' \
+			/sys/kernel/debug/xevtchn/ports)"
+	rmmod xevtchn_lateeoi_test
+	kmsg | ktap_only
+
 	# Events while their IRQs move: exact counts required.
 	if [ "$mode" != intx ]; then
 		storm tag="edge_$tag"
