@@ -179,6 +179,11 @@ run_mode() {
 	rmmod xevtchn_lateeoi_test
 	kmsg | ktap_only
 
+	# The bounded upcall: a small budget, its negative controls, a flood.
+	load_module xevtchn_budget_test.ko mode="$mode" abi="$abi" tag="$tag"
+	rmmod xevtchn_budget_test
+	kmsg | ktap_only
+
 	# Events while their IRQs move: exact counts required.
 	if [ "$mode" != intx ]; then
 		storm tag="edge_$tag"
