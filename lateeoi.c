@@ -34,7 +34,8 @@
  * marked dying: no EOI puts it back); the work ends the EOIs it took off
  * under rcu_read_lock(), and the deferred close frees a binding only a
  * grace period after the unbind (close.c), so the work never touches a
- * freed binding. The EOI of a binding being unbound does nothing.
+ * freed binding. The EOI of a binding being unbound does nothing; one
+ * with no event owed unmasks nothing but counts, as in mainline.
  *
  * This file has no step of its own (like irq_chips.c, whose masking and
  * gate it uses): the port table (events.c) calls it when a binding goes,

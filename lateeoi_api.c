@@ -163,10 +163,10 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irqhandler_lateeoi);
  * which waited) is delivered. A spurious EOI counts; past one in a row,
  * each further one is delayed, 1 jiffy, then twice as long each time up to
  * a second, before the port is unmasked; a non-spurious EOI resets the
- * count. An EOI with no event owed (called twice, or after the IRQ was
- * unbound, or while it is being unbound) does nothing; while an EOI is
- * delayed, a further one does nothing either. An IRQ of xevtchn's that is
- * not lateeoi is refused, with a line in the log.
+ * count. An EOI with no event owed (called twice) unmasks nothing, but
+ * counts as any; after the IRQ was unbound, or while it is being unbound,
+ * or while an EOI of it is delayed, an EOI is ignored. An IRQ of
+ * xevtchn's that is not lateeoi is refused, with a line in the log.
  *
  * Context: any context, hard IRQ included (the handler itself may call it).
  */
