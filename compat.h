@@ -16,6 +16,8 @@
 #include <linux/irq.h>
 #include <linux/pci.h>
 #include <asm/apic.h>
+#include <xen/interface/xen.h>
+#include <xen/evtchn.h>
 
 /*
  * cpuid(): <asm/processor.h> had it until Linux 6.15 split <asm/cpuid.h>
@@ -118,5 +120,19 @@ static inline void xevtchn_hrtimer_setup(struct hrtimer *timer,
 	timer->function = function;
 #endif
 }
+
+/*
+ * IOCTL_EVTCHN_BIND_STATIC, for /dev/xen/evtchn (evtchn_dev.c): Linux
+ * added it to <xen/evtchn.h> after 6.1 ("xen/evtchn: Introduce new IOCTL
+ * to bind static evtchn", 2023); older headers get the same number and
+ * layout here.
+ */
+#ifndef IOCTL_EVTCHN_BIND_STATIC
+#define IOCTL_EVTCHN_BIND_STATIC			\
+	_IOC(_IOC_NONE, 'E', 7, sizeof(struct ioctl_evtchn_bind))
+struct ioctl_evtchn_bind {
+	unsigned int port;
+};
+#endif
 
 #endif /* _XEVTCHN_COMPAT_H */

@@ -592,6 +592,10 @@ void xevtchn_xs_api_exit(void);
 void xevtchn_control_init(void);
 void xevtchn_control_exit(void);
 
+/* evtchn_dev.c: /dev/xen/evtchn, for user space (step 15) */
+int xevtchn_evtchn_dev_init(void);
+void xevtchn_evtchn_dev_exit(void);
+
 /* debugfs.c */
 void xevtchn_debugfs_init(void);
 void xevtchn_debugfs_exit(void);

@@ -30,6 +30,9 @@
  *      xenstored (xenstore_comms.c)
  *  13. the xenstore API drivers call, and its watches (xenstore_api.c)
  *  14. the toolstack's control requests: poweroff, reboot (control.c)
+ *  15. /dev/xen/evtchn, event channels for user space through the API of
+ *      step 7 (evtchn_dev.c); no file of it is open at unload, since each
+ *      holds a reference on the module
  *
  * irq_chips.c (the chips, flows and masking of every port) has no step:
  * nothing in it needs setting up. Documentation/events.md draws the path of
@@ -151,9 +154,15 @@ static int __init xevtchn_init(void)
 	if (ret)
 		goto err_xs;
 	xevtchn_control_init();
+	ret = xevtchn_evtchn_dev_init();
+	if (ret)
+		goto err_control;
 	pr_info("ready\n");
 	return 0;
 
+err_control:
+	xevtchn_control_exit();
+	xevtchn_xs_api_exit();
 err_xs:
 	xevtchn_xs_exit();
 err_debugfs:
@@ -176,6 +185,7 @@ err_upcall:
 static void __exit xevtchn_exit(void)
 {
 	xevtchn_xs_unloading();
+	xevtchn_evtchn_dev_exit();
 	xevtchn_control_exit();
 	xevtchn_xs_api_exit();
 	xevtchn_xs_exit();

@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/xen/evtchn: event channels for user space, with the ioctl ABI of
+ * Linux's <xen/evtchn.h> (include/uapi/xen/evtchn.h), so that libxenevtchn
+ * (tools/libs/evtchn/linux.c of Xen) works unchanged over xevtchn. Modelled
+ * on Linux's drivers/xen/evtchn.c; each port is bound through xevtchn's own
+ * API (bind.c), so it is an ordinary xevtchn IRQ, named "evtchn:<comm>" in
+ * /proc/interrupts.
+ *
+ * Each opener (struct evtchn_dev) has its own ports and ring of fired
+ * ports. A port's handler queues the port and keeps it quiet until user
+ * space writes its number: read() returns fired ports (blocking, or
+ * -EAGAIN under O_NONBLOCK; poll() says EPOLLIN), write() re-enables them.
+ * The ring has a slot for each bound port, and a port has one entry waiting
+ * at most unless user space re-enables it before reading it; an event that
+ * finds the ring full anyway is lost, and, as in mainline, read() fails
+ * with -EFBIG and poll() says EPOLLERR until IOCTL_EVTCHN_RESET.
+ *
+ * An opener reaches only its own ports: unbind, notify and write look the
+ * port up in its own table and refuse any other (-ENOTCONN). Unbinding
+ * takes the port's waiting entries out of the ring: none is read after Xen
+ * may have given the number to another opener (a grace period later, when
+ * xevtchn closes it: close.c). Closing the file unbinds every port; the
+ * module stays while the device is open (the file holds a reference on it).
+ * Every refusal says why in the kernel log, ratelimited; how this differs
+ * from mainline is in Documentation/events.md.
+ *
+ * Lock order, per opener: bind_mutex (ioctls, write(), release()), then
+ * xevtchn's own locks in the bind API; bind_mutex, then cons_mutex (read(),
+ * and whatever moves the ring's entries), then ring_lock (the handler).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <xen/interface/xen.h>
+#include <xen/evtchn.h>
+
+#include <xevtchn/events.h>
+#include "internal.h"
+
+/* Say in the log why the calling process is refused, then evaluate to @err. */
+#define dev_refuse(err, fmt, ...)					\
+	({								\
+		pr_warn_ratelimited("/dev/xen/evtchn: %s[%d]: " fmt "\n", \
+				    current->comm, task_pid_nr(current), \
+				    ##__VA_ARGS__);			\
+		(err);							\
+	})
+
+#define NO_RESTRICTION	((domid_t)-1)
+#define FIRST_RING_SIZE	64
+
+/**
+ * struct evtchn_dev - one opener of /dev/xen/evtchn
+ * @bind_mutex: serializes the ioctls, write() and release(); guards @ports,
+ *	@nr_ports and @restrict_domid
+ * @ports: the opener's ports, by number (struct evtchn_dev_port)
+ * @nr_ports: how many; the ring has at least as many slots
+ * @ring: fired ports, @ring_size of them (a power of two), indexed by the
+ *	free-running @ring_cons and @ring_prod
+ * @ring_size: the ring's slots
+ * @ring_cons: the next entry read() returns; moves under @cons_mutex
+ * @ring_prod: where the next entry goes; moves under @ring_lock
+ * @ring_overflow: an event found the ring full and was lost; until
+ *	IOCTL_EVTCHN_RESET, read() fails with -EFBIG
+ * @cons_mutex: read(), and whatever moves or replaces the ring's entries
+ * @ring_lock: the handler's side of the ring; irq-safe
+ * @wait: read() and poll() wait here for an entry
+ * @async: SIGIO, for fasync
+ * @name: "evtchn:<comm>", the IRQs' name in /proc/interrupts
+ * @restrict_domid: the one domain this file may connect to
+ *	(IOCTL_EVTCHN_RESTRICT_DOMID), or NO_RESTRICTION
+ * @leaked: a port could not be unbound (a bug): its handler may still run,
+ *	so release() leaves this structure allocated
+ */
+struct evtchn_dev {
+	struct mutex bind_mutex;	/* see above */
+	struct xarray ports;
+	unsigned int nr_ports;
+	evtchn_port_t *ring;
+	unsigned int ring_size;
+	unsigned int ring_cons;
+	unsigned int ring_prod;
+	bool ring_overflow;
+	struct mutex cons_mutex;	/* see above */
+	spinlock_t ring_lock;		/* see above */
+	wait_queue_head_t wait;
+	struct fasync_struct *async;
+	char *name;
+	domid_t restrict_domid;
+	bool leaked;
+};
+
+/**
+ * struct evtchn_dev_port - a port bound through /dev/xen/evtchn
+ * @user: its opener
+ * @port: the port
+ * @irq: its Linux IRQ
+ * @enabled: its handler may run; cleared by the handler, set again by a
+ *	write() of the port; under @user->ring_lock
+ */
+struct evtchn_dev_port {
+	struct evtchn_dev *user;
+	evtchn_port_t port;
+	int irq;
+	bool enabled;
+};
+
+/* What an ioctl asks to bind. */
+struct bind_request {
+	enum { BIND_VIRQ, BIND_INTERDOMAIN, BIND_UNBOUND, BIND_STATIC } kind;
+	unsigned int virq;
+	domid_t domid;
+	evtchn_port_t port;	/* remote (interdomain) or local (static) */
+};
+
+static irqreturn_t evtchn_dev_interrupt(int irq, void *data);
+
+/*
+ * VIRQs that Xen delivers per vCPU, which xevtchn binds only per-CPU (Xen's
+ * virq_is_global(), xen/common/event_channel.c, RELEASE-4.17.7); any other
+ * is global.
+ */
+static bool virq_is_per_vcpu(unsigned int virq)
+{
+	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG ||
+	       virq == VIRQ_XENOPROF || virq == VIRQ_XENPMU;
+}
+
+/* The CPU of vCPU 0, where VIRQs are bound, as mainline's device does. */
+static unsigned int vcpu0_cpu(void)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (xevtchn_vcpu_id(cpu) == 0)
+			return cpu;
+	return 0;
+}
+
+/*
+ * The seam for lateeoi (issue 16, branch lateeoi). Until xevtchn has it,
+ * a port waiting for user space is kept quiet as mainline's evtchn.c did
+ * before XSA-332: the handler disables its IRQ (evtchn_dev_quiet()), and
+ * a write() of the port enables it again (evtchn_dev_reenable()). The
+ * IRQ is disabled "unlazily", so the port is masked at once and Xen raises
+ * no upcall for it meanwhile; an event that comes is left pending, and
+ * the enable delivers it. With lateeoi, these three become:
+ *
+ *  - evtchn_dev_bind(): xevtchn_bind_evtchn_to_irqhandler_lateeoi() and
+ *    xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi(), without
+ *    IRQ_DISABLE_UNLAZY; VIRQs keep xevtchn_bind_virq_to_irqhandler()
+ *    and this way of keeping quiet until a VIRQ binding with lateeoi exists
+ *    (the two below then test the port's kind);
+ *  - evtchn_dev_quiet(): nothing (the port stays masked until the EOI);
+ *  - evtchn_dev_reenable(): xevtchn_irq_lateeoi(irq, 0).
+ *
+ * Called with the opener's bind_mutex held, but evtchn_dev_quiet(), which
+ * the handler calls.
+ */
+static int evtchn_dev_bind(struct evtchn_dev *u, struct evtchn_dev_port *dp,
+			   const struct bind_request *req)
+{
+	int irq;
+
+	switch (req->kind) {
+	case BIND_VIRQ:
+		irq = xevtchn_bind_virq_to_irqhandler(req->virq, vcpu0_cpu(),
+						      evtchn_dev_interrupt,
+						      virq_is_per_vcpu(req->virq) ?
+						      IRQF_PERCPU : 0, u->name, dp);
+		break;
+	case BIND_INTERDOMAIN:
+		irq = xevtchn_bind_interdomain_evtchn_to_irqhandler(req->domid,
+								    req->port,
+								    evtchn_dev_interrupt,
+								    0, u->name, dp);
+		break;
+	default:	/* a port open already: just allocated, or static */
+		irq = xevtchn_bind_evtchn_to_irqhandler(req->port,
+							evtchn_dev_interrupt,
+							0, u->name, dp);
+		break;
+	}
+	if (irq >= 0)
+		irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
+	return irq;
+}
+
+static void evtchn_dev_quiet(int irq)
+{
+	disable_irq_nosync(irq);
+}
+
+static void evtchn_dev_reenable(struct evtchn_dev_port *dp)
+{
+	enable_irq(dp->irq);
+}
+
+static evtchn_port_t *ring_entry(struct evtchn_dev *u, unsigned int idx)
+{
+	return &u->ring[idx & (u->ring_size - 1)];
+}
+
+/*
+ * An event on one of the opener's ports: keep the port quiet until user
+ * space re-enables it, and queue it. The port comes from the IRQ, not from
+ * @dp: the first event may come before the bind has returned.
+ */
+static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
+{
+	struct evtchn_dev_port *dp = data;
+	struct evtchn_dev *u = dp->user;
+	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
+	unsigned int prod, cons;
+
+	evtchn_dev_quiet(irq);
+	spin_lock(&u->ring_lock);
+	dp->enabled = false;
+	prod = u->ring_prod;
+	cons = READ_ONCE(u->ring_cons);
+	if (prod - cons < u->ring_size) {
+		*ring_entry(u, prod) = port;
+		smp_wmb();	/* the entry before the index; see read() */
+		WRITE_ONCE(u->ring_prod, prod + 1);
+		if (prod == cons) {
+			wake_up_interruptible(&u->wait);
+			kill_fasync(&u->async, SIGIO, POLL_IN);
+		}
+	} else if (!u->ring_overflow) {
+		WRITE_ONCE(u->ring_overflow, true);
+		wake_up_interruptible(&u->wait);
+	}
+	spin_unlock(&u->ring_lock);
+	return IRQ_HANDLED;
+}
+
+/*
+ * Make room for @ports entries (one per bound port) before a bind: double
+ * the ring. Copying the old ring twice keeps every free-running index
+ * pointing at its entry (idx & (2n - 1) is idx & (n - 1) or that plus n).
+ */
+static int ring_reserve(struct evtchn_dev *u, unsigned int ports)
+{
+	unsigned int size = u->ring_size ? 2 * u->ring_size : FIRST_RING_SIZE;
+	evtchn_port_t *ring, *old;
+
+	lockdep_assert_held(&u->bind_mutex);
+	if (ports <= u->ring_size)
+		return 0;
+	ring = kvmalloc_array(size, sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return -ENOMEM;
+	mutex_lock(&u->cons_mutex);
+	spin_lock_irq(&u->ring_lock);
+	old = u->ring;
+	if (old) {
+		memcpy(ring, old, u->ring_size * sizeof(*ring));
+		memcpy(ring + u->ring_size, old, u->ring_size * sizeof(*ring));
+	}
+	u->ring = ring;
+	u->ring_size = size;
+	spin_unlock_irq(&u->ring_lock);
+	mutex_unlock(&u->cons_mutex);
+	kvfree(old);
+	return 0;
+}
+
+/*
+ * Take @port's waiting entries out of the ring, its handler gone: the
+ * others move down, in order. Entries before the producer index read first
+ * are moved without the handler's lock (the handler only writes beyond
+ * it); those that came meanwhile follow under it.
+ */
+static void ring_purge(struct evtchn_dev *u, evtchn_port_t port)
+{
+	unsigned int r, w, prod;
+
+	mutex_lock(&u->cons_mutex);
+	spin_lock_irq(&u->ring_lock);
+	prod = u->ring_prod;
+	spin_unlock_irq(&u->ring_lock);
+	for (r = w = u->ring_cons; r != prod; r++)
+		if (*ring_entry(u, r) != port)
+			*ring_entry(u, w++) = *ring_entry(u, r);
+	if (w != prod) {
+		spin_lock_irq(&u->ring_lock);
+		for (; r != u->ring_prod; r++)
+			*ring_entry(u, w++) = *ring_entry(u, r);
+		WRITE_ONCE(u->ring_prod, w);
+		spin_unlock_irq(&u->ring_lock);
+	}
+	mutex_unlock(&u->cons_mutex);
+}
+
+static ssize_t evtchn_dev_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct evtchn_dev *u = file->private_data;
+	unsigned int cons, prod, n, first;
+	ssize_t ret;
+
+	if (!count)
+		return 0;
+	if (count < sizeof(evtchn_port_t))
+		return dev_refuse(-EINVAL, "read of %zu bytes: a port is %zu",
+				  count, sizeof(evtchn_port_t));
+	count = min_t(size_t, count, PAGE_SIZE) / sizeof(evtchn_port_t);
+	for (;;) {
+		mutex_lock(&u->cons_mutex);
+		if (READ_ONCE(u->ring_overflow)) {
+			ret = dev_refuse(-EFBIG, "the ring was full: events lost (reset it)");
+			goto out;
+		}
+		cons = u->ring_cons;
+		prod = READ_ONCE(u->ring_prod);
+		if (cons != prod)
+			break;
+		mutex_unlock(&u->cons_mutex);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(u->wait,
+					       READ_ONCE(u->ring_cons) !=
+					       READ_ONCE(u->ring_prod) ||
+					       READ_ONCE(u->ring_overflow));
+		if (ret)
+			return ret;
+	}
+	smp_rmb();	/* the index before the entries; see the handler */
+	n = min_t(unsigned int, prod - cons, count);
+	first = min(n, u->ring_size - (cons & (u->ring_size - 1)));
+	if (copy_to_user(buf, ring_entry(u, cons), first * sizeof(*u->ring)) ||
+	    copy_to_user(buf + first * sizeof(*u->ring), u->ring,
+			 (n - first) * sizeof(*u->ring))) {
+		ret = dev_refuse(-EFAULT, "read: bad buffer");
+		goto out;
+	}
+	WRITE_ONCE(u->ring_cons, cons + n);
+	ret = n * sizeof(evtchn_port_t);
+out:
+	mutex_unlock(&u->cons_mutex);
+	return ret;
+}
+
+/*
+ * The opener's binding of @port, for a call (@what) that names it; NULL,
+ * with *@err set and the reason logged, for a port out of range or not
+ * bound through this file.
+ */
+static struct evtchn_dev_port *find_port(struct evtchn_dev *u,
+					 evtchn_port_t port, const char *what,
+					 int *err)
+{
+	struct evtchn_dev_port *dp;
+
+	lockdep_assert_held(&u->bind_mutex);
+	if (port >= xevtchn_nr_channels()) {
+		*err = dev_refuse(-EINVAL, "%s: port %u is out of range (0..%u)",
+				  what, port, xevtchn_nr_channels() - 1);
+		return NULL;
+	}
+	dp = xa_load(&u->ports, port);
+	if (!dp)
+		*err = dev_refuse(-ENOTCONN, "%s: port %u is not bound through this file",
+				  what, port);
+	return dp;
+}
+
+static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	struct evtchn_dev *u = file->private_data;
+	struct evtchn_dev_port *dp;
+	evtchn_port_t *ports;
+	bool reenable;
+	size_t i, n;
+	int err = 0;
+
+	if (!count)
+		return 0;
+	if (count < sizeof(evtchn_port_t))
+		return dev_refuse(-EINVAL, "write of %zu bytes: a port is %zu",
+				  count, sizeof(evtchn_port_t));
+	n = min_t(size_t, count, PAGE_SIZE) / sizeof(evtchn_port_t);
+	ports = memdup_user(buf, n * sizeof(evtchn_port_t));
+	if (IS_ERR(ports))
+		return dev_refuse(PTR_ERR(ports), "write: bad buffer");
+	mutex_lock(&u->bind_mutex);
+	for (i = 0; i < n; i++) {
+		dp = find_port(u, ports[i], "write", &err);
+		if (!dp)
+			break;
+		spin_lock_irq(&u->ring_lock);
+		reenable = !dp->enabled;
+		dp->enabled = true;
+		spin_unlock_irq(&u->ring_lock);
+		/* Its handler cannot run until this: no one else enables it. */
+		if (reenable)
+			evtchn_dev_reenable(dp);
+	}
+	mutex_unlock(&u->bind_mutex);
+	kfree(ports);
+	return i ? i * sizeof(evtchn_port_t) : err;
+}
+
+/*
+ * Unbind @dp and free it: its handler is gone when the unbind returns
+ * (free_irq() waits for it). @purge: take its entries out of the ring,
+ * which release() does not need.
+ */
+static void unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
+			bool purge)
+{
+	int ret;
+
+	lockdep_assert_held(&u->bind_mutex);
+	xa_erase(&u->ports, dp->port);
+	u->nr_ports--;
+	ret = xevtchn_unbind_from_irqhandler(dp->irq, dp);
+	if (ret) {
+		/* Cannot happen: only this file has the handler's dev_id. */
+		pr_err("/dev/xen/evtchn: cannot unbind port %u (IRQ %d): %d; leaking its opener\n",
+		       dp->port, dp->irq, ret);
+		u->leaked = true;
+		return;
+	}
+	if (purge)
+		ring_purge(u, dp->port);
+	kfree(dp);
+}
+
+/* Bind what @req says for opener @u; the port, or a negative errno. */
+static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
+{
+	struct evtchn_dev_port *dp;
+	int irq, ret;
+
+	lockdep_assert_held(&u->bind_mutex);
+	/* A slot for each bound port first: the handler may run at once. */
+	ret = ring_reserve(u, u->nr_ports + 1);
+	if (ret)
+		return ret;
+	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
+	if (!dp)
+		return -ENOMEM;
+	dp->user = u;
+	dp->enabled = true;
+	if (req->kind == BIND_UNBOUND) {
+		ret = xevtchn_alloc_unbound(req->domid, &req->port);
+		if (ret)
+			goto free;
+	}
+	irq = evtchn_dev_bind(u, dp, req);
+	if (irq < 0) {
+		ret = irq;
+		if (req->kind == BIND_UNBOUND)
+			xevtchn_close_port(req->port);
+		goto free;
+	}
+	dp->irq = irq;
+	dp->port = xevtchn_evtchn_from_irq(irq);
+	ret = xa_insert(&u->ports, dp->port, dp, GFP_KERNEL);
+	if (ret) {
+		xevtchn_unbind_from_irqhandler(irq, dp);
+		ring_purge(u, dp->port);
+		goto free;
+	}
+	u->nr_ports++;
+	if (req->kind != BIND_STATIC)
+		return dp->port;
+	/* A static port stays open for the guest's life (mainline's is_static). */
+	ret = xevtchn_evtchn_keep_open(dp->port);
+	if (ret)
+		unbind_port(u, dp, true);
+	return ret;
+free:
+	kfree(dp);
+	return ret;
+}
+
+/* The ioctls of <xen/evtchn.h>, by name for the log. */
+static const struct {
+	unsigned int cmd;
+	const char *name;
+} ioctls[] = {
+	{ IOCTL_EVTCHN_BIND_VIRQ,		"BIND_VIRQ" },
+	{ IOCTL_EVTCHN_BIND_INTERDOMAIN,	"BIND_INTERDOMAIN" },
+	{ IOCTL_EVTCHN_BIND_UNBOUND_PORT,	"BIND_UNBOUND_PORT" },
+	{ IOCTL_EVTCHN_UNBIND,			"UNBIND" },
+	{ IOCTL_EVTCHN_NOTIFY,			"NOTIFY" },
+	{ IOCTL_EVTCHN_RESET,			"RESET" },
+	{ IOCTL_EVTCHN_RESTRICT_DOMID,		"RESTRICT_DOMID" },
+	{ IOCTL_EVTCHN_BIND_STATIC,		"BIND_STATIC" },
+};
+
+static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
+				    void __user *uarg)
+{
+	union {
+		struct ioctl_evtchn_bind_virq virq;
+		struct ioctl_evtchn_bind_interdomain interdomain;
+		struct ioctl_evtchn_bind_unbound_port unbound;
+		struct ioctl_evtchn_unbind unbind;
+		struct ioctl_evtchn_notify notify;
+		struct ioctl_evtchn_restrict_domid domid;
+		struct ioctl_evtchn_bind bind;
+	} arg;
+	bool restricted = u->restrict_domid != NO_RESTRICTION;
+	struct bind_request req = {};
+	struct evtchn_dev_port *dp;
+	const char *what = NULL;
+	unsigned int i, domid = 0;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ioctls); i++)
+		if (ioctls[i].cmd == cmd)
+			what = ioctls[i].name;
+	if (!what)	/* a known one with another size is unknown too */
+		return dev_refuse(-ENOTTY, "unknown ioctl 0x%08x (type 0x%02x, nr %u, %u bytes)",
+				  cmd, _IOC_TYPE(cmd), _IOC_NR(cmd), _IOC_SIZE(cmd));
+	if (copy_from_user(&arg, uarg, _IOC_SIZE(cmd)))
+		return dev_refuse(-EFAULT, "%s: bad argument pointer", what);
+
+	switch (cmd) {
+	case IOCTL_EVTCHN_BIND_VIRQ:
+		req.kind = BIND_VIRQ;
+		req.virq = arg.virq.virq;
+		break;
+	case IOCTL_EVTCHN_BIND_INTERDOMAIN:
+		req.kind = BIND_INTERDOMAIN;
+		domid = arg.interdomain.remote_domain;
+		req.port = arg.interdomain.remote_port;
+		restricted = restricted && domid != u->restrict_domid;
+		break;
+	case IOCTL_EVTCHN_BIND_UNBOUND_PORT:
+		req.kind = BIND_UNBOUND;
+		domid = arg.unbound.remote_domain;
+		break;
+	case IOCTL_EVTCHN_BIND_STATIC:
+		req.kind = BIND_STATIC;
+		req.port = arg.bind.port;
+		if (req.port >= xevtchn_nr_channels())
+			return dev_refuse(-EINVAL, "%s: port %u is out of range",
+					  what, req.port);
+		if (xa_load(&u->ports, req.port))
+			return dev_refuse(-EISCONN, "%s: port %u is bound here already",
+					  what, req.port);
+		break;
+	case IOCTL_EVTCHN_UNBIND:
+		dp = find_port(u, arg.unbind.port, what, &ret);
+		if (dp)
+			unbind_port(u, dp, true);
+		return ret;
+	case IOCTL_EVTCHN_NOTIFY:
+		dp = find_port(u, arg.notify.port, what, &ret);
+		if (dp)
+			ret = xevtchn_notify_remote_via_evtchn(dp->port);
+		if (dp && ret)
+			ret = dev_refuse(ret, "%s: Xen refused to send on port %u (%d)",
+					 what, dp->port, ret);
+		return ret;
+	case IOCTL_EVTCHN_RESET:
+		/* Empty the ring, clear the overflow; ports stay as they are. */
+		mutex_lock(&u->cons_mutex);
+		spin_lock_irq(&u->ring_lock);
+		WRITE_ONCE(u->ring_cons, 0);
+		WRITE_ONCE(u->ring_prod, 0);
+		WRITE_ONCE(u->ring_overflow, false);
+		spin_unlock_irq(&u->ring_lock);
+		mutex_unlock(&u->cons_mutex);
+		return 0;
+	case IOCTL_EVTCHN_RESTRICT_DOMID:
+		if (restricted)
+			break;
+		if (arg.domid.domid == 0 || arg.domid.domid >= DOMID_FIRST_RESERVED)
+			return dev_refuse(-EINVAL, "%s: domain %u: only 1..%u",
+					  what, arg.domid.domid, DOMID_FIRST_RESERVED - 1);
+		u->restrict_domid = arg.domid.domid;
+		return 0;
+	}
+	/* The binds, and RESTRICT_DOMID once restricted. */
+	if (restricted)
+		return dev_refuse(-EACCES, "%s: this file is restricted to domain %u",
+				  what, u->restrict_domid);
+	if (req.kind == BIND_INTERDOMAIN || req.kind == BIND_UNBOUND) {
+		if (domid > U16_MAX)
+			return dev_refuse(-EINVAL, "%s: domain %u is out of range",
+					  what, domid);
+		req.domid = domid;
+	}
+	return bind_to_user(u, &req);
+}
+
+static long evtchn_dev_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct evtchn_dev *u = file->private_data;
+	long ret;
+
+	mutex_lock(&u->bind_mutex);
+	ret = evtchn_dev_ioctl_locked(u, cmd, (void __user *)arg);
+	mutex_unlock(&u->bind_mutex);
+	return ret;
+}
+
+static __poll_t evtchn_dev_poll(struct file *file, poll_table *wait)
+{
+	struct evtchn_dev *u = file->private_data;
+	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
+
+	poll_wait(file, &u->wait, wait);
+	if (READ_ONCE(u->ring_cons) != READ_ONCE(u->ring_prod))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(u->ring_overflow))
+		mask = EPOLLERR;
+	return mask;
+}
+
+static int evtchn_dev_fasync(int fd, struct file *file, int on)
+{
+	struct evtchn_dev *u = file->private_data;
+
+	return fasync_helper(fd, file, on, &u->async);
+}
+
+static int evtchn_dev_open(struct inode *inode, struct file *file)
+{
+	struct evtchn_dev *u;
+
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	u->name = kasprintf(GFP_KERNEL, "evtchn:%s", current->comm);
+	if (!u->name) {
+		kfree(u);
+		return -ENOMEM;
+	}
+	mutex_init(&u->bind_mutex);
+	mutex_init(&u->cons_mutex);
+	spin_lock_init(&u->ring_lock);
+	xa_init(&u->ports);
+	init_waitqueue_head(&u->wait);
+	u->restrict_domid = NO_RESTRICTION;
+	file->private_data = u;
+	return stream_open(inode, file);
+}
+
+/* The last close: unbind every port (Xen closes them a grace period on). */
+static int evtchn_dev_release(struct inode *inode, struct file *file)
+{
+	struct evtchn_dev *u = file->private_data;
+	struct evtchn_dev_port *dp;
+	unsigned long port;
+
+	mutex_lock(&u->bind_mutex);
+	xa_for_each(&u->ports, port, dp)
+		unbind_port(u, dp, false);
+	mutex_unlock(&u->bind_mutex);
+	if (u->leaked)
+		return 0;
+	xa_destroy(&u->ports);
+	kvfree(u->ring);
+	kfree(u->name);
+	kfree(u);
+	return 0;
+}
+
+static const struct file_operations evtchn_dev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= evtchn_dev_open,
+	.release	= evtchn_dev_release,
+	.read		= evtchn_dev_read,
+	.write		= evtchn_dev_write,
+	.poll		= evtchn_dev_poll,
+	.fasync		= evtchn_dev_fasync,
+	.unlocked_ioctl	= evtchn_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,	/* the same layout in 32 bits */
+};
+
+static struct miscdevice evtchn_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "xen/evtchn",
+	.fops	= &evtchn_dev_fops,
+};
+
+/**
+ * xevtchn_evtchn_dev_init() - create /dev/xen/evtchn
+ *
+ * Context: module load, step 15 (main.c): the bind API is up.
+ * Return: 0, or misc_register()'s error, with a message.
+ */
+int xevtchn_evtchn_dev_init(void)
+{
+	int ret = misc_register(&evtchn_miscdev);
+
+	if (ret)
+		pr_err("cannot register /dev/xen/evtchn (%d)\n", ret);
+	return ret;
+}
+
+/**
+ * xevtchn_evtchn_dev_exit() - remove /dev/xen/evtchn
+ *
+ * No file is open: each holds a reference on the module.
+ *
+ * Context: module unload, step 15 undone (main.c).
+ */
+void xevtchn_evtchn_dev_exit(void)
+{
+	misc_deregister(&evtchn_miscdev);
+}
