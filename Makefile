@@ -34,8 +34,9 @@ endif
 
 DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn \
 	      $(TESTING)/dom0/xth-hvmparam
+GUEST_TOOLS := $(TESTING)/guest/xth-evtchn-user
 
-.PHONY: kver all modules testing-build test-modules bench-modules dom0-tools deps sparse \
+.PHONY: kver all modules testing-build test-modules bench-modules dom0-tools guest-tools deps sparse \
 	static-checks runner-tests images check demo bench clean help have-kdir \
 	check-debug check-debug-run check-bpo check-bpo-run check-callback check-callback-run \
 	clean-modules install soak soak-run \
@@ -91,6 +92,14 @@ dom0-tools: $(DOM0_TOOLS)
 $(TESTING)/dom0/%: $(TESTING)/dom0/%.c
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn -lxenctrl
 
+# Tools that run in the test guest, against Debian's libxen-dev, linked
+# dynamically: the guest runs Debian's own libxenevtchn, which
+# build-images.sh puts into every guest's initramfs.
+guest-tools: $(GUEST_TOOLS)
+
+$(TESTING)/guest/%: $(TESTING)/guest/%.c
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $< -lxenevtchn
+
 sparse: have-kdir
 	+$(KMAKE) C=2 modules
 
@@ -137,11 +146,12 @@ check demo bench check-debug check-bpo check-callback soak: deps
 	@$(MAKE) --no-print-directory $@-run
 
 CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
+	       $(addprefix --guest-file ,$(GUEST_TOOLS)) \
 	       $(addprefix --dom0-file ,$(DOM0_TOOLS))
 
 # Four boots on the kernel the module is built for, then one on Debian 13's
 # (the payload's "kernel" file names it; build-matrix made it).
-check-run: static-checks build-matrix deb-test runner-tests test-modules dom0-tools
+check-run: static-checks build-matrix deb-test runner-tests test-modules dom0-tools guest-tools
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		--kernel 6.12=$(GUEST_KERNELS)/6.12 \
 		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races kernel-6.12)
@@ -149,7 +159,7 @@ check-run: static-checks build-matrix deb-test runner-tests test-modules dom0-to
 # make check's fifth boot on the newest kernel of trixie-backports (7.x,
 # where attach= takes the MSI-parent path): outside make check, which must
 # stay under an hour on a fresh machine.
-check-bpo-run: dom0-tools
+check-bpo-run: dom0-tools guest-tools
 	$(TESTING)/build-matrix.sh --guest-out $(GUEST_KERNELS) bpo
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		--kernel bpo=$(GUEST_KERNELS)/bpo --payload $(TESTING)/payloads/check/kernel-7
@@ -159,7 +169,7 @@ check-bpo-run: dom0-tools
 # callback-pirq, callback-races), each suite as there. make check itself
 # runs the callback upcall once, in FIFO, in its intx boot. Not part of make
 # check, which must stay under an hour on a fresh machine.
-check-callback-run: test-modules dom0-tools
+check-callback-run: test-modules dom0-tools guest-tools
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) \
 		$(addprefix --payload $(TESTING)/payloads/check/,callback callback-pirq callback-races)
 
@@ -169,7 +179,7 @@ check-callback-run: test-modules dom0-tools
 # (DEBUG_BOOTS= picks the boots).
 # Not part of make check, which must stay under an hour on a fresh machine.
 DEBUG_BOOTS ?= races vector intx pirq
-check-debug-run: dom0-tools
+check-debug-run: dom0-tools guest-tools
 	@dkdir=$$($(HOST)/build-debug-kernel.sh) && \
 	$(MAKE) --no-print-directory KDIR=$$dkdir test-modules && \
 	$(HOST)/xth run --kver $(KVER) --guest-kernel $$dkdir/arch/x86/boot/bzImage \
@@ -183,7 +193,7 @@ check-debug-run: dom0-tools
 # then the dynamic ports again under FIFO), then the negative controls.
 # Prints how long it took.
 SOAK_EVENTS ?= 1000000
-soak-run: test-modules dom0-tools
+soak-run: test-modules dom0-tools guest-tools
 	@start=$$(date +%s); \
 	$(HOST)/xth run --kver $(KVER) $(CHECK_FILES) --guest-timeout 12000 \
 		--guest-cmdline "xth.soak_events=$(SOAK_EVENTS)" \
@@ -265,4 +275,4 @@ deb:
 clean: clean-modules
 	-test -f "$(KDIR)/Makefile" && $(KMAKE_BENCH) clean
 	rm -rf $(TESTBUILD) $(DIST)
-	rm -f $(DOM0_TOOLS)
+	rm -f $(DOM0_TOOLS) $(GUEST_TOOLS)
