@@ -8,6 +8,10 @@
 #                    dom0 and the HVM guest both boot it
 #   dom0-base.cpio.gz  dom0's root file system (Xen toolstack, device model),
 #                    used as dom0's initramfs
+#   guest-libs.cpio.gz  Debian's libxenevtchn, what it needs and the dynamic
+#                    loader, from that root file system, for the guest
+#                    programs that use it (tools/testing/guest); the
+#                    runner adds it to every guest's initramfs
 #
 # Everything comes from Debian packages. The images live outside the work tree,
 # in a directory keyed by the package versions and by this script, so a new
@@ -23,7 +27,7 @@ cache_root=${XEVTCHN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xevtchn-testhost}
 here=$(cd "$(dirname "$0")" && pwd)
 
 xen_pkg=xen-hypervisor-4.17-amd64
-dom0_pkgs="xen-utils-4.17,xenstore-utils,qemu-system-xen,kmod,busybox,procps,linux-image-$KVER"
+dom0_pkgs="xen-utils-4.17,xenstore-utils,qemu-system-xen,kmod,busybox,procps,libxenevtchn1,linux-image-$KVER"
 
 log() { echo "build-images: $*" >&2; }
 
@@ -47,7 +51,8 @@ key_material() {
 
 key=$(key_material | sha256sum | cut -c1-16)
 out="$cache_root/$key"
-if [ -s "$out/dom0-base.cpio.gz" ] && [ -s "$out/xen" ] && [ -s "$out/vmlinuz" ]; then
+if [ -s "$out/dom0-base.cpio.gz" ] && [ -s "$out/xen" ] && [ -s "$out/vmlinuz" ] &&
+   [ -s "$out/guest-libs.cpio.gz" ]; then
 	echo "$out"
 	exit 0
 fi
@@ -71,6 +76,36 @@ cp "$root/boot/vmlinuz-$KVER" "$work/vmlinuz"
 mkdir -p "$root/xth"
 cp "$work/vmlinuz" "$root/xth/vmlinuz"
 
+# The guest's libraries: libxenevtchn, every library it needs (readelf's
+# NEEDED, recursively) and the dynamic loader, as Debian installs them in
+# /lib/x86_64-linux-gnu (the loader's default path, so no ld.so.cache is
+# needed), with /lib64/ld-linux-x86-64.so.2, the programs' interpreter.
+# The guest's initramfs is busybox and nothing else: without these, a
+# program linked against Debian's libxenevtchn cannot run there.
+log "collecting the guest's libraries"
+glibs=$work/guest-libs
+mkdir -p "$glibs/lib/x86_64-linux-gnu" "$glibs/lib64"
+need=(libxenevtchn.so.1 ld-linux-x86-64.so.2)
+while [ ${#need[@]} -gt 0 ]; do
+	lib=${need[0]}
+	need=("${need[@]:1}")
+	[ -e "$glibs/lib/x86_64-linux-gnu/$lib" ] && continue
+	# /lib is /usr/lib in a merged-/usr root; look in both all the same.
+	src=$root/usr/lib/x86_64-linux-gnu/$lib
+	[ -e "$src" ] || src=$root/lib/x86_64-linux-gnu/$lib
+	if [ ! -e "$src" ]; then
+		log "the guest needs $lib, which dom0's root file system lacks"
+		exit 1
+	fi
+	cp -L "$src" "$glibs/lib/x86_64-linux-gnu/$lib"
+	mapfile -t more < <(readelf -d "$src" |
+		sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p')
+	need+=("${more[@]}")
+done
+ln -s ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$glibs/lib64/"
+(cd "$glibs" && find . -print0 | cpio --null --quiet -o -H newc | gzip -1) \
+	>"$work/guest-libs.cpio.gz"
+
 # Trim: dom0 needs only the Xen drivers among the kernel's modules.
 moddir=$root/lib/modules/$KVER
 find "$moddir/kernel" -name '*.ko' ! -path '*/drivers/xen/*' -delete
@@ -86,7 +121,8 @@ log "packing dom0 initramfs"
 	>"$work/dom0-base.cpio.gz"
 
 mkdir -p "$out"
-mv "$work/xen" "$work/vmlinuz" "$work/dom0-base.cpio.gz" "$out/"
+mv "$work/xen" "$work/vmlinuz" "$work/dom0-base.cpio.gz" \
+	"$work/guest-libs.cpio.gz" "$out/"
 key_material >"$out/versions"
 log "images ready: $(du -sh "$out" | cut -f1)"
 echo "$out"
