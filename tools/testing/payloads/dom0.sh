@@ -10,6 +10,9 @@ PATH=/usr/lib/xen-4.17/bin:$PATH
 case "$1" in
 start)
 	;;
+domid)			# domid: the guest's domain ID
+	echo "$GUEST_DOMID"
+	;;
 debug-keys)		# debug-keys KEYS: "q" raises VIRQ_DEBUG on every vCPU
 	xl debug-keys "$2" && echo done
 	;;

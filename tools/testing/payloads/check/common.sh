@@ -433,6 +433,79 @@ vector_boot() {
 	canary
 }
 
+# /dev/xen/evtchn (evtchn_dev.c) through Debian's unmodified libxenevtchn:
+# xth-evtchn-user (tools/testing/guest), linked against it, runs each
+# suite but the first and the last two, which are the shell's own. Under
+# UPCALL, in the default ABI, on the module users load: the device node;
+# round trips with dom0's peer; loopbacks; VIRQ_DEBUG raised by dom0; restrict;
+# two openers kept apart; bad input, each refusal in the log; then a
+# process that holds ports of every kind (an event queued): xevtchn does
+# not unload under it, and once it is killed, Xen's list of the guest's
+# ports is as before and no IRQ of it is left.
+evtchn_dev_suites() {
+	user=./xth-evtchn-user
+	load_module xevtchn.ko $(upcall_arg)
+	ktap_start evtchn_dev_load 2
+	ktap_expect misc_device_node "crw------- 10," \
+		"$(ls -l /dev/xen/evtchn 2>&1 | awk '{ print $1, $5 }')"
+	ktap_expect runs_debians_libxenevtchn \
+		"libxenevtchn.so.1 => /lib/x86_64-linux-gnu/libxenevtchn.so.1" \
+		"$(LD_TRACE_LOADED_OBJECTS=1 $user | grep -o 'libxenevtchn[^ ]* => [^ ]*')"
+
+	port=$(dom0_call peer-start $DOM0_ROUNDS)
+	$user dom0 "${port:-0}" $DOM0_ROUNDS | ktap_relay
+	dom0_call peer-result >/dev/null
+	$user loopback $ROUNDS | ktap_relay
+	rm -f /tmp/virq.ready
+	$user virq /tmp/virq.ready >/tmp/virq.out &
+	virq=$!
+	wait_until 30 test -e /tmp/virq.ready
+	dom0_call debug-keys q >/dev/null
+	wait $virq
+	ktap_relay </tmp/virq.out
+	$user restrict "$(dom0_call domid)" | ktap_relay
+	$user openers | ktap_relay
+	$user bad | ktap_relay
+	errors=$(dmesg -r | grep -c '^<[0-3]>')
+	log=$(kmsg)
+	echo "$log" | ktap_only
+	ktap_start evtchn_dev_refusals 2
+	ktap_expect refusals_logged yes \
+		"$(echo "$log" | grep -q '/dev/xen/evtchn: xth-evtchn-user\[[0-9]*\]: ' && echo yes)"
+	ktap_expect no_errors_logged 0 "$errors"
+
+	dom0_call lsevtchn before-evtchn-dev >/dev/null
+	rm -f /tmp/hold.ready
+	$user hold /tmp/hold.ready &
+	holder=$!
+	wait_until 30 test -e /tmp/hold.ready
+	ready=$?
+	dom0_call lsevtchn evtchn-dev-held >/dev/null
+	ktap_start evtchn_dev_close 7
+	ktap_expect holder_bound_its_ports 0 "$ready"
+	ktap_expect xen_lists_them differ \
+		"$(dom0_call lsevtchn-compare before-evtchn-dev evtchn-dev-held)"
+	ktap_expect their_irqs 4 "$(grep -c ' evtchn:xth-evtchn-user$' /proc/interrupts)"
+	rmmod xevtchn 2>/dev/null
+	rc=$?
+	ktap_expect no_unload_while_open "refused live" \
+		"$([ $rc -ne 0 ] && echo refused || echo unloaded) $(cat /sys/module/xevtchn/initstate 2>&1)"
+	kill $holder
+	wait $holder
+	# Xen closes the ports a grace period after the unbinds.
+	for _ in 1 2 3 4 5; do
+		sleep 1
+		dom0_call lsevtchn after-evtchn-dev >/dev/null
+		same=$(dom0_call lsevtchn-compare before-evtchn-dev after-evtchn-dev)
+		[ "$same" = same ] && break
+	done
+	ktap_expect xen_ports_as_before same "$same"
+	ktap_expect no_irq_left 0 "$(grep -c ' evtchn:' /proc/interrupts)"
+	rmmod xevtchn
+	ktap_expect unloads_once_closed 0 "$?"
+	kmsg | ktap_only
+}
+
 # The race tests' boot (check/races; check/callback-races under
 # UPCALL=callback), with the vCPUs truly in parallel: see races/guest.sh.
 races_boot() {

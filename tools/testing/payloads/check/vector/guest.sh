@@ -4,8 +4,10 @@
 # make check, second boot: every event layer suite under the per-vCPU
 # upcall vector, in both ABIs (2-level first, then FIFO, then 2-level again:
 # the reload in 2-level mode after FIFO), and the load/unload cycles (the
-# default ABI, FIFO): vector_boot in common.sh.
+# default ABI, FIFO): vector_boot in common.sh. Then /dev/xen/evtchn
+# through Debian's libxenevtchn (evtchn_dev_suites).
 . ./ktap.sh
 . ./common.sh
 
 vector_boot
+evtchn_dev_suites
