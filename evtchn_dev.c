@@ -17,7 +17,8 @@
  * with -EFBIG and poll() says EPOLLERR until IOCTL_EVTCHN_RESET.
  *
  * An opener reaches only its own ports: unbind, notify and write look the
- * port up in its own table and refuse any other (-ENOTCONN). Unbinding
+ * port up in its own table; unbind and notify refuse any other (-ENOTCONN),
+ * write skips it (as mainline: see evtchn_dev_write()). Unbinding
  * takes the port's waiting entries out of the ring: none is read after Xen
  * may have given the number to another opener (a grace period later, when
  * xevtchn closes it: close.c). Closing the file unbinds every port; the
@@ -402,6 +403,15 @@ static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
 	mutex_lock(&u->bind_mutex);
 	for (i = 0; i < n; i++) {
 		dp = find_port(u, ports[i], "write", &err);
+		if (!dp && err == -ENOTCONN) {
+			/*
+			 * Not this file's port: ignored, as mainline does, so
+			 * that an unmask racing the unbind in another thread
+			 * of the same program does not fail (it is logged).
+			 */
+			err = 0;
+			continue;
+		}
 		if (!dp)
 			break;
 		spin_lock_irq(&u->ring_lock);

@@ -319,8 +319,7 @@ static void suite_openers(void)
 	expect_errno("unbind_of_the_others_port_refused", ENOTCONN, ret, errno);
 	ret = xenevtchn_notify(y, a);
 	expect_errno("notify_of_the_others_port_refused", ENOTCONN, ret, errno);
-	ret = xenevtchn_unmask(y, a);
-	expect_errno("write_of_the_others_port_refused", ENOTCONN, ret, errno);
+	expect("write_of_the_others_port_ignored", 0, xenevtchn_unmask(y, a));
 	port = a;
 	ret = ioctl(xenevtchn_fd(y), IOCTL_EVTCHN_BIND_STATIC, &port);
 	expect_errno("static_bind_of_the_others_port_refused", EBUSY, ret, errno);
@@ -416,11 +415,10 @@ static void suite_bad(void)
 	ret = write(fd, ports, 4);
 	expect_errno("write_port_out_of_range", EINVAL, ret, errno);
 	ports[0] = other;
-	ret = write(fd, ports, 4);
-	expect_errno("write_port_not_bound_here", ENOTCONN, ret, errno);
+	expect("write_port_not_bound_here_ignored", 4, write(fd, ports, 4));
 	ports[0] = b;
 	ports[1] = other;
-	expect("write_stops_short_at_a_bad_port", 4, write(fd, ports, 8));
+	expect("write_skips_a_port_not_bound_here", 8, write(fd, ports, 8));
 	ret = lseek(fd, 0, SEEK_SET);
 	expect_errno("lseek", ESPIPE, ret, errno);
 	expect("still_works", 1, round_trips(h, a, h, b, 1));
