@@ -33,7 +33,7 @@ BENCH_OUT := $(CACHE)/bench/$(shell date +%Y%m%d-%H%M%S)
 endif
 
 DOM0_TOOLS := $(TESTING)/dom0/xth-evtchn-peer $(TESTING)/dom0/xth-lsevtchn \
-	      $(TESTING)/dom0/xth-hvmparam
+	      $(TESTING)/dom0/xth-hvmparam $(TESTING)/dom0/xth-flood
 GUEST_TOOLS := $(TESTING)/guest/xth-evtchn-user
 
 .PHONY: kver all modules testing-build test-modules bench-modules dom0-tools guest-tools deps sparse \

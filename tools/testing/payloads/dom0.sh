@@ -7,6 +7,20 @@
 # reaches the runner, so KTAP printed here is judged like the guest's.
 PATH=/usr/lib/xen-4.17/bin:$PATH
 
+# flood_line PATTERN SECONDS: wait for xth-flood's line matching PATTERN
+# (while it runs) and print it; else say what it printed last.
+flood_line() {
+	_pid=$(cat /tmp/flood.pid 2>/dev/null)
+	for _ in $(seq $(($2 * 5))); do
+		grep -m 1 "$1" /tmp/flood.out 2>/dev/null && return 0
+		kill -0 "$_pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	grep -m 1 "$1" /tmp/flood.out 2>/dev/null && return 0
+	echo "xth-flood: no '$1' line; its last: $(tail -n 1 /tmp/flood.out 2>/dev/null)"
+	return 1
+}
+
 case "$1" in
 start)
 	;;
@@ -34,6 +48,38 @@ peer-result)		# peer-result: wait for the peer, print its KTAP
 	kill "$pid" 2>/dev/null
 	tail -n +2 /tmp/peer.out
 	echo done
+	;;
+flood-open)		# flood-open PORTS SECONDS: xth-flood opens PORTS ports for
+	# the guest and waits in the background; answers "ports P1 P2 ..."
+	[ -s /tmp/flood.pid ] && kill "$(cat /tmp/flood.pid)" 2>/dev/null
+	rm -f /tmp/flood.out
+	# Niced: dom0's one vCPU also runs the guest's device model (its
+	# console) and this request server, which must keep up.
+	nice -n 19 ./xth-flood "$GUEST_DOMID" "$2" "$3" >/tmp/flood.out 2>&1 &
+	echo $! >/tmp/flood.pid
+	flood_line '^ports ' 10
+	;;
+flood-start)		# flood-start: the flood begins (SECONDS long); "flooding"
+	kill -USR1 "$(cat /tmp/flood.pid)" 2>/dev/null
+	flood_line '^flooding' 10
+	;;
+flood-stop)		# flood-stop: wait for the flood's end; answers
+	# "flood notifies N ms T rate R errors E"
+	flood_line '^flood ' 170
+	;;
+flood-final)		# flood-final: one more event on each port; "final K errors E"
+	kill -USR2 "$(cat /tmp/flood.pid)" 2>/dev/null
+	flood_line '^final ' 10
+	;;
+flood-close)		# flood-close: end xth-flood, closing its ports; "closed"
+	pid=$(cat /tmp/flood.pid 2>/dev/null)
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -f /tmp/flood.pid
+	echo closed
 	;;
 lsevtchn)		# lsevtchn NAME: snapshot the guest's ports as Xen sees them
 	# (every port: Xen's own lsevtchn stops at port 3, which Xen consumes)
