@@ -4,10 +4,13 @@
 # make check, third boot: the PIRQ suites under the per-vCPU upcall vector,
 # with QEMU's edu device (its MSI cycles use up Xen's MSI PIRQs for the rest
 # of the boot). A boot of their own keeps each boot short: see "When the
-# emulated CPU loses the guest" in Documentation/testing.md.
+# emulated CPU loses the guest" in Documentation/testing.md. Then
+# /dev/xen/evtchn through Debian's libxenevtchn (evtchn_dev_suites), which
+# needs no MSI.
 . ./ktap.sh
 . ./common.sh
 
 unload_during_probe
 pirq_suites
+evtchn_dev_suites
 canary
