@@ -113,12 +113,15 @@ struct evtchn_dev {
  * @irq: its Linux IRQ
  * @enabled: its handler may run; cleared by the handler, set again by a
  *	write() of the port; under @user->ring_lock
+ * @late_eoi: bound with late EOI (all but per-vCPU VIRQs); see
+ *	evtchn_dev_bind()
  */
 struct evtchn_dev_port {
 	struct evtchn_dev *user;
 	evtchn_port_t port;
 	int irq;
 	bool enabled;
+	bool late_eoi;
 };
 
 /* What an ioctl asks to bind. */
@@ -154,62 +157,67 @@ static unsigned int vcpu0_cpu(void)
 }
 
 /*
- * The seam for lateeoi (issue 16, branch lateeoi). Until xevtchn has it,
- * a port waiting for user space is kept quiet as mainline's evtchn.c did
- * before XSA-332: the handler disables its IRQ (evtchn_dev_quiet()), and
- * a write() of the port enables it again (evtchn_dev_reenable()). The
- * IRQ is disabled "unlazily", so the port is masked at once and Xen raises
- * no upcall for it meanwhile; an event that comes is left pending, and
- * the enable delivers it. With lateeoi, these three become:
+ * A port waiting for user space stays masked, as in mainline since XSA-332:
+ * bound with late EOI, its port is masked from the event on until write()
+ * ends the EOI (xevtchn_irq_lateeoi()); an event that comes meanwhile
+ * stays pending in Xen and is delivered then. A per-vCPU VIRQ has no late
+ * EOI (its per-CPU flow has none, and it comes from Xen, not from a peer):
+ * its handler disables the IRQ "unlazily", so the port is masked at once,
+ * and write() enables it, as mainline's evtchn.c did before XSA-332.
  *
- *  - evtchn_dev_bind(): xevtchn_bind_evtchn_to_irqhandler_lateeoi() and
- *    xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi(), without
- *    IRQ_DISABLE_UNLAZY; VIRQs keep xevtchn_bind_virq_to_irqhandler()
- *    and this way of keeping quiet until a VIRQ binding with lateeoi exists
- *    (the two below then test the port's kind);
- *  - evtchn_dev_quiet(): nothing (the port stays masked until the EOI);
- *  - evtchn_dev_reenable(): xevtchn_irq_lateeoi(irq, 0).
- *
- * Called with the opener's bind_mutex held, but evtchn_dev_quiet(), which
- * the handler calls.
+ * Called with the opener's bind_mutex held. @dp->late_eoi is set before
+ * the bind: the first event may come before the bind returns.
  */
 static int evtchn_dev_bind(struct evtchn_dev *u, struct evtchn_dev_port *dp,
 			   const struct bind_request *req)
 {
 	int irq;
 
+	dp->late_eoi = !(req->kind == BIND_VIRQ &&
+			 virq_is_per_vcpu(req->virq));
 	switch (req->kind) {
 	case BIND_VIRQ:
+		if (dp->late_eoi) {
+			irq = xevtchn_bind_virq_to_irqhandler_lateeoi(req->virq,
+								      vcpu0_cpu(),
+								      evtchn_dev_interrupt,
+								      0, u->name, dp);
+			break;
+		}
 		irq = xevtchn_bind_virq_to_irqhandler(req->virq, vcpu0_cpu(),
 						      evtchn_dev_interrupt,
-						      virq_is_per_vcpu(req->virq) ?
-						      IRQF_PERCPU : 0, u->name, dp);
+						      IRQF_PERCPU, u->name, dp);
+		if (irq >= 0)
+			irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
 		break;
 	case BIND_INTERDOMAIN:
-		irq = xevtchn_bind_interdomain_evtchn_to_irqhandler(req->domid,
-								    req->port,
-								    evtchn_dev_interrupt,
-								    0, u->name, dp);
+		irq = xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi(req->domid,
+									    req->port,
+									    evtchn_dev_interrupt,
+									    0, u->name, dp);
 		break;
 	default:	/* a port open already: just allocated, or static */
-		irq = xevtchn_bind_evtchn_to_irqhandler(req->port,
-							evtchn_dev_interrupt,
-							0, u->name, dp);
+		irq = xevtchn_bind_evtchn_to_irqhandler_lateeoi(req->port,
+								evtchn_dev_interrupt,
+								0, u->name, dp);
 		break;
 	}
-	if (irq >= 0)
-		irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
 	return irq;
 }
 
-static void evtchn_dev_quiet(int irq)
+/* From the handler: keep the port quiet until write() re-enables it. */
+static void evtchn_dev_quiet(struct evtchn_dev_port *dp, int irq)
 {
-	disable_irq_nosync(irq);
+	if (!dp->late_eoi)
+		disable_irq_nosync(irq);
 }
 
 static void evtchn_dev_reenable(struct evtchn_dev_port *dp)
 {
-	enable_irq(dp->irq);
+	if (dp->late_eoi)
+		xevtchn_irq_lateeoi(dp->irq, 0);
+	else
+		enable_irq(dp->irq);
 }
 
 static evtchn_port_t *ring_entry(struct evtchn_dev *u, unsigned int idx)
@@ -229,7 +237,7 @@ static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
 	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
 	unsigned int prod, cons;
 
-	evtchn_dev_quiet(irq);
+	evtchn_dev_quiet(dp, irq);
 	spin_lock(&u->ring_lock);
 	dp->enabled = false;
 	prod = u->ring_prod;
