@@ -168,6 +168,8 @@ struct xevtchn_source_ops {
  * @eoi_delay: the delay, in jiffies, the last EOI got; under eoi_lock
  * @eoi_time: when the delayed EOI is due (jiffies); under eoi_lock
  * @eoi_list: on lateeoi.c's list while an EOI is delayed; under eoi_lock
+ * @eoi_running: the delayed EOIs' work took this binding off @eoi_list and
+ *	is ending its EOI; under eoi_lock
  * @close_work: the deferred close, a grace period after the unbind
  * @rcu: frees the binding after a grace period (lock-free lookups)
  *
@@ -207,6 +209,7 @@ struct xevtchn_irq {
 	unsigned int eoi_delay;
 	u64 eoi_time;
 	struct list_head eoi_list;
+	bool eoi_running;
 	struct rcu_work close_work;
 	struct rcu_head rcu;
 };
@@ -450,6 +453,7 @@ extern const struct irq_chip xevtchn_dyn_chip;
 void xevtchn_set_dyn_flow(struct xevtchn_irq *info);
 void xevtchn_port_taken(struct xevtchn_irq *info);
 void xevtchn_gate_open(struct xevtchn_irq *info);
+bool xevtchn_end_eoi(struct xevtchn_irq *info);
 void xevtchn_mark_dying(struct xevtchn_irq *info);
 void xevtchn_count_port(struct xevtchn_irq *info, int delta);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);
@@ -468,7 +472,7 @@ int xevtchn_dyn_set_affinity(struct irq_data *data, const struct cpumask *dest,
  * @delay_ms: the delay the last EOI got (0: at once)
  * @owed: an event is with the driver, or its EOI delayed: the port is
  *	masked until the EOI
- * @delayed: its EOI is delayed
+ * @delayed: its EOI is delayed (or the delayed EOIs' work is ending it)
  */
 struct xevtchn_eoi_state {
 	unsigned int spurious;

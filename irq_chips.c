@@ -274,6 +274,45 @@ static void reraise(struct xevtchn_irq *info)
 }
 
 /**
+ * xevtchn_end_eoi() - end the event a lateeoi port owes an EOI for, in one
+ *	step
+ * @info: a lateeoi binding
+ *
+ * If the EOI is owed (XEVTCHN_MASK_EOI is held) and the binding is not
+ * being unbound: open the gate, then drop the reason, all under
+ * @info->lock. The port is masked while the gate opens, so nothing is
+ * dispatched in between; dropping the last reason unmasks it, and the
+ * ABI's unmask re-raises an event that came meanwhile (with other reasons
+ * left, whoever drops the last one does). While the gate was held the port
+ * was masked for the EOI, so no event of it was dropped at the gate
+ * (xevtchn_gate_open() has nothing more to raise).
+ *
+ * One step, so that two callers cannot both find the reason held: the
+ * second would end the EOI of the next event, taken on another CPU as soon
+ * as the first had unmasked, while that event's handler runs (lateeoi.c).
+ *
+ * Context: any; takes @info->lock.
+ * Return: true when an EOI was owed and is now ended.
+ */
+bool xevtchn_end_eoi(struct xevtchn_irq *info)
+{
+	unsigned long flags;
+	bool owed;
+
+	raw_spin_lock_irqsave(&info->lock, flags);
+	owed = !info->dying && (info->mask_reason & XEVTCHN_MASK_EOI);
+	if (owed) {
+		/* Release: the cleared pending bit is seen before the open gate, */
+		smp_store_release(&info->is_active, 0);
+		/* and the open gate before the unmask that lets events in. */
+		smp_mb();
+		unmask_locked(info, XEVTCHN_MASK_EOI);
+	}
+	raw_spin_unlock_irqrestore(&info->lock, flags);
+	return owed;
+}
+
+/**
  * xevtchn_gate_open() - let the next CPU take this port's events
  * @info: a port whose gate (is_active) this CPU holds
  *
@@ -287,9 +326,8 @@ static void reraise(struct xevtchn_irq *info)
  * takes it: one pending bit, one handler run. Costs a hypercall only when
  * an event came in the window.
  *
- * Context: the upcall or the flow handler, hard IRQ context; or, for a
- * lateeoi port, its EOI (lateeoi.c), from any context, under
- * rcu_read_lock().
+ * Context: the upcall or the flow handler, hard IRQ context. (A lateeoi
+ * port's EOI opens its gate with xevtchn_end_eoi().)
  */
 void xevtchn_gate_open(struct xevtchn_irq *info)
 {

@@ -11,11 +11,22 @@
  * with the event, xevtchn_irq_lateeoi(), from its handler or later from
  * any context: an event the peer sends meanwhile sets the pending bit of a
  * masked port, and Xen raises nothing; the EOI opens the gate and drops
- * the reason, and unmasking re-raises a pending event (EVTCHNOP_unmask),
- * which is delivered once. The held gate keeps a second CPU off the port
- * even when a move re-raises it there (irq_chips.c); the EOI reason stays
- * through moves, masks and retriggers, which only add and drop reasons of
- * their own.
+ * the reason, in one step under the binding's lock (xevtchn_end_eoi()),
+ * and unmasking re-raises a pending event (EVTCHNOP_unmask), which is
+ * delivered once. The held gate keeps a second CPU off the port even when
+ * a move re-raises it there (irq_chips.c); the EOI reason stays through
+ * moves, masks and retriggers, which only add and drop reasons of their
+ * own.
+ *
+ * An EOI ends whatever event is owed one when it takes the binding's lock.
+ * Two EOIs of one event therefore never both end it, but an extra EOI (a
+ * driver's second for one event) that comes after the next event was
+ * taken ends that event's EOI while its handler may still run, as in
+ * mainline. The delayed EOIs' work marks the EOI it is ending
+ * (->eoi_running) until it has ended it, and a driver's EOI meanwhile is
+ * ignored, as one while the EOI is delayed: otherwise that EOI, finding
+ * the list empty and the first event still owed, would be such an extra
+ * EOI.
  *
  * A driver that found nothing to do reports the event as spurious
  * (XEVTCHN_EOI_FLAG_SPURIOUS). As in mainline, each spurious EOI counts,
@@ -108,20 +119,6 @@ const struct irq_chip xevtchn_lateeoi_chip = {
 	.irq_set_affinity	= xevtchn_dyn_set_affinity,
 };
 
-/*
- * End the event now, if one is owed: open the gate, then drop the EOI
- * reason. The port is still masked while the gate opens, so nothing is
- * dispatched in between; unmasking then re-raises an event that came
- * meanwhile, unless another reason still masks the port.
- */
-static void do_eoi(struct xevtchn_irq *info)
-{
-	if (!xevtchn_mask_reason_held(info, XEVTCHN_MASK_EOI))
-		return;
-	xevtchn_gate_open(info);
-	xevtchn_unmask_reason(info, XEVTCHN_MASK_EOI);
-}
-
 /* Queue @info's delayed EOI, due at ->eoi_time. Under eoi_lock. */
 static void add_delayed(struct xevtchn_irq *info)
 {
@@ -144,7 +141,12 @@ static void add_delayed(struct xevtchn_irq *info)
 	list_add(&info->eoi_list, &elem->eoi_list);
 }
 
-/* End the delayed EOIs that are due; come back for the next one. */
+/*
+ * End the delayed EOIs that are due; come back for the next one. Each is
+ * ended with eoi_lock dropped (xevtchn_end_eoi() takes the binding's lock,
+ * which is never taken under eoi_lock), marked ->eoi_running meanwhile so
+ * that a driver's EOI ignores it as it would while it was on the list.
+ */
 static void eoi_work_fn(struct work_struct *work)
 {
 	struct xevtchn_irq *info;
@@ -165,9 +167,11 @@ static void eoi_work_fn(struct work_struct *work)
 		}
 		list_del_init(&info->eoi_list);
 		info->eoi_time = 0;
+		info->eoi_running = true;
 		raw_spin_unlock_irqrestore(&eoi_lock, flags);
-		do_eoi(info);
+		xevtchn_end_eoi(info);
 		raw_spin_lock_irqsave(&eoi_lock, flags);
+		info->eoi_running = false;
 	}
 	raw_spin_unlock_irqrestore(&eoi_lock, flags);
 	rcu_read_unlock();
@@ -179,9 +183,9 @@ static void eoi_work_fn(struct work_struct *work)
  * @spurious: the event brought nothing to do
  *
  * Counts a spurious EOI and, past SPURIOUS_THRESHOLD in a row, delays it
- * (see the top of the file); else ends the event now. Does nothing while
- * an EOI of the port is delayed already, or when the binding is being
- * unbound.
+ * (see the top of the file); else ends the event now, if one is owed.
+ * Does nothing while an EOI of the port is delayed already (on the list,
+ * or being ended by the work), or when the binding is being unbound.
  *
  * Context: any context, hard IRQ included; under rcu_read_lock() or with
  * the binding held otherwise (the caller found it).
@@ -193,7 +197,8 @@ void xevtchn_lateeoi(struct xevtchn_irq *info, bool spurious)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&eoi_lock, flags);
-	if (READ_ONCE(info->dying) || !list_empty(&info->eoi_list)) {
+	if (READ_ONCE(info->dying) || !list_empty(&info->eoi_list) ||
+	    info->eoi_running) {
 		raw_spin_unlock_irqrestore(&eoi_lock, flags);
 		return;
 	}
@@ -215,7 +220,7 @@ void xevtchn_lateeoi(struct xevtchn_irq *info, bool spurious)
 	}
 	raw_spin_unlock_irqrestore(&eoi_lock, flags);
 	if (owed)
-		do_eoi(info);
+		xevtchn_end_eoi(info);
 }
 
 /**
@@ -256,7 +261,7 @@ void xevtchn_lateeoi_state(struct xevtchn_irq *info,
 	raw_spin_lock_irqsave(&eoi_lock, flags);
 	state->spurious = info->spurious;
 	state->delay_ms = jiffies_to_msecs(info->eoi_delay);
-	state->delayed = !list_empty(&info->eoi_list);
+	state->delayed = !list_empty(&info->eoi_list) || info->eoi_running;
 	raw_spin_unlock_irqrestore(&eoi_lock, flags);
 }
 

@@ -164,9 +164,11 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_virq_to_irqhandler_lateeoi);
  * each further one is delayed, 1 jiffy, then twice as long each time up to
  * a second, before the port is unmasked; a non-spurious EOI resets the
  * count. An EOI with no event owed (called twice) unmasks nothing, but
- * counts as any; after the IRQ was unbound, or while it is being unbound,
- * or while an EOI of it is delayed, an EOI is ignored. An IRQ of
- * xevtchn's that is not lateeoi is refused, with a line in the log.
+ * counts as any; one called twice after the next event came ends that
+ * event's EOI, as in mainline. After the IRQ was unbound, or while it is
+ * being unbound, or while an EOI of it is delayed (or being ended by the
+ * delayed EOIs' work), an EOI is ignored. An IRQ of xevtchn's that is not
+ * lateeoi is refused, with a line in the log.
  *
  * Context: any context, hard IRQ included (the handler itself may call it).
  */
