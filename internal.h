@@ -139,6 +139,9 @@ struct xevtchn_source_ops {
  *	event is dispatched, cleared after the pending bit (the ack; for a
  *	lateeoi port, its EOI)
  * @mask_reason: XEVTCHN_MASK_* bits, under @lock
+ * @eoi_stashed: a lateeoi port's XEVTCHN_MASK_EOI is held for an event
+ *	that genirq has not handed to the handler yet (its mask_ack took it,
+ *	xevtchn_eoi_stash()); under @lock
  * @dying: unbound: no more moves, masks or unmasks; set under @lock and
  *	xevtchn_bind_mutex. From then on the port is closing: its port table
  *	entry stays, reserving the number, until @close_work closes it
@@ -187,6 +190,7 @@ struct xevtchn_irq {
 	unsigned int bound_cpu;
 	int is_active;
 	u8 mask_reason;
+	bool eoi_stashed;
 	bool dying;
 	raw_spinlock_t lock;
 	int refcount;
@@ -454,6 +458,7 @@ void xevtchn_set_dyn_flow(struct xevtchn_irq *info);
 void xevtchn_port_taken(struct xevtchn_irq *info);
 void xevtchn_gate_open(struct xevtchn_irq *info);
 bool xevtchn_end_eoi(struct xevtchn_irq *info);
+bool xevtchn_eoi_stash(struct xevtchn_irq *info);
 void xevtchn_mark_dying(struct xevtchn_irq *info);
 void xevtchn_count_port(struct xevtchn_irq *info, int delta);
 void xevtchn_mask_reason(struct xevtchn_irq *info, u8 reason);

@@ -273,6 +273,21 @@ static void reraise(struct xevtchn_irq *info)
 	raw_spin_unlock_irqrestore(&info->lock, flags);
 }
 
+/*
+ * Open the gate a lateeoi port's EOI holds, then drop XEVTCHN_MASK_EOI.
+ * Call under @info->lock, with the reason held.
+ */
+static void release_eoi_locked(struct xevtchn_irq *info)
+{
+	lockdep_assert_held(&info->lock);
+	info->eoi_stashed = false;
+	/* Release: the cleared pending bit is seen before the open gate, */
+	smp_store_release(&info->is_active, 0);
+	/* and the open gate before the unmask that lets events in. */
+	smp_mb();
+	unmask_locked(info, XEVTCHN_MASK_EOI);
+}
+
 /**
  * xevtchn_end_eoi() - end the event a lateeoi port owes an EOI for, in one
  *	step
@@ -301,15 +316,40 @@ bool xevtchn_end_eoi(struct xevtchn_irq *info)
 
 	raw_spin_lock_irqsave(&info->lock, flags);
 	owed = !info->dying && (info->mask_reason & XEVTCHN_MASK_EOI);
-	if (owed) {
-		/* Release: the cleared pending bit is seen before the open gate, */
-		smp_store_release(&info->is_active, 0);
-		/* and the open gate before the unmask that lets events in. */
-		smp_mb();
-		unmask_locked(info, XEVTCHN_MASK_EOI);
-	}
+	if (owed)
+		release_eoi_locked(info);
 	raw_spin_unlock_irqrestore(&info->lock, flags);
 	return owed;
+}
+
+/**
+ * xevtchn_eoi_stash() - take an event that genirq does not hand to the
+ *	handler now, as owing an EOI
+ * @info: a lateeoi binding
+ *
+ * The lateeoi chip's mask_ack (lateeoi.c says when genirq calls it): mask
+ * the port explicitly, as genirq expects of mask_ack, and for the EOI;
+ * clear its pending bit; keep the gate held; and note that the EOI reason
+ * is held for an event no handler has seen yet (->eoi_stashed), for
+ * xevtchn_irq_retrigger(). All under @info->lock.
+ *
+ * Context: hard IRQ context, the descriptor lock held.
+ * Return: false, having done nothing, for a binding being unbound.
+ */
+bool xevtchn_eoi_stash(struct xevtchn_irq *info)
+{
+	unsigned long flags;
+	bool live;
+
+	raw_spin_lock_irqsave(&info->lock, flags);
+	live = !info->dying;
+	if (live) {
+		mask_locked(info, XEVTCHN_MASK_EXPLICIT | XEVTCHN_MASK_EOI);
+		info->eoi_stashed = true;
+		xevtchn_abi->clear_pending(info->port);
+	}
+	raw_spin_unlock_irqrestore(&info->lock, flags);
+	return live;
 }
 
 /**
@@ -368,7 +408,15 @@ static void xevtchn_irq_mask_ack(struct irq_data *data)
 	xevtchn_irq_ack(data);
 }
 
-/* Deliver the event again: set it pending on a masked port, then unmask. */
+/*
+ * Deliver the event again: set it pending on a masked port, then unmask.
+ * genirq resends an event that mask_ack took while the IRQ was disabled or
+ * had no handler (enable_irq(), request_irq()), or one whose rerun a
+ * disable cut short. A lateeoi port's mask_ack kept such an event owing an
+ * EOI that no handler will end (xevtchn_eoi_stash()): give it back first,
+ * opening the gate and dropping the EOI reason, so that it is taken anew
+ * and its handler owes the EOI.
+ */
 int xevtchn_irq_retrigger(struct irq_data *data)
 {
 	struct xevtchn_irq *info = irq_data_info(data);
@@ -377,6 +425,8 @@ int xevtchn_irq_retrigger(struct irq_data *data)
 	raw_spin_lock_irqsave(&info->lock, flags);
 	if (!info->dying) {
 		mask_locked(info, XEVTCHN_MASK_TEMPORARY);
+		if (info->eoi_stashed)
+			release_eoi_locked(info);
 		xevtchn_abi->set_pending(info->port);
 		unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
 	}

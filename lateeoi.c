@@ -16,7 +16,16 @@
  * delivered once. The held gate keeps a second CPU off the port even when
  * a move re-raises it there (irq_chips.c); the EOI reason stays through
  * moves, masks and retriggers, which only add and drop reasons of their
- * own.
+ * own (a retrigger gives back only an event no handler has seen, below).
+ *
+ * When genirq does not run the handler at once (lateeoi_mask_ack()), the
+ * event is taken the same way, so that the handler genirq runs for it
+ * later owes its EOI too. The one thing that can tell such an event from
+ * one a handler saw is genirq's resend, which gives it back; interrupt
+ * injection through debugfs (CONFIG_GENERIC_IRQ_INJECTION) resends too,
+ * and while the handler of a rerun event still owes its EOI, it gives
+ * that event back as well: one handler run more, whose EOI the driver's
+ * first then ends.
  *
  * An EOI ends whatever event is owed one when it takes the binding's lock.
  * Two EOIs of one event therefore never both end it, but an extra EOI (a
@@ -98,14 +107,26 @@ static void lateeoi_ack(struct irq_data *data)
 }
 
 /*
- * handle_edge_irq() did not run the handler (the IRQ is disabled, or in
- * progress elsewhere, to be run again there): as on xen-dyn-edge, mask the
- * port, take the event and open the gate. No EOI is owed for it.
+ * handle_edge_irq() does not run the handler now (Linux 6.1,
+ * kernel/irq/chip.c, lines 781-795): the IRQ is in progress on another
+ * CPU, which, seeing IRQS_PENDING, calls unmask_irq() and runs the handler
+ * again, with no ack (lines 813-819); or it is disabled or has no handler,
+ * and genirq resends the event when it is enabled or requested. Take the
+ * event as lateeoi_ack() does, masked explicitly too (genirq marks the IRQ
+ * masked): the rerun's unmask_irq() drops only the explicit reason, so the
+ * handler runs again with the EOI owed and the port masked until it, as
+ * for any event. (Taking it as xen-dyn-edge does, the gate open, would let
+ * the rerun run on an unmasked port with no EOI owed, the peer's events
+ * coming on.) A resend gives the event back first
+ * (xevtchn_irq_retrigger()): no handler owes an EOI for it. A binding being
+ * unbound is masked for good; its event is taken as on xen-dyn-edge.
  */
 static void lateeoi_mask_ack(struct irq_data *data)
 {
-	xevtchn_irq_mask(data);
-	xevtchn_port_taken(irq_data_info(data));
+	struct xevtchn_irq *info = irq_data_info(data);
+
+	if (!xevtchn_eoi_stash(info))
+		xevtchn_port_taken(info);
 }
 
 /* The chip name keeps "xen-dyn", which irqbalance matches. */
