@@ -30,7 +30,8 @@
  * The upcall takes none of these: it finds ports in the port table under
  * rcu_read_lock(), and the flow handler then takes the descriptor lock and,
  * for masking, the port's lock, in that order. Nothing in the upcall path
- * sleeps.
+ * sleeps. Each vCPU's passes are serialised by a flag that is only ever
+ * tried, never waited on (upcall.c, run_passes()).
  *
  * A binding's end, in two steps. Unbinding frees the handler with the bind
  * mutex dropped (a threaded handler may take it; bind.c), then, under the

@@ -36,6 +36,15 @@
  * other modes, less the upcalls that new events still cost while it
  * rests: rest()). Documentation/events.md, "The bounded upcall", says
  * more.
+ *
+ * One pass at a time per vCPU: a pass walks the ABI's state of the CPU's
+ * scan (2-level: where the fair order goes on; FIFO: each queue's next
+ * port), which two passes at once would corrupt, stalling a queue. On
+ * its own CPU a pass cannot meet another (the upcall, the rest timer and
+ * the test build's IPI are all hard IRQs there), but under upcall=intx
+ * the INTx runs CPU 0's pass on whichever CPU takes it, and the rest timer
+ * on the CPU that armed it. So passes go through run_passes(): whoever
+ * finds one running asks it for one more and leaves, never waiting.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -68,20 +77,26 @@ static const struct xevtchn_upcall_ops *mode = &xevtchn_upcall_vector;
  * @vcpu_id: Xen's id of the vCPU this CPU runs on
  * @vcpu_info: its slot in shared_info
  * @ready: this CPU takes events
+ * @pass: PASS_RUNNING while a pass over this vCPU's events runs, on
+ *	whichever CPU; PASS_AGAIN when one more was asked for since the
+ *	running one last looked (run_passes())
  * @resting: a pass ran out of budget; @rest_timer runs the next one, and
  *	upcalls meanwhile scan nothing
- * @rest_timer: ends the rest (hard IRQ, pinned to the CPU that armed it)
- * @upcalls: upcalls taken on this CPU
+ * @rest_timer: ends the rest (hard IRQ, pinned to the CPU that armed it:
+ *	this one, but under upcall=intx, see rest())
+ * @upcalls: upcalls taken for this vCPU
  * @rests: passes that ran out of budget
  *
- * @resting and @rest_timer change in hard IRQ context on the CPU (the
- * upcall, the timer), and in its hotplug callback with the upcall stopped.
+ * @resting is set by a pass, and cleared by the timer (then a pass runs)
+ * and by the CPU's hotplug callback with the upcall stopped; @rests
+ * changes in a pass.
  */
 struct xevtchn_cpu {
 	unsigned int cpu;
 	unsigned int vcpu_id;
 	struct vcpu_info *vcpu_info;
 	bool ready;
+	atomic_t pass;
 	bool resting;
 	struct hrtimer rest_timer;
 	unsigned long upcalls;
@@ -89,6 +104,10 @@ struct xevtchn_cpu {
 };
 
 static DEFINE_PER_CPU(struct xevtchn_cpu, xevtchn_cpu);
+
+/* struct xevtchn_cpu's @pass */
+#define PASS_RUNNING	BIT(0)	/* a pass runs */
+#define PASS_AGAIN	BIT(1)	/* one more is wanted after it */
 
 unsigned int xevtchn_vcpu_id(unsigned int cpu)
 {
@@ -177,8 +196,18 @@ static void upcall_held(unsigned int cpu, struct vcpu_info *vi,
 static void rest(struct xevtchn_cpu *c)
 {
 	c->rests++;
-	c->resting = true;
+	WRITE_ONCE(c->resting, true);
 	WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, mode->quiet_while_set);
+	/*
+	 * Pinned to this CPU, @c's own in every mode, except under
+	 * upcall=intx for an INTx taken on another CPU than 0 (its affinity
+	 * could not be set, or was changed): an hrtimer is armed on the CPU
+	 * that arms it, and arming it on CPU 0 instead would take an IPI
+	 * that CPU hotplug and unload must then wait for, with nothing
+	 * exported to wait on. The passes being serialised (run_passes()),
+	 * a timer on another CPU, or moved off a CPU going offline, runs its
+	 * pass as safely.
+	 */
 	hrtimer_start(&c->rest_timer, ns_to_ktime(XEVTCHN_REST_NS),
 		      HRTIMER_MODE_REL_PINNED_HARD);
 }
@@ -210,14 +239,58 @@ static void upcall_pass(struct xevtchn_cpu *c)
 		rest(c);
 }
 
-/* The rest is over: the next pass. Hard IRQ context, on the CPU. */
+/*
+ * Run passes over @c's events, one at a time, until none more is wanted;
+ * or, when one runs already, on whichever CPU, leave ours to it. The
+ * running one, before it leaves, looks whether more were asked for
+ * meanwhile (PASS_AGAIN) and runs one more if so; every caller sets it
+ * before it looks, so nothing asked for is lost, and nobody waits for
+ * another CPU's pass. While @c rests, a pass takes nothing: the timer's
+ * does (see rest()).
+ *
+ * Context: hard IRQ context (an upcall, the rest timer, the test build's
+ * IPI), on any CPU.
+ */
+static void run_passes(struct xevtchn_cpu *c)
+{
+	/*
+	 * A pass runs elsewhere (under upcall=intx only): while the flag is
+	 * set, Xen keeps the INTx line up, so clear it, as a rest does, and
+	 * only then ask for a pass. What Xen flagged before it set the flag
+	 * is seen by that pass (x86 orders the store before our atomic);
+	 * what comes after the clear sets the flag again.
+	 */
+	if (!mode->quiet_while_set && (atomic_read(&c->pass) & PASS_RUNNING))
+		WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 0);
+	/* Fully ordered: the running pass's next round sees what we saw. */
+	if (atomic_fetch_or(PASS_RUNNING | PASS_AGAIN, &c->pass) &
+	    PASS_RUNNING)
+		return;
+	do {
+		/* Fully ordered, unlike atomic_andnot(): before the scan. */
+		atomic_fetch_andnot(PASS_AGAIN, &c->pass);
+		if (READ_ONCE(c->resting)) {
+			/* Leave them to the timer; see rest(). */
+			if (!mode->quiet_while_set)
+				WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending,
+					   0);
+		} else {
+			upcall_pass(c);
+		}
+	} while (atomic_cmpxchg(&c->pass, PASS_RUNNING, 0) != PASS_RUNNING);
+}
+
+/*
+ * The rest is over: the next pass (or, if one runs elsewhere, one more of
+ * it). Hard IRQ context, on the CPU that armed the timer.
+ */
 static enum hrtimer_restart rest_over(struct hrtimer *timer)
 {
 	struct xevtchn_cpu *c = container_of(timer, struct xevtchn_cpu,
 					     rest_timer);
 
-	c->resting = false;
-	upcall_pass(c);
+	WRITE_ONCE(c->resting, false);
+	run_passes(c);
 	return HRTIMER_NORESTART;
 }
 
@@ -227,7 +300,9 @@ static enum hrtimer_restart rest_over(struct hrtimer *timer)
  *
  * Takes them until Xen stops raising more, or until the pass's budget runs
  * out (the rest then waits for a timer, see the top of the file). While
- * the CPU rests, takes none. The port table is read under RCU.
+ * the CPU rests, takes none. When a pass over them runs already (under
+ * upcall=intx, on another CPU), leaves them to it. The port table is read
+ * under RCU.
  *
  * Context: hard IRQ context: a mode's upcall interrupt.
  */
@@ -236,13 +311,7 @@ void xevtchn_upcall(unsigned int cpu)
 	struct xevtchn_cpu *c = per_cpu_ptr(&xevtchn_cpu, cpu);
 
 	c->upcalls++;
-	if (unlikely(c->resting)) {
-		/* Leave them to the timer; see rest(). */
-		if (!mode->quiet_while_set)
-			WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 0);
-		return;
-	}
-	upcall_pass(c);
+	run_passes(c);
 }
 
 unsigned long xevtchn_upcalls(unsigned int cpu)
@@ -337,6 +406,7 @@ int xevtchn_upcall_cpu_prepare(unsigned int cpu)
 	}
 	c->vcpu_info = &xevtchn_shared->vcpu_info[c->vcpu_id];
 	c->cpu = cpu;
+	atomic_set(&c->pass, 0);
 	c->resting = false;
 	xevtchn_hrtimer_setup(&c->rest_timer, rest_over, CLOCK_MONOTONIC,
 			      HRTIMER_MODE_REL_PINNED_HARD);
@@ -399,7 +469,7 @@ void xevtchn_upcall_cpu_down(unsigned int cpu)
 	hrtimer_cancel(&c->rest_timer);
 	local_irq_disable();
 	if (c->resting) {
-		c->resting = false;
+		WRITE_ONCE(c->resting, false);
 		WRITE_ONCE(c->vcpu_info->evtchn_upcall_pending, 0);
 	}
 	local_irq_enable();
