@@ -31,8 +31,11 @@
  *                         delay is over nothing runs (a KASAN or lockdep
  *                         report would fail the run)
  *   move_while_delayed    an IRQ moved to another CPU while its EOI is
- *                         delayed and an event waits: the event is
- *                         delivered once, there, never twice at once
+ *                         delayed and an event waits: until the delay is
+ *                         over the handler does not run and the port
+ *                         stays masked and pending, its EOI delayed; then
+ *                         the event is delivered once, there, never twice
+ *                         at once
  *   virq_lateeoi          a global VIRQ binds with late EOI; a per-CPU
  *                         one and a per-vCPU VIRQ are refused
  *   eoi_elsewhere         an EOI on an IRQ that is not lateeoi, or not
@@ -445,10 +448,12 @@ static void test_unbind_delayed(struct ktap_suite *s)
 
 static void test_move_delayed(struct ktap_suite *s)
 {
-	struct xevtchn_testing_eoi eoi = {};
-	unsigned int n = 0, from, to = 0;
+	struct xevtchn_testing_eoi eoi = {}, during = {};
+	unsigned int n = 0, from, to = 0, looked_ms = 0;
+	int ret = -ENOENT, runs = -1, runs_during = -1;
+	bool pending = false, masked = false, waited;
+	unsigned long sent;
 	struct irq_data *data;
-	int ret = -ENOENT, runs = -1;
 	struct lt t;
 
 	if (!strcmp(mode, "intx") || num_online_cpus() < 2) {
@@ -466,17 +471,30 @@ static void test_move_delayed(struct ktap_suite *s)
 			to = cpumask_first(cpu_online_mask);
 		eoi = eoi_of(&t);
 		runs = atomic_read(&t.runs);
+		sent = jiffies;
 		lt_send(&t);		/* waits for the delayed EOI */
 		ret = irq_set_affinity(t.irq, cpumask_of(to));
+		/*
+		 * Well within the delay, the move must not have let the event
+		 * through: no run, the port masked and pending, the EOI still
+		 * delayed.
+		 */
+		msleep(eoi.delay_ms / 4);
+		runs_during = atomic_read(&t.runs);
+		port_bits(&t, &pending, &masked);
+		during = eoi_of(&t);
+		looked_ms = jiffies_to_msecs(jiffies - sent);
 		wait_runs(&t, runs + 1, WAIT_MS + eoi.delay_ms);
 		msleep(100);
 	}
-	ktap_result(s, n && eoi.delayed && !ret &&
+	waited = runs_during == runs && masked && pending && during.delayed;
+	ktap_result(s, n && eoi.delayed && !ret && waited &&
 		    atomic_read(&t.runs) == runs + 1 &&
 		    READ_ONCE(t.cpu) == to && !atomic_read(&t.overlap),
 		    "move_while_delayed",
-		    "EOI delayed %u ms (%d); moving to CPU %u gave %d; %d runs after it (want 1), last on CPU %d, %d overlapping",
-		    eoi.delay_ms, eoi.delayed, to, ret,
+		    "EOI delayed %u ms (%d); moving to CPU %u gave %d; %u ms after the send: %d runs (want 0), masked %d, pending %d, delayed %d (want 1, 1, 1); %d runs after it all (want 1), last on CPU %d, %d overlapping",
+		    eoi.delay_ms, eoi.delayed, to, ret, looked_ms,
+		    runs_during - runs, masked, pending, during.delayed,
 		    atomic_read(&t.runs) - runs, READ_ONCE(t.cpu),
 		    atomic_read(&t.overlap));
 	if (n)
