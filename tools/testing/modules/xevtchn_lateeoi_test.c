@@ -26,10 +26,13 @@
  *                         more is seen delayed, the event owed (a shorter
  *                         one may be over before the test looks)
  *   non_spurious_resets   a non-spurious EOI sets the count and delay to 0
- *   unbind_while_delayed  unbinding with a delayed EOI pending returns,
- *                         the port closes, the IRQ is freed, and when the
- *                         delay is over nothing runs (a KASAN or lockdep
- *                         report would fail the run)
+ *   unbind_while_delayed  unbinding with a delayed EOI pending returns;
+ *                         with the close held, an event sent to the
+ *                         closing port waits there, masked and pending,
+ *                         past the EOI's time (no EOI unmasks it); let
+ *                         go, the port closes, the IRQ is freed, and
+ *                         nothing runs (a KASAN or lockdep report would
+ *                         fail the run)
  *   move_while_delayed    an IRQ moved to another CPU while its EOI is
  *                         delayed and an event waits: until the delay is
  *                         over the handler does not run and the port
@@ -411,11 +414,18 @@ static void test_backoff(struct ktap_suite *s, struct lt *t)
 		    eoi.delayed, eoi.owed);
 }
 
+/*
+ * Unbind with an EOI delayed, the port's close held: an event sent to the
+ * closing port must wait there, masked and pending, past the EOI's time
+ * (no EOI of the unbound binding may unmask it), and nothing may run;
+ * once let go, the close must close the port and free the IRQ.
+ */
 static void test_unbind_delayed(struct ktap_suite *s)
 {
 	struct xevtchn_testing_eoi eoi = {};
 	unsigned int n = 0;
-	int irq, runs, ret = -ENOENT, status = 0;
+	int irq, runs = -1, ret = -ENOENT, status = 0;
+	bool pending = false, masked = false;
 	struct lt t;
 	evtchn_port_t a;
 
@@ -426,21 +436,23 @@ static void test_unbind_delayed(struct ktap_suite *s)
 	irq = t.irq;
 	a = t.a;
 	if (n && eoi.delayed) {
+		xevtchn_testing_hold_closes(true);
 		ret = xevtchn_unbind_from_irqhandler(irq, &t);
 		t.irq = 0;
+		runs = atomic_read(&t.runs);
+		lt_send(&t);			/* to the closing port */
+		msleep(eoi.delay_ms + 300);	/* past the EOI's time */
+		port_bits(&t, &pending, &masked);
+		xevtchn_testing_hold_closes(false);
 		xevtchn_testing_drain_closes();
 		status = port_status(a);
-		runs = atomic_read(&t.runs);
-		msleep(eoi.delay_ms + 300);	/* past the EOI's time */
-	} else {
-		runs = -1;
 	}
-	ktap_result(s, n && eoi.delayed && !ret &&
+	ktap_result(s, n && eoi.delayed && !ret && masked && pending &&
 		    status == EVTCHNSTAT_closed && !irq_get_irq_data(irq) &&
 		    atomic_read(&t.runs) == runs, "unbind_while_delayed",
-		    "%u spurious EOIs, the last delayed %u ms (%d); unbind %d, port %u then %d (want %d, closed), IRQ %d %s, runs %d then %d",
-		    n, eoi.delay_ms, eoi.delayed, ret, a, status,
-		    EVTCHNSTAT_closed, irq,
+		    "%u spurious EOIs, the last delayed %u ms (%d); unbind %d; closing port %u past the EOI's time: masked %d, pending %d (want 1, 1); then %d (want %d, closed), IRQ %d %s, runs %d then %d",
+		    n, eoi.delay_ms, eoi.delayed, ret, a, masked, pending,
+		    status, EVTCHNSTAT_closed, irq,
 		    irq > 0 && irq_get_irq_data(irq) ? "still there" : "freed",
 		    runs, atomic_read(&t.runs));
 	lt_unbind(&t);
