@@ -5,7 +5,12 @@
  *
  * Every function is exported as xevtchn_*. A driver written for mainline's
  * <xen/events.h> builds unchanged by including this header instead: the
- * mainline names below map onto the xevtchn ones. This header claims
+ * mainline names below map onto the xevtchn ones. The exceptions are
+ * Linux 6.1's bind_interdomain_evtchn_to_irq_lateeoi() and
+ * bind_interdomain_evtchn_to_irqhandler_lateeoi(), which take a struct
+ * xenbus_device for the peer: xevtchn has no xenbus, so they have no
+ * alias here (a driver calls the xevtchn_*_interdomain_*_lateeoi()
+ * functions with the peer's domid, dev->otherend_id). This header claims
  * <xen/events.h>'s include guard, so a later include of that header (by
  * another kernel header) adds nothing that could clash.
  *
@@ -112,7 +117,11 @@ void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
 #define XEN_IRQ_PRIORITY_DEFAULT	EVTCHN_FIFO_PRIORITY_DEFAULT
 #define XEN_IRQ_PRIORITY_MIN		EVTCHN_FIFO_PRIORITY_MIN
 
-/* The names of mainline's <xen/events.h>. */
+/*
+ * The names of mainline's <xen/events.h>. Linux 6.1 has no interdomain
+ * binding without late EOI; the two below keep the (domain, port) form
+ * that older kernels' bind_interdomain_evtchn_to_irqhandler() had.
+ */
 #define bind_evtchn_to_irq			xevtchn_bind_evtchn_to_irq
 #define bind_evtchn_to_irqhandler		xevtchn_bind_evtchn_to_irqhandler
 #define bind_interdomain_evtchn_to_irq		xevtchn_bind_interdomain_evtchn_to_irq
@@ -142,10 +151,6 @@ void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
 #define bind_evtchn_to_irq_lateeoi		xevtchn_bind_evtchn_to_irq_lateeoi
 #define bind_evtchn_to_irqhandler_lateeoi	\
 	xevtchn_bind_evtchn_to_irqhandler_lateeoi
-#define bind_interdomain_evtchn_to_irq_lateeoi	\
-	xevtchn_bind_interdomain_evtchn_to_irq_lateeoi
-#define bind_interdomain_evtchn_to_irqhandler_lateeoi	\
-	xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi
 #define bind_virq_to_irqhandler_lateeoi		\
 	xevtchn_bind_virq_to_irqhandler_lateeoi
 #define xen_irq_lateeoi				xevtchn_irq_lateeoi
