@@ -296,7 +296,7 @@ static enum hrtimer_restart rest_over(struct hrtimer *timer)
 
 /**
  * xevtchn_upcall() - take the events pending for @cpu's vCPU
- * @cpu: the CPU whose vCPU Xen signalled
+ * @cpu: the CPU whose vCPU Xen signalled (CPU 0 under upcall=intx)
  *
  * Takes them until Xen stops raising more, or until the pass's budget runs
  * out (the rest then waits for a timer, see the top of the file). While
@@ -304,7 +304,12 @@ static enum hrtimer_restart rest_over(struct hrtimer *timer)
  * upcall=intx, on another CPU), leaves them to it. The port table is read
  * under RCU.
  *
- * Context: hard IRQ context: a mode's upcall interrupt.
+ * Context: hard IRQ context: a mode's upcall interrupt
+ * (xevtchn_upcall_interrupt(), on @cpu; under upcall=intx,
+ * upcall_intx_interrupt(), on whichever CPU takes the INTx), or, in the
+ * test build, the IPI that gives back what passes withheld
+ * (give_withheld_back(), testing.c, on @cpu). The rest timer runs its
+ * pass too, through run_passes(), not through this function.
  */
 void xevtchn_upcall(unsigned int cpu)
 {
