@@ -54,13 +54,14 @@ struct xevtchn_irq;
 /*
  * The upcall's budget (upcall.c; Documentation/events.md, "The bounded
  * upcall"). One pass of the upcall takes at most XEVTCHN_BUDGET_EVENTS
- * events and goes on for at most XEVTCHN_BUDGET_NS, the clock read every
- * XEVTCHN_BUDGET_CLOCK_EVERY events; what is left stays with Xen's flags
- * and waits XEVTCHN_REST_NS for the next pass, which a timer runs.
+ * events, and the passes of a window of XEVTCHN_BUDGET_NS plus
+ * XEVTCHN_REST_NS go on for at most XEVTCHN_BUDGET_NS together, the clock
+ * read before each event but a pass's first (an event costs far more than
+ * a clock read); what is left stays with Xen's flags and waits
+ * XEVTCHN_REST_NS for the next pass, which a timer runs.
  */
 #define XEVTCHN_BUDGET_EVENTS		4096
 #define XEVTCHN_BUDGET_NS		(2 * NSEC_PER_MSEC)
-#define XEVTCHN_BUDGET_CLOCK_EVERY	8
 #define XEVTCHN_REST_NS			(4 * NSEC_PER_MSEC)
 
 /**
@@ -98,7 +99,7 @@ static inline bool xevtchn_budget_take(struct xevtchn_budget *budget)
 		return false;
 	}
 	budget->events--;
-	if (++budget->taken % XEVTCHN_BUDGET_CLOCK_EVERY)
+	if (++budget->taken == 1)
 		return true;
 	return xevtchn_budget_clock(budget);
 }
