@@ -438,27 +438,30 @@ static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
 /*
  * Unbind @dp and free it: its handler is gone when the unbind returns
  * (free_irq() waits for it). @purge: take its entries out of the ring,
- * which release() does not need.
+ * which release() does not need. If the unbind fails, the handler may
+ * still run with @dp: @dp stays, listed and counted (its port is still
+ * bound, and has its slot in the ring), and the opener is leaked.
  */
-static void unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
-			bool purge)
+static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
+		       bool purge)
 {
 	int ret;
 
 	lockdep_assert_held(&u->bind_mutex);
-	xa_erase(&u->ports, dp->port);
-	u->nr_ports--;
 	ret = xevtchn_unbind_from_irqhandler(dp->irq, dp);
 	if (ret) {
 		/* Cannot happen: only this file has the handler's dev_id. */
 		pr_err("/dev/xen/evtchn: cannot unbind port %u (IRQ %d): %d; leaking its opener\n",
 		       dp->port, dp->irq, ret);
 		u->leaked = true;
-		return;
+		return ret;
 	}
+	xa_erase(&u->ports, dp->port);
+	u->nr_ports--;
 	if (purge)
 		ring_purge(u, dp->port);
 	kfree(dp);
+	return 0;
 }
 
 /* Bind what @req says for opener @u; the port, or a negative errno. */
@@ -581,7 +584,7 @@ static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
 	case IOCTL_EVTCHN_UNBIND:
 		dp = find_port(u, arg.unbind.port, what, &ret);
 		if (dp)
-			unbind_port(u, dp, true);
+			ret = unbind_port(u, dp, true);
 		return ret;
 	case IOCTL_EVTCHN_NOTIFY:
 		dp = find_port(u, arg.notify.port, what, &ret);
