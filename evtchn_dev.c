@@ -132,8 +132,6 @@ struct bind_request {
 	evtchn_port_t port;	/* remote (interdomain) or local (static) */
 };
 
-static irqreturn_t evtchn_dev_interrupt(int irq, void *data);
-
 /*
  * VIRQs that Xen delivers per vCPU, which xevtchn binds only per-CPU (Xen's
  * virq_is_global(), xen/common/event_channel.c, RELEASE-4.17.7); any other
@@ -165,44 +163,21 @@ static unsigned int vcpu0_cpu(void)
  * its handler disables the IRQ "unlazily", so the port is masked at once,
  * and write() enables it, as mainline's evtchn.c did before XSA-332.
  *
- * Called with the opener's bind_mutex held. @dp->late_eoi is set before
- * the bind: the first event may come before the bind returns.
+ * Bind what @req asks, without a handler yet (bind_to_user() requests it
+ * once the binding is set up): the IRQ, or a negative errno. VIRQs are
+ * bound on vCPU 0, as mainline's device does; a per-vCPU VIRQ per-CPU.
  */
-static int evtchn_dev_bind(struct evtchn_dev *u, struct evtchn_dev_port *dp,
-			   const struct bind_request *req)
+static int evtchn_dev_bind(const struct bind_request *req, bool late_eoi)
 {
-	int irq;
-
-	dp->late_eoi = !(req->kind == BIND_VIRQ &&
-			 virq_is_per_vcpu(req->virq));
 	switch (req->kind) {
 	case BIND_VIRQ:
-		if (dp->late_eoi) {
-			irq = xevtchn_bind_virq_to_irqhandler_lateeoi(req->virq,
-								      vcpu0_cpu(),
-								      evtchn_dev_interrupt,
-								      0, u->name, dp);
-			break;
-		}
-		irq = xevtchn_bind_virq_to_irqhandler(req->virq, vcpu0_cpu(),
-						      evtchn_dev_interrupt,
-						      IRQF_PERCPU, u->name, dp);
-		if (irq >= 0)
-			irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
-		break;
+		return xevtchn_bind_virq(req->virq, vcpu0_cpu(), !late_eoi,
+					 late_eoi);
 	case BIND_INTERDOMAIN:
-		irq = xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi(req->domid,
-									    req->port,
-									    evtchn_dev_interrupt,
-									    0, u->name, dp);
-		break;
+		return xevtchn_bind_interdomain(req->domid, req->port, true);
 	default:	/* a port open already: just allocated, or static */
-		irq = xevtchn_bind_evtchn_to_irqhandler_lateeoi(req->port,
-								evtchn_dev_interrupt,
-								0, u->name, dp);
-		break;
+		return xevtchn_bind_evtchn(req->port, true);
 	}
-	return irq;
 }
 
 /* From the handler: keep the port quiet until write() re-enables it. */
@@ -227,14 +202,14 @@ static evtchn_port_t *ring_entry(struct evtchn_dev *u, unsigned int idx)
 
 /*
  * An event on one of the opener's ports: keep the port quiet until user
- * space re-enables it, and queue it. The port comes from the IRQ, not from
- * @dp: the first event may come before the bind has returned.
+ * space re-enables it, and queue it. @dp is complete before its handler
+ * is requested (bind_to_user()).
  */
 static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
 {
 	struct evtchn_dev_port *dp = data;
 	struct evtchn_dev *u = dp->user;
-	evtchn_port_t port = xevtchn_evtchn_from_irq(irq);
+	evtchn_port_t port = dp->port;
 	unsigned int prod, cons;
 
 	evtchn_dev_quiet(dp, irq);
@@ -436,26 +411,39 @@ static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
 }
 
 /*
- * Unbind @dp and free it: its handler is gone when the unbind returns
- * (free_irq() waits for it). @purge: take its entries out of the ring,
- * which release() does not need. If the unbind fails, the handler may
- * still run with @dp: @dp stays, listed and counted (its port is still
- * bound, and has its slot in the ring), and the opener is leaked.
+ * Unbind @dp's IRQ: its handler, if it has one, is gone when the unbind
+ * returns (free_irq() waits for it). On failure (it cannot fail: only this
+ * file has the handler's dev_id) the handler may still run with @dp: the
+ * opener is leaked, @dp with it.
  */
-static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
-		       bool purge)
+static int unbind_irq(struct evtchn_dev *u, struct evtchn_dev_port *dp)
 {
 	int ret;
 
 	lockdep_assert_held(&u->bind_mutex);
 	ret = xevtchn_unbind_from_irqhandler(dp->irq, dp);
 	if (ret) {
-		/* Cannot happen: only this file has the handler's dev_id. */
 		pr_err("/dev/xen/evtchn: cannot unbind port %u (IRQ %d): %d; leaking its opener\n",
 		       dp->port, dp->irq, ret);
 		u->leaked = true;
-		return ret;
 	}
+	return ret;
+}
+
+/*
+ * Unbind @dp (unbind_irq()) and free it. @purge: take its entries out of
+ * the ring, which release() does not need. If the unbind fails, @dp stays,
+ * listed and counted (its port is still bound, and has its slot in the
+ * ring).
+ */
+static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
+		       bool purge)
+{
+	int ret;
+
+	ret = unbind_irq(u, dp);
+	if (ret)
+		return ret;
 	xa_erase(&u->ports, dp->port);
 	u->nr_ports--;
 	if (purge)
@@ -464,14 +452,24 @@ static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
 	return 0;
 }
 
-/* Bind what @req says for opener @u; the port, or a negative errno. */
+/*
+ * Bind what @req says for opener @u: the port, or a negative errno.
+ *
+ * The binding is set up before its handler is requested, so that neither
+ * an event nor an error path meets it half done: a static port is marked
+ * to stay open first (any unbind below must leave it open in Xen), @dp is
+ * complete and listed, and a per-vCPU VIRQ has IRQ_DISABLE_UNLAZY (its
+ * handler's disable must mask the port at once). A failed request unbinds
+ * the port itself (xevtchn_request_handler()): xevtchn closes it a grace
+ * period later, or leaves it open if static.
+ */
 static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
 {
 	struct evtchn_dev_port *dp;
 	int irq, ret;
 
 	lockdep_assert_held(&u->bind_mutex);
-	/* A slot for each bound port first: the handler may run at once. */
+	/* A slot for each bound port, before the handler may run. */
 	ret = ring_reserve(u, u->nr_ports + 1);
 	if (ret)
 		return ret;
@@ -480,34 +478,46 @@ static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
 		return -ENOMEM;
 	dp->user = u;
 	dp->enabled = true;
+	dp->late_eoi = !(req->kind == BIND_VIRQ && virq_is_per_vcpu(req->virq));
 	if (req->kind == BIND_UNBOUND) {
 		ret = xevtchn_alloc_unbound(req->domid, &req->port);
 		if (ret)
 			goto free;
 	}
-	irq = evtchn_dev_bind(u, dp, req);
+	irq = evtchn_dev_bind(req, dp->late_eoi);
 	if (irq < 0) {
 		ret = irq;
+		/* The bind left the port as it was: ours to close. */
 		if (req->kind == BIND_UNBOUND)
 			xevtchn_close_port(req->port);
 		goto free;
 	}
 	dp->irq = irq;
 	dp->port = xevtchn_evtchn_from_irq(irq);
+	/* A static port stays open for the guest's life (mainline's is_static). */
+	if (req->kind == BIND_STATIC) {
+		ret = xevtchn_evtchn_keep_open(dp->port);
+		if (ret)	/* -ENOENT: someone else unbound the IRQ already */
+			goto free;
+	}
 	ret = xa_insert(&u->ports, dp->port, dp, GFP_KERNEL);
 	if (ret) {
-		xevtchn_unbind_from_irqhandler(irq, dp);
-		ring_purge(u, dp->port);
-		goto free;
+		/* As for UNBIND: on failure @dp stays, and the opener leaks. */
+		if (!unbind_irq(u, dp))
+			kfree(dp);
+		return ret;
 	}
 	u->nr_ports++;
-	if (req->kind != BIND_STATIC)
+	if (!dp->late_eoi)
+		irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
+	ret = xevtchn_request_handler(irq, evtchn_dev_interrupt,
+				      dp->late_eoi ? 0 : IRQF_PERCPU, u->name,
+				      dp);
+	if (ret >= 0)
 		return dp->port;
-	/* A static port stays open for the guest's life (mainline's is_static). */
-	ret = xevtchn_evtchn_keep_open(dp->port);
-	if (ret)
-		unbind_port(u, dp, true);
-	return ret;
+	/* The binding is gone, its close (if any) queued; the handler never ran. */
+	xa_erase(&u->ports, dp->port);
+	u->nr_ports--;
 free:
 	kfree(dp);
 	return ret;
