@@ -132,6 +132,28 @@ struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port)
 }
 
 /**
+ * xevtchn_port_closing() - was @port's binding unbound, its close not done?
+ * @port: an event channel port
+ *
+ * For a caller that may wait for the close (xevtchn_drain_closes()) rather
+ * than be refused: a bind of the port fails with -EINVAL meanwhile.
+ *
+ * Context: any context.
+ * Return: true while @port has a closing entry (xevtchn_check_port_free()).
+ */
+bool xevtchn_port_closing(evtchn_port_t port)
+{
+	struct xevtchn_irq *info;
+	bool closing;
+
+	rcu_read_lock();
+	info = port_entry(port);
+	closing = info && READ_ONCE(info->dying);
+	rcu_read_unlock();
+	return closing;
+}
+
+/**
  * xevtchn_check_port_free() - refuse, in the log, a port that is bound or
  *	closing
  * @port: a port

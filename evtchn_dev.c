@@ -28,7 +28,9 @@
  *
  * Lock order, per opener: bind_mutex (ioctls, write(), release()), then
  * xevtchn's own locks in the bind API; bind_mutex, then cons_mutex (read(),
- * and whatever moves the ring's entries), then ring_lock (the handler).
+ * and whatever moves the ring's entries), then ring_lock (the handler). A
+ * bind may wait for xevtchn's deferred closes under bind_mutex: they take
+ * none of the opener's locks.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -453,6 +455,19 @@ static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
 }
 
 /*
+ * Wait for xevtchn's deferred closes (close.c), if any is pending: true
+ * when the caller should ask Xen again. Under the opener's bind_mutex,
+ * which no close takes (they take xevtchn_bind_mutex, not held here).
+ */
+static bool wait_for_closes(void)
+{
+	if (!xevtchn_closes_pending())
+		return false;
+	xevtchn_drain_closes();
+	return true;
+}
+
+/*
  * Bind what @req says for opener @u: the port, or a negative errno.
  *
  * The binding is set up before its handler is requested, so that neither
@@ -481,9 +496,15 @@ static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
 	dp->late_eoi = !(req->kind == BIND_VIRQ && virq_is_per_vcpu(req->virq));
 	if (req->kind == BIND_UNBOUND) {
 		ret = xevtchn_alloc_unbound(req->domid, &req->port);
+		/* Closing ports count against Xen's limit, as in bind.c. */
+		if (ret == -ENOSPC && wait_for_closes())
+			ret = xevtchn_alloc_unbound(req->domid, &req->port);
 		if (ret)
 			goto free;
 	}
+	/* One unbound a moment ago is closing; if static, it stays open. */
+	if (req->kind == BIND_STATIC && xevtchn_port_closing(req->port))
+		wait_for_closes();
 	irq = evtchn_dev_bind(req, dp->late_eoi);
 	if (irq < 0) {
 		ret = irq;

@@ -376,6 +376,7 @@ void xevtchn_reset_callback_via(void);
  */
 void xevtchn_handle_port(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_port_info(evtchn_port_t port);
+bool xevtchn_port_closing(evtchn_port_t port);
 struct xevtchn_irq *xevtchn_irq_info(unsigned int irq);
 int xevtchn_events_init(void);
 void xevtchn_events_exit(void);
