@@ -11,20 +11,21 @@
  * ports. A port's handler queues the port and keeps it quiet until user
  * space writes its number: read() returns fired ports (blocking, or
  * -EAGAIN under O_NONBLOCK; poll() says EPOLLIN), write() re-enables them.
- * The ring has a slot for each bound port, and a port has one entry waiting
- * at most unless user space re-enables it before reading it; an event that
- * finds the ring full anyway is lost, and, as in mainline, read() fails
- * with -EFBIG and poll() says EPOLLERR until IOCTL_EVTCHN_RESET.
+ * The ring has a slot for each bound port and for each entry an unbind
+ * left, and a port has one entry waiting at most unless user space
+ * re-enables it before reading it; an event that finds the ring full
+ * anyway is lost, and, as in mainline, read() fails with -EFBIG and poll()
+ * says EPOLLERR until IOCTL_EVTCHN_RESET.
  *
  * An opener reaches only its own ports: unbind, notify and write look the
  * port up in its own table; unbind and notify refuse any other (-ENOTCONN),
- * write skips it (as mainline: see evtchn_dev_write()). Unbinding
- * takes the port's waiting entries out of the ring: none is read after Xen
- * may have given the number to another opener (a grace period later, when
- * xevtchn closes it: close.c). Closing the file unbinds every port; the
- * module stays while the device is open (the file holds a reference on it).
- * Every refusal says why in the kernel log, ratelimited; how this differs
- * from mainline is in Documentation/events.md.
+ * write skips it (as mainline: see evtchn_dev_write()). Unbinding leaves
+ * the port's waiting entry in the ring, as mainline does: read() returns
+ * it as a stray event, and the ring keeps room for it (ring_reserve()).
+ * Closing the file unbinds every port; the module stays while the device
+ * is open (the file holds a reference on it). Every refusal says why in
+ * the kernel log, ratelimited; how this differs from mainline is in
+ * Documentation/events.md.
  *
  * Lock order, per opener: bind_mutex (ioctls, write(), release()), then
  * xevtchn's own locks in the bind API; bind_mutex, then cons_mutex (read(),
@@ -38,6 +39,7 @@
 #include <linux/fs.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -80,6 +82,13 @@
  * @ring_prod: where the next entry goes; moves under @ring_lock
  * @ring_overflow: an event found the ring full and was lost; until
  *	IOCTL_EVTCHN_RESET, read() fails with -EFBIG
+ * @ring_stale: entries that unbinds left in the ring (ports no longer
+ *	bound), at most: the ring keeps room for them (ring_reserve()).
+ *	Counted by UNBIND, under @bind_mutex and @cons_mutex; back to 0 once
+ *	read() passes @ring_stale_end (every one was read), and at
+ *	IOCTL_EVTCHN_RESET
+ * @ring_stale_end: every entry counted in @ring_stale lies before this
+ *	index (@ring_prod at the last unbind that counted one)
  * @cons_mutex: read(), and whatever moves or replaces the ring's entries
  * @ring_lock: the handler's side of the ring; irq-safe
  * @wait: read() and poll() wait here for an entry
@@ -99,6 +108,8 @@ struct evtchn_dev {
 	unsigned int ring_cons;
 	unsigned int ring_prod;
 	bool ring_overflow;
+	unsigned int ring_stale;
+	unsigned int ring_stale_end;
 	struct mutex cons_mutex;	/* see above */
 	spinlock_t ring_lock;		/* see above */
 	wait_queue_head_t wait;
@@ -236,28 +247,36 @@ static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
 }
 
 /*
- * Make room for @ports entries (one per bound port) before a bind: double
- * the ring. Copying the old ring twice keeps every free-running index
- * pointing at its entry (idx & (2n - 1) is idx & (n - 1) or that plus n).
+ * Make room before a bind: a slot for each bound port, the new one
+ * included, and one for each entry an unbind left (@ring_stale; stale
+ * entries are counted up to the ABI's number of ports, so the ring never
+ * grows beyond twice that). A bound port has one entry at most unless user
+ * space re-enables it before reading it: so, short of that, no event finds
+ * the ring full, whatever the unbinds left. The ring grows to a power of
+ * two; copying the old ring into each part of the new one keeps every
+ * free-running index pointing at its entry (idx & (kn - 1) is idx & (n - 1)
+ * plus a multiple of n).
  */
-static int ring_reserve(struct evtchn_dev *u, unsigned int ports)
+static int ring_reserve(struct evtchn_dev *u)
 {
-	unsigned int size = u->ring_size ? 2 * u->ring_size : FIRST_RING_SIZE;
+	unsigned int need, size, i;
 	evtchn_port_t *ring, *old;
 
 	lockdep_assert_held(&u->bind_mutex);
-	if (ports <= u->ring_size)
+	/* @ring_stale only drops meanwhile (read()): a stale value is safe. */
+	need = u->nr_ports + 1 +
+	       min(READ_ONCE(u->ring_stale), xevtchn_nr_channels());
+	if (need <= u->ring_size)
 		return 0;
+	size = max_t(unsigned int, roundup_pow_of_two(need), FIRST_RING_SIZE);
 	ring = kvmalloc_array(size, sizeof(*ring), GFP_KERNEL);
 	if (!ring)
 		return -ENOMEM;
 	mutex_lock(&u->cons_mutex);
 	spin_lock_irq(&u->ring_lock);
 	old = u->ring;
-	if (old) {
-		memcpy(ring, old, u->ring_size * sizeof(*ring));
-		memcpy(ring + u->ring_size, old, u->ring_size * sizeof(*ring));
-	}
+	for (i = 0; old && i < size; i += u->ring_size)
+		memcpy(ring + i, old, u->ring_size * sizeof(*ring));
 	u->ring = ring;
 	u->ring_size = size;
 	spin_unlock_irq(&u->ring_lock);
@@ -267,28 +286,26 @@ static int ring_reserve(struct evtchn_dev *u, unsigned int ports)
 }
 
 /*
- * Take @port's waiting entries out of the ring, its handler gone: the
- * others move down, in order. Entries before the producer index read first
- * are moved without the handler's lock (the handler only writes beyond
- * it); those that came meanwhile follow under it.
+ * @port was unbound, its handler gone: its waiting entries stay, as in
+ * mainline, to be read as a stray event (Xen's protocols tolerate those;
+ * write() skips the port, and until xevtchn closes it no one else can have
+ * the number). Count them, so that the ring keeps room for them.
  */
-static void ring_purge(struct evtchn_dev *u, evtchn_port_t port)
+static void ring_unbound(struct evtchn_dev *u, evtchn_port_t port)
 {
-	unsigned int r, w, prod;
+	unsigned int idx, prod, stale = 0;
 
+	lockdep_assert_held(&u->bind_mutex);
 	mutex_lock(&u->cons_mutex);
 	spin_lock_irq(&u->ring_lock);
-	prod = u->ring_prod;
+	prod = u->ring_prod;	/* any later entry is another port's */
 	spin_unlock_irq(&u->ring_lock);
-	for (r = w = u->ring_cons; r != prod; r++)
-		if (*ring_entry(u, r) != port)
-			*ring_entry(u, w++) = *ring_entry(u, r);
-	if (w != prod) {
-		spin_lock_irq(&u->ring_lock);
-		for (; r != u->ring_prod; r++)
-			*ring_entry(u, w++) = *ring_entry(u, r);
-		WRITE_ONCE(u->ring_prod, w);
-		spin_unlock_irq(&u->ring_lock);
+	for (idx = u->ring_cons; idx != prod; idx++)
+		if (*ring_entry(u, idx) == port)
+			stale++;
+	if (stale) {
+		WRITE_ONCE(u->ring_stale, u->ring_stale + stale);
+		u->ring_stale_end = prod;
 	}
 	mutex_unlock(&u->cons_mutex);
 }
@@ -336,6 +353,9 @@ static ssize_t evtchn_dev_read(struct file *file, char __user *buf,
 		goto out;
 	}
 	WRITE_ONCE(u->ring_cons, cons + n);
+	/* Every stale entry was read: none is left in the ring. */
+	if (u->ring_stale && (int)(cons + n - u->ring_stale_end) >= 0)
+		WRITE_ONCE(u->ring_stale, 0);
 	ret = n * sizeof(evtchn_port_t);
 out:
 	mutex_unlock(&u->cons_mutex);
@@ -433,13 +453,13 @@ static int unbind_irq(struct evtchn_dev *u, struct evtchn_dev_port *dp)
 }
 
 /*
- * Unbind @dp (unbind_irq()) and free it. @purge: take its entries out of
- * the ring, which release() does not need. If the unbind fails, @dp stays,
- * listed and counted (its port is still bound, and has its slot in the
- * ring).
+ * Unbind @dp (unbind_irq()) and free it. @count_stale: count the entries
+ * it leaves in the ring (ring_unbound()), which release() does not need.
+ * If the unbind fails, @dp stays, listed and counted (its port is still
+ * bound, and has its slot in the ring).
  */
 static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
-		       bool purge)
+		       bool count_stale)
 {
 	int ret;
 
@@ -448,8 +468,8 @@ static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
 		return ret;
 	xa_erase(&u->ports, dp->port);
 	u->nr_ports--;
-	if (purge)
-		ring_purge(u, dp->port);
+	if (count_stale)
+		ring_unbound(u, dp->port);
 	kfree(dp);
 	return 0;
 }
@@ -485,7 +505,7 @@ static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
 
 	lockdep_assert_held(&u->bind_mutex);
 	/* A slot for each bound port, before the handler may run. */
-	ret = ring_reserve(u, u->nr_ports + 1);
+	ret = ring_reserve(u);
 	if (ret)
 		return ret;
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
@@ -632,6 +652,7 @@ static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
 		WRITE_ONCE(u->ring_cons, 0);
 		WRITE_ONCE(u->ring_prod, 0);
 		WRITE_ONCE(u->ring_overflow, false);
+		WRITE_ONCE(u->ring_stale, 0);
 		spin_unlock_irq(&u->ring_lock);
 		mutex_unlock(&u->cons_mutex);
 		return 0;
