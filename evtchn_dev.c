@@ -19,9 +19,10 @@
  *
  * An opener reaches only its own ports: unbind, notify and write look the
  * port up in its own table; unbind and notify refuse any other (-ENOTCONN),
- * write skips it (as mainline: see evtchn_dev_write()). Unbinding leaves
- * the port's waiting entry in the ring, as mainline does: read() returns
- * it as a stray event, and the ring keeps room for it (ring_reserve()).
+ * write skips it, and one out of range (as mainline: see
+ * evtchn_dev_write()). Unbinding leaves the port's waiting entry in the
+ * ring, as mainline does: read() returns it as a stray event, and the ring
+ * keeps room for it (ring_reserve()).
  * Closing the file unbinds every port; the module stays while the device
  * is open (the file holds a reference on it). Every refusal says why in
  * the kernel log, ratelimited; how this differs from mainline is in
@@ -394,7 +395,7 @@ static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
 	evtchn_port_t *ports;
 	bool reenable;
 	size_t i, n;
-	int err = 0;
+	int err;
 
 	if (!count)
 		return 0;
@@ -407,18 +408,15 @@ static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
 		return dev_refuse(PTR_ERR(ports), "write: bad buffer");
 	mutex_lock(&u->bind_mutex);
 	for (i = 0; i < n; i++) {
+		/*
+		 * Not this file's port, or out of range: skipped (and logged),
+		 * as mainline does, so that an unmask racing the unbind in
+		 * another thread of the same program does not fail, and a
+		 * program that exits when an unmask fails (xenstored) goes on.
+		 */
 		dp = find_port(u, ports[i], "write", &err);
-		if (!dp && err == -ENOTCONN) {
-			/*
-			 * Not this file's port: ignored, as mainline does, so
-			 * that an unmask racing the unbind in another thread
-			 * of the same program does not fail (it is logged).
-			 */
-			err = 0;
-			continue;
-		}
 		if (!dp)
-			break;
+			continue;
 		spin_lock_irq(&u->ring_lock);
 		reenable = !dp->enabled;
 		dp->enabled = true;
@@ -429,7 +427,7 @@ static ssize_t evtchn_dev_write(struct file *file, const char __user *buf,
 	}
 	mutex_unlock(&u->bind_mutex);
 	kfree(ports);
-	return i ? i * sizeof(evtchn_port_t) : err;
+	return n * sizeof(evtchn_port_t);
 }
 
 /*

@@ -348,7 +348,7 @@ static void suite_bad(void)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	unsigned int arg[2] = { 1000, 0 };
-	evtchn_port_t ports[2], other;
+	evtchn_port_t ports[3], other;
 	xenevtchn_handle *h;
 	long a, b, ret;
 	char buf[8];
@@ -415,14 +415,15 @@ static void suite_bad(void)
 	expect_errno("write_of_3_bytes", EINVAL, ret, errno);
 	ret = write(fd, bad, 4);
 	expect_errno("write_from_a_bad_buffer", EFAULT, ret, errno);
+	/* Skipped, as mainline: xenstored exits when an unmask fails. */
 	ports[0] = 0xffffffff;
-	ret = write(fd, ports, 4);
-	expect_errno("write_port_out_of_range", EINVAL, ret, errno);
+	expect("write_port_out_of_range_ignored", 4, write(fd, ports, 4));
 	ports[0] = other;
 	expect("write_port_not_bound_here_ignored", 4, write(fd, ports, 4));
-	ports[0] = b;
-	ports[1] = other;
-	expect("write_skips_a_port_not_bound_here", 8, write(fd, ports, 8));
+	/* B comes after both: still_works sees it re-enabled. */
+	ports[1] = 0xffffffff;
+	ports[2] = b;
+	expect("write_goes_on_past_skipped_ports", 12, write(fd, ports, 12));
 	ret = lseek(fd, 0, SEEK_SET);
 	expect_errno("lseek", ESPIPE, ret, errno);
 	expect("still_works", 1, round_trips(h, a, h, b, 1));
