@@ -79,7 +79,8 @@
  * @ring: fired ports, @ring_size of them (a power of two), indexed by the
  *	free-running @ring_cons and @ring_prod
  * @ring_size: the ring's slots
- * @ring_cons: the next entry read() returns; moves under @cons_mutex
+ * @ring_cons: the next entry read() returns; moves under @cons_mutex,
+ *	with release (read()) and acquire (the handler) ordering
  * @ring_prod: where the next entry goes; moves under @ring_lock
  * @ring_overflow: an event found the ring full and was lost; until
  *	IOCTL_EVTCHN_RESET, read() fails with -EFBIG
@@ -230,7 +231,8 @@ static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
 	spin_lock(&u->ring_lock);
 	dp->enabled = false;
 	prod = u->ring_prod;
-	cons = READ_ONCE(u->ring_cons);
+	/* Pairs with read()'s release: its copy of a slot is done. */
+	cons = smp_load_acquire(&u->ring_cons);
 	if (prod - cons < u->ring_size) {
 		*ring_entry(u, prod) = port;
 		smp_wmb();	/* the entry before the index; see read() */
@@ -353,7 +355,11 @@ static ssize_t evtchn_dev_read(struct file *file, char __user *buf,
 		ret = dev_refuse(-EFAULT, "read: bad buffer");
 		goto out;
 	}
-	WRITE_ONCE(u->ring_cons, cons + n);
+	/*
+	 * The copies before the index: the handler may overwrite the slots
+	 * once it sees it (its acquire pairs with this).
+	 */
+	smp_store_release(&u->ring_cons, cons + n);
 	/* Every stale entry was read: none is left in the ring. */
 	if (u->ring_stale && (int)(cons + n - u->ring_stale_end) >= 0)
 		WRITE_ONCE(u->ring_stale, 0);
