@@ -219,6 +219,14 @@ static evtchn_port_t *ring_entry(struct evtchn_dev *u, unsigned int idx)
  * An event on one of the opener's ports: keep the port quiet until user
  * space re-enables it, and queue it. @dp is complete before its handler
  * is requested (bind_to_user()).
+ *
+ * A per-vCPU VIRQ's handler runs in hard IRQ context even where genirq
+ * threads handlers (IRQF_PERCPU is never force-threaded). PREEMPT_RT
+ * kernels are therefore not supported by the device: there ring_lock, the
+ * wait queue's lock (wake_up_interruptible()) and kill_fasync()'s rwlock
+ * all sleep, so making ring_lock a raw_spinlock_t would not be enough.
+ * Per-vCPU VIRQs are refused there (evtchn_dev_ioctl_locked()); the rest,
+ * with threaded handlers, is untested there.
  */
 static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
 {
@@ -673,6 +681,11 @@ static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
 	if (restricted)
 		return dev_refuse(-EACCES, "%s: this file is restricted to domain %u",
 				  what, u->restrict_domid);
+	/* Its handler would sleep in hard IRQ context: see the handler. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && cmd == IOCTL_EVTCHN_BIND_VIRQ &&
+	    virq_is_per_vcpu(req.virq))
+		return dev_refuse(-EOPNOTSUPP, "%s: per-vCPU VIRQ %u: not under PREEMPT_RT",
+				  what, req.virq);
 	if (req.kind == BIND_INTERDOMAIN || req.kind == BIND_UNBOUND) {
 		if (domid > U16_MAX)
 			return dev_refuse(-EINVAL, "%s: domain %u is out of range",
