@@ -7,26 +7,23 @@
  * API (bind.c), so it is an ordinary xevtchn IRQ, named "evtchn:<comm>" in
  * /proc/interrupts.
  *
- * Each opener (struct evtchn_dev) has its own ports and ring of fired
- * ports. A port's handler queues the port and keeps it quiet until user
- * space writes its number: read() returns fired ports (blocking, or
+ * Each opener (struct evtchn_dev, evtchn_dev.h) has its own ports and ring
+ * of fired ports. A port's handler queues the port and keeps it quiet until
+ * user space writes its number: read() returns fired ports (blocking, or
  * -EAGAIN under O_NONBLOCK; poll() says EPOLLIN), write() re-enables them.
- * The ring has a slot for each bound port and for each entry an unbind
- * left, and a port has one entry waiting at most unless user space
- * re-enables it before reading it; an event that finds the ring full
- * anyway is lost, and, as in mainline, read() fails with -EFBIG and poll()
- * says EPOLLERR until IOCTL_EVTCHN_RESET.
+ * The ring, its handler, read() and poll() are in evtchn_dev_ring.c; this
+ * file has the rest: open and release, the binds and unbinds, write() and
+ * the ioctls.
  *
  * An opener reaches only its own ports: unbind, notify and write look the
  * port up in its own table; unbind and notify refuse any other (-ENOTCONN),
  * write skips it, and one out of range (as mainline: see
  * evtchn_dev_write()). Unbinding leaves the port's waiting entry in the
  * ring, as mainline does: read() returns it as a stray event, and the ring
- * keeps room for it (ring_reserve()).
- * Closing the file unbinds every port; the module stays while the device
- * is open (the file holds a reference on it). Every refusal says why in
- * the kernel log, ratelimited; how this differs from mainline is in
- * Documentation/events.md.
+ * keeps room for it (evtchn_dev_ring.c). Closing the file unbinds every
+ * port; the module stays while the device is open (the file holds a
+ * reference on it). Every refusal says why in the kernel log, ratelimited;
+ * how this differs from mainline is in Documentation/events.md.
  *
  * Lock order, per opener: bind_mutex (ioctls, write(), release()), then
  * xevtchn's own locks in the bind API; bind_mutex, then cons_mutex (read(),
@@ -40,104 +37,22 @@
 #include <linux/fs.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
-#include <linux/log2.h>
 #include <linux/miscdevice.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <xen/interface/xen.h>
 #include <xen/evtchn.h>
 
 #include <xevtchn/events.h>
 #include "internal.h"
-
-/* Say in the log why the calling process is refused, then evaluate to @err. */
-#define dev_refuse(err, fmt, ...)					\
-	({								\
-		pr_warn_ratelimited("/dev/xen/evtchn: %s[%d]: " fmt "\n", \
-				    current->comm, task_pid_nr(current), \
-				    ##__VA_ARGS__);			\
-		(err);							\
-	})
+#include "evtchn_dev.h"
 
 #define NO_RESTRICTION	((domid_t)-1)
-#define FIRST_RING_SIZE	64
-
-/**
- * struct evtchn_dev - one opener of /dev/xen/evtchn
- * @bind_mutex: serializes the ioctls, write() and release(); guards @ports,
- *	@nr_ports and @restrict_domid
- * @ports: the opener's ports, by number (struct evtchn_dev_port)
- * @nr_ports: how many; the ring has at least as many slots
- * @ring: fired ports, @ring_size of them (a power of two), indexed by the
- *	free-running @ring_cons and @ring_prod
- * @ring_size: the ring's slots
- * @ring_cons: the next entry read() returns; moves under @cons_mutex,
- *	with release (read()) and acquire (the handler) ordering
- * @ring_prod: where the next entry goes; moves under @ring_lock
- * @ring_overflow: an event found the ring full and was lost; until
- *	IOCTL_EVTCHN_RESET, read() fails with -EFBIG
- * @ring_stale: entries that unbinds left in the ring (ports no longer
- *	bound), at most: the ring keeps room for them (ring_reserve()).
- *	Counted by UNBIND, under @bind_mutex and @cons_mutex; back to 0 once
- *	read() passes @ring_stale_end (every one was read), and at
- *	IOCTL_EVTCHN_RESET
- * @ring_stale_end: every entry counted in @ring_stale lies before this
- *	index (@ring_prod at the last unbind that counted one)
- * @cons_mutex: read(), and whatever moves or replaces the ring's entries
- * @ring_lock: the handler's side of the ring; irq-safe
- * @wait: read() and poll() wait here for an entry
- * @async: SIGIO, for fasync
- * @name: "evtchn:<comm>", the IRQs' name in /proc/interrupts
- * @restrict_domid: the one domain this file may connect to
- *	(IOCTL_EVTCHN_RESTRICT_DOMID), or NO_RESTRICTION
- * @leaked: a port could not be unbound (a bug): its handler may still run,
- *	so release() leaves this structure allocated
- */
-struct evtchn_dev {
-	struct mutex bind_mutex;	/* see above */
-	struct xarray ports;
-	unsigned int nr_ports;
-	evtchn_port_t *ring;
-	unsigned int ring_size;
-	unsigned int ring_cons;
-	unsigned int ring_prod;
-	bool ring_overflow;
-	unsigned int ring_stale;
-	unsigned int ring_stale_end;
-	struct mutex cons_mutex;	/* see above */
-	spinlock_t ring_lock;		/* see above */
-	wait_queue_head_t wait;
-	struct fasync_struct *async;
-	char *name;
-	domid_t restrict_domid;
-	bool leaked;
-};
-
-/**
- * struct evtchn_dev_port - a port bound through /dev/xen/evtchn
- * @user: its opener
- * @port: the port
- * @irq: its Linux IRQ
- * @enabled: its handler may run; cleared by the handler, set again by a
- *	write() of the port; under @user->ring_lock
- * @late_eoi: bound with late EOI (all but per-vCPU VIRQs); see
- *	evtchn_dev_bind()
- */
-struct evtchn_dev_port {
-	struct evtchn_dev *user;
-	evtchn_port_t port;
-	int irq;
-	bool enabled;
-	bool late_eoi;
-};
 
 /* What an ioctl asks to bind. */
 struct bind_request {
@@ -195,186 +110,12 @@ static int evtchn_dev_bind(const struct bind_request *req, bool late_eoi)
 	}
 }
 
-/* From the handler: keep the port quiet until write() re-enables it. */
-static void evtchn_dev_quiet(struct evtchn_dev_port *dp, int irq)
-{
-	if (!dp->late_eoi)
-		disable_irq_nosync(irq);
-}
-
 static void evtchn_dev_reenable(struct evtchn_dev_port *dp)
 {
 	if (dp->late_eoi)
 		xevtchn_irq_lateeoi(dp->irq, 0);
 	else
 		enable_irq(dp->irq);
-}
-
-static evtchn_port_t *ring_entry(struct evtchn_dev *u, unsigned int idx)
-{
-	return &u->ring[idx & (u->ring_size - 1)];
-}
-
-/*
- * An event on one of the opener's ports: keep the port quiet until user
- * space re-enables it, and queue it. @dp is complete before its handler
- * is requested (bind_to_user()).
- *
- * A per-vCPU VIRQ's handler runs in hard IRQ context even where genirq
- * threads handlers (IRQF_PERCPU is never force-threaded). PREEMPT_RT
- * kernels are therefore not supported by the device: there ring_lock, the
- * wait queue's lock (wake_up_interruptible()) and kill_fasync()'s rwlock
- * all sleep, so making ring_lock a raw_spinlock_t would not be enough.
- * Per-vCPU VIRQs are refused there (evtchn_dev_ioctl_locked()); the rest,
- * with threaded handlers, is untested there.
- */
-static irqreturn_t evtchn_dev_interrupt(int irq, void *data)
-{
-	struct evtchn_dev_port *dp = data;
-	struct evtchn_dev *u = dp->user;
-	evtchn_port_t port = dp->port;
-	unsigned int prod, cons;
-
-	evtchn_dev_quiet(dp, irq);
-	spin_lock(&u->ring_lock);
-	dp->enabled = false;
-	prod = u->ring_prod;
-	/* Pairs with read()'s release: its copy of a slot is done. */
-	cons = smp_load_acquire(&u->ring_cons);
-	if (prod - cons < u->ring_size) {
-		*ring_entry(u, prod) = port;
-		smp_wmb();	/* the entry before the index; see read() */
-		WRITE_ONCE(u->ring_prod, prod + 1);
-		if (prod == cons) {
-			wake_up_interruptible(&u->wait);
-			kill_fasync(&u->async, SIGIO, POLL_IN);
-		}
-	} else if (!u->ring_overflow) {
-		WRITE_ONCE(u->ring_overflow, true);
-		wake_up_interruptible(&u->wait);
-	}
-	spin_unlock(&u->ring_lock);
-	return IRQ_HANDLED;
-}
-
-/*
- * Make room before a bind: a slot for each bound port, the new one
- * included, and one for each entry an unbind left (@ring_stale; stale
- * entries are counted up to the ABI's number of ports, so the ring never
- * grows beyond twice that). A bound port has one entry at most unless user
- * space re-enables it before reading it: so, short of that, no event finds
- * the ring full, whatever the unbinds left. The ring grows to a power of
- * two; copying the old ring into each part of the new one keeps every
- * free-running index pointing at its entry (idx & (kn - 1) is idx & (n - 1)
- * plus a multiple of n).
- */
-static int ring_reserve(struct evtchn_dev *u)
-{
-	unsigned int need, size, i;
-	evtchn_port_t *ring, *old;
-
-	lockdep_assert_held(&u->bind_mutex);
-	/* @ring_stale only drops meanwhile (read()): a stale value is safe. */
-	need = u->nr_ports + 1 +
-	       min(READ_ONCE(u->ring_stale), xevtchn_nr_channels());
-	if (need <= u->ring_size)
-		return 0;
-	size = max_t(unsigned int, roundup_pow_of_two(need), FIRST_RING_SIZE);
-	ring = kvmalloc_array(size, sizeof(*ring), GFP_KERNEL);
-	if (!ring)
-		return -ENOMEM;
-	mutex_lock(&u->cons_mutex);
-	spin_lock_irq(&u->ring_lock);
-	old = u->ring;
-	for (i = 0; old && i < size; i += u->ring_size)
-		memcpy(ring + i, old, u->ring_size * sizeof(*ring));
-	u->ring = ring;
-	u->ring_size = size;
-	spin_unlock_irq(&u->ring_lock);
-	mutex_unlock(&u->cons_mutex);
-	kvfree(old);
-	return 0;
-}
-
-/*
- * @port was unbound, its handler gone: its waiting entries stay, as in
- * mainline, to be read as a stray event (Xen's protocols tolerate those;
- * write() skips the port, and until xevtchn closes it no one else can have
- * the number). Count them, so that the ring keeps room for them.
- */
-static void ring_unbound(struct evtchn_dev *u, evtchn_port_t port)
-{
-	unsigned int idx, prod, stale = 0;
-
-	lockdep_assert_held(&u->bind_mutex);
-	mutex_lock(&u->cons_mutex);
-	spin_lock_irq(&u->ring_lock);
-	prod = u->ring_prod;	/* any later entry is another port's */
-	spin_unlock_irq(&u->ring_lock);
-	for (idx = u->ring_cons; idx != prod; idx++)
-		if (*ring_entry(u, idx) == port)
-			stale++;
-	if (stale) {
-		WRITE_ONCE(u->ring_stale, u->ring_stale + stale);
-		u->ring_stale_end = prod;
-	}
-	mutex_unlock(&u->cons_mutex);
-}
-
-static ssize_t evtchn_dev_read(struct file *file, char __user *buf,
-			       size_t count, loff_t *ppos)
-{
-	struct evtchn_dev *u = file->private_data;
-	unsigned int cons, prod, n, first;
-	ssize_t ret;
-
-	if (!count)
-		return 0;
-	if (count < sizeof(evtchn_port_t))
-		return dev_refuse(-EINVAL, "read of %zu bytes: a port is %zu",
-				  count, sizeof(evtchn_port_t));
-	count = min_t(size_t, count, PAGE_SIZE) / sizeof(evtchn_port_t);
-	for (;;) {
-		mutex_lock(&u->cons_mutex);
-		if (READ_ONCE(u->ring_overflow)) {
-			ret = dev_refuse(-EFBIG, "the ring was full: events lost (reset it)");
-			goto out;
-		}
-		cons = u->ring_cons;
-		prod = READ_ONCE(u->ring_prod);
-		if (cons != prod)
-			break;
-		mutex_unlock(&u->cons_mutex);
-		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
-		ret = wait_event_interruptible(u->wait,
-					       READ_ONCE(u->ring_cons) !=
-					       READ_ONCE(u->ring_prod) ||
-					       READ_ONCE(u->ring_overflow));
-		if (ret)
-			return ret;
-	}
-	smp_rmb();	/* the index before the entries; see the handler */
-	n = min_t(unsigned int, prod - cons, count);
-	first = min(n, u->ring_size - (cons & (u->ring_size - 1)));
-	if (copy_to_user(buf, ring_entry(u, cons), first * sizeof(*u->ring)) ||
-	    copy_to_user(buf + first * sizeof(*u->ring), u->ring,
-			 (n - first) * sizeof(*u->ring))) {
-		ret = dev_refuse(-EFAULT, "read: bad buffer");
-		goto out;
-	}
-	/*
-	 * The copies before the index: the handler may overwrite the slots
-	 * once it sees it (its acquire pairs with this).
-	 */
-	smp_store_release(&u->ring_cons, cons + n);
-	/* Every stale entry was read: none is left in the ring. */
-	if (u->ring_stale && (int)(cons + n - u->ring_stale_end) >= 0)
-		WRITE_ONCE(u->ring_stale, 0);
-	ret = n * sizeof(evtchn_port_t);
-out:
-	mutex_unlock(&u->cons_mutex);
-	return ret;
 }
 
 /*
@@ -466,7 +207,7 @@ static int unbind_irq(struct evtchn_dev *u, struct evtchn_dev_port *dp)
 
 /*
  * Unbind @dp (unbind_irq()) and free it. @count_stale: count the entries
- * it leaves in the ring (ring_unbound()), which release() does not need.
+ * it leaves in the ring (evtchn_dev_ring.c), which release() does not need.
  * If the unbind fails, @dp stays, listed and counted (its port is still
  * bound, and has its slot in the ring).
  */
@@ -481,7 +222,7 @@ static int unbind_port(struct evtchn_dev *u, struct evtchn_dev_port *dp,
 	xa_erase(&u->ports, dp->port);
 	u->nr_ports--;
 	if (count_stale)
-		ring_unbound(u, dp->port);
+		xevtchn_evtchn_ring_unbound(u, dp->port);
 	kfree(dp);
 	return 0;
 }
@@ -517,7 +258,7 @@ static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
 
 	lockdep_assert_held(&u->bind_mutex);
 	/* A slot for each bound port, before the handler may run. */
-	ret = ring_reserve(u);
+	ret = xevtchn_evtchn_ring_reserve(u);
 	if (ret)
 		return ret;
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
@@ -563,7 +304,7 @@ static long bind_to_user(struct evtchn_dev *u, struct bind_request *req)
 	u->nr_ports++;
 	if (!dp->late_eoi)
 		irq_set_status_flags(irq, IRQ_DISABLE_UNLAZY);
-	ret = xevtchn_request_handler(irq, evtchn_dev_interrupt,
+	ret = xevtchn_request_handler(irq, xevtchn_evtchn_dev_interrupt,
 				      dp->late_eoi ? 0 : IRQF_PERCPU, u->name,
 				      dp);
 	if (ret >= 0)
@@ -658,15 +399,7 @@ static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
 					 what, dp->port, ret);
 		return ret;
 	case IOCTL_EVTCHN_RESET:
-		/* Empty the ring, clear the overflow; ports stay as they are. */
-		mutex_lock(&u->cons_mutex);
-		spin_lock_irq(&u->ring_lock);
-		WRITE_ONCE(u->ring_cons, 0);
-		WRITE_ONCE(u->ring_prod, 0);
-		WRITE_ONCE(u->ring_overflow, false);
-		WRITE_ONCE(u->ring_stale, 0);
-		spin_unlock_irq(&u->ring_lock);
-		mutex_unlock(&u->cons_mutex);
+		xevtchn_evtchn_ring_reset(u);
 		return 0;
 	case IOCTL_EVTCHN_RESTRICT_DOMID:
 		if (restricted)
@@ -681,7 +414,7 @@ static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
 	if (restricted)
 		return dev_refuse(-EACCES, "%s: this file is restricted to domain %u",
 				  what, u->restrict_domid);
-	/* Its handler would sleep in hard IRQ context: see the handler. */
+	/* Its handler would sleep in hard IRQ context (evtchn_dev_ring.c). */
 	if (IS_ENABLED(CONFIG_PREEMPT_RT) && cmd == IOCTL_EVTCHN_BIND_VIRQ &&
 	    virq_is_per_vcpu(req.virq))
 		return dev_refuse(-EOPNOTSUPP, "%s: per-vCPU VIRQ %u: not under PREEMPT_RT",
@@ -705,19 +438,6 @@ static long evtchn_dev_ioctl(struct file *file, unsigned int cmd,
 	ret = evtchn_dev_ioctl_locked(u, cmd, (void __user *)arg);
 	mutex_unlock(&u->bind_mutex);
 	return ret;
-}
-
-static __poll_t evtchn_dev_poll(struct file *file, poll_table *wait)
-{
-	struct evtchn_dev *u = file->private_data;
-	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
-
-	poll_wait(file, &u->wait, wait);
-	if (READ_ONCE(u->ring_cons) != READ_ONCE(u->ring_prod))
-		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(u->ring_overflow))
-		mask = EPOLLERR;
-	return mask;
 }
 
 static int evtchn_dev_fasync(int fd, struct file *file, int on)
@@ -773,9 +493,9 @@ static const struct file_operations evtchn_dev_fops = {
 	.owner		= THIS_MODULE,
 	.open		= evtchn_dev_open,
 	.release	= evtchn_dev_release,
-	.read		= evtchn_dev_read,
+	.read		= xevtchn_evtchn_dev_read,
 	.write		= evtchn_dev_write,
-	.poll		= evtchn_dev_poll,
+	.poll		= xevtchn_evtchn_dev_poll,
 	.fasync		= evtchn_dev_fasync,
 	.unlocked_ioctl	= evtchn_dev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,	/* the same layout in 32 bits */
