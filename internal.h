@@ -68,7 +68,7 @@ struct xevtchn_irq;
  * struct xevtchn_budget - what one pass of the upcall may still take
  * @events: events it may still take
  * @taken: events it took
- * @deadline: local_clock() at which it stops; 0: no limit
+ * @deadline: ktime_get_mono_fast_ns() at which it stops; 0: no limit
  * @spent: it ran out, and the scan stopped: the rest waits
  */
 struct xevtchn_budget {
