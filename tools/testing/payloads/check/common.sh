@@ -590,6 +590,7 @@ xenstore_suites() {
 	rmmod xevtchn
 	rc=$?
 	took=$(($(date +%s) - t0))
+	gone=$([ -d /sys/module/xevtchn ] && echo there || echo gone)
 	log=$(kmsg)
 	echo "$log" | ktap_only
 	insmod xevtchn.ko upcall="$mode"
@@ -597,8 +598,7 @@ xenstore_suites() {
 	relog=$(kmsg)
 	dom0_call xs-write control/shutdown >/dev/null
 	ktap_start "xenstore_unload_in_flight_$mode" 5
-	ktap_expect unload_finished "0 gone" \
-		"$rc $([ -d /sys/module/xevtchn ] && echo there || echo gone)"
+	ktap_expect unload_finished "0 gone" "$rc $gone"
 	ktap_expect unload_within_25s yes "$([ $took -le 25 ] && echo yes || echo "$took s")"
 	ktap_expect waiting_callback_gave_up yes \
 		"$(echo "$log" | grep -q 'cannot read control/shutdown' && echo yes)"
