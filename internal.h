@@ -172,8 +172,6 @@ struct xevtchn_source_ops {
  * @eoi_delay: the delay, in jiffies, the last EOI got; under eoi_lock
  * @eoi_time: when the delayed EOI is due (jiffies); under eoi_lock
  * @eoi_list: on lateeoi.c's list while an EOI is delayed; under eoi_lock
- * @eoi_running: the delayed EOIs' work took this binding off @eoi_list and
- *	is ending its EOI; under eoi_lock
  * @close_work: the deferred close, a grace period after the unbind
  * @rcu: frees the binding after a grace period (lock-free lookups)
  *
@@ -214,7 +212,6 @@ struct xevtchn_irq {
 	unsigned int eoi_delay;
 	u64 eoi_time;
 	struct list_head eoi_list;
-	bool eoi_running;
 	struct rcu_work close_work;
 	struct rcu_head rcu;
 };

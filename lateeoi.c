@@ -31,11 +31,11 @@
  * Two EOIs of one event therefore never both end it, but an extra EOI (a
  * driver's second for one event) that comes after the next event was
  * taken ends that event's EOI while its handler may still run, as in
- * mainline. The delayed EOIs' work marks the EOI it is ending
- * (->eoi_running) until it has ended it, and a driver's EOI meanwhile is
- * ignored, as one while the EOI is delayed: otherwise that EOI, finding
- * the list empty and the first event still owed, would be such an extra
- * EOI.
+ * mainline. The delayed EOIs' work is no exception: once it has ended
+ * the EOI (the port unmasked, the next event perhaps taken at once on
+ * this very CPU, whose handler EOIs it), a driver's EOI is the next
+ * event's own and must not be ignored (found on the test host: ignoring
+ * EOIs while the work ran left every flooded port masked for good).
  *
  * A driver that found nothing to do reports the event as spurious
  * (XEVTCHN_EOI_FLAG_SPURIOUS). As in mainline, each spurious EOI counts,
@@ -165,8 +165,7 @@ static void add_delayed(struct xevtchn_irq *info)
 /*
  * End the delayed EOIs that are due; come back for the next one. Each is
  * ended with eoi_lock dropped (xevtchn_end_eoi() takes the binding's lock,
- * which is never taken under eoi_lock), marked ->eoi_running meanwhile so
- * that a driver's EOI ignores it as it would while it was on the list.
+ * which is never taken under eoi_lock).
  */
 static void eoi_work_fn(struct work_struct *work)
 {
@@ -188,11 +187,9 @@ static void eoi_work_fn(struct work_struct *work)
 		}
 		list_del_init(&info->eoi_list);
 		info->eoi_time = 0;
-		info->eoi_running = true;
 		raw_spin_unlock_irqrestore(&eoi_lock, flags);
 		xevtchn_end_eoi(info);
 		raw_spin_lock_irqsave(&eoi_lock, flags);
-		info->eoi_running = false;
 	}
 	raw_spin_unlock_irqrestore(&eoi_lock, flags);
 	rcu_read_unlock();
@@ -205,8 +202,8 @@ static void eoi_work_fn(struct work_struct *work)
  *
  * Counts a spurious EOI and, past SPURIOUS_THRESHOLD in a row, delays it
  * (see the top of the file); else ends the event now, if one is owed.
- * Does nothing while an EOI of the port is delayed already (on the list,
- * or being ended by the work), or when the binding is being unbound.
+ * Does nothing while an EOI of the port is delayed already, or when the
+ * binding is being unbound.
  *
  * Context: any context, hard IRQ included; under rcu_read_lock() or with
  * the binding held otherwise (the caller found it).
@@ -218,8 +215,7 @@ void xevtchn_lateeoi(struct xevtchn_irq *info, bool spurious)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&eoi_lock, flags);
-	if (READ_ONCE(info->dying) || !list_empty(&info->eoi_list) ||
-	    info->eoi_running) {
+	if (READ_ONCE(info->dying) || !list_empty(&info->eoi_list)) {
 		raw_spin_unlock_irqrestore(&eoi_lock, flags);
 		return;
 	}
@@ -282,7 +278,7 @@ void xevtchn_lateeoi_state(struct xevtchn_irq *info,
 	raw_spin_lock_irqsave(&eoi_lock, flags);
 	state->spurious = info->spurious;
 	state->delay_ms = jiffies_to_msecs(info->eoi_delay);
-	state->delayed = !list_empty(&info->eoi_list) || info->eoi_running;
+	state->delayed = !list_empty(&info->eoi_list);
 	raw_spin_unlock_irqrestore(&eoi_lock, flags);
 }
 
