@@ -146,6 +146,7 @@ check demo bench check-debug check-bpo check-callback soak: deps
 	@$(MAKE) --no-print-directory $@-run
 
 CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
+	       --guest-file $(TESTING)/payloads/flood.sh \
 	       $(addprefix --guest-file ,$(GUEST_TOOLS)) \
 	       $(addprefix --dom0-file ,$(DOM0_TOOLS))
 

@@ -42,6 +42,10 @@
  * The measured window starts 1 s after the first flood event and lasts
  * seconds= - 4 seconds, so that it lies inside the flood. Then KTAP, and
  * every port is unbound before the module's init returns.
+ *
+ * Written against mainline's names, and built three times: this test
+ * build's module for make check, and make bench's pair against xevtchn and
+ * against the kernel's own layer (flood_layer.h).
  */
 
 #include <linux/atomic.h>
@@ -60,12 +64,8 @@
 #include <linux/string.h>
 #include <linux/wait.h>
 
-#include <xevtchn/events.h>
-#include <xevtchn/testing.h>
-#include "compat.h"
+#include "flood_layer.h"
 #include "ktap.h"
-
-MODULE_IMPORT_NS(XEVTCHN_TESTING_NS);
 
 static char *mode = "plain";
 module_param(mode, charp, 0444);
@@ -182,7 +182,7 @@ static irqreturn_t flood_interrupt(int irq, void *data)
 	p->last_ns = now;
 	atomic_long_inc(&p->handled);
 	if (lateeoi)
-		xevtchn_irq_lateeoi(irq, XEVTCHN_EOI_FLAG_SPURIOUS);
+		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 	return IRQ_HANDLED;
 }
 
@@ -200,7 +200,7 @@ static irqreturn_t seq_interrupt(int irq, void *unused)
 		wake_up(&seq_wq);
 	}
 	if (lateeoi)
-		xevtchn_irq_lateeoi(irq, 0);
+		xen_irq_lateeoi(irq, 0);
 	return IRQ_HANDLED;
 }
 
@@ -212,7 +212,7 @@ static int seq_sender(void *unused)
 		seq = lb.sent + 1;
 		WRITE_ONCE(lb.last_sent, seq);
 		/* The hypercall orders the write before the event. */
-		if (xevtchn_notify_remote_via_evtchn(lb.tx)) {
+		if (send_event(lb.tx)) {
 			lb.send_errors++;
 			while (!kthread_should_stop())
 				msleep(20);
@@ -274,7 +274,9 @@ static void take(struct sample *s)
 	s->work = READ_ONCE(work_done);
 	s->handled = flood_handled();
 	s->seq = READ_ONCE(lb.handled);
+#ifdef FLOOD_TESTING
 	xevtchn_testing_upcall_stats(flood_cpu, &s->upcalls, &s->rests);
+#endif
 }
 
 /* Per second, between @a and @b, of a count that went from @x to @y. */
@@ -323,14 +325,9 @@ static int bind_all(unsigned int *elsewhere)
 	unsigned int i;
 	int irq, ret;
 
-	int (*bind)(domid_t domid, evtchn_port_t remote, irq_handler_t handler,
-		    unsigned long flags, const char *name, void *dev_id);
-
-	bind = lateeoi ? xevtchn_bind_interdomain_evtchn_to_irqhandler_lateeoi :
-			 xevtchn_bind_interdomain_evtchn_to_irqhandler;
 	for (i = 0; i < nports; i++) {
-		irq = bind(remote_domid, fp[i].remote, flood_interrupt, 0,
-			   "xevtchn-flood", &fp[i]);
+		irq = bind_remote(remote_domid, fp[i].remote, lateeoi,
+				  flood_interrupt, "xevtchn-flood", &fp[i]);
 		if (irq < 0) {
 			pr_info("# flood %s: binding dom0's port %u failed (%d)\n",
 				tag, fp[i].remote, irq);
@@ -339,17 +336,16 @@ static int bind_all(unsigned int *elsewhere)
 		fp[i].irq = irq;
 		*elsewhere += !on_flood_cpu(irq);
 	}
-	ret = xevtchn_alloc_loopback(&lb.rx, &lb.tx);
+	ret = open_loopback(&lb.rx, &lb.tx);
 	if (ret) {
 		pr_info("# flood %s: no loopback (%d)\n", tag, ret);
 		return ret;
 	}
 	irq = lateeoi ?
-		xevtchn_bind_evtchn_to_irqhandler_lateeoi(lb.rx, seq_interrupt,
-							  0, "xevtchn-flood-seq",
-							  NULL) :
-		xevtchn_bind_evtchn_to_irqhandler(lb.rx, seq_interrupt, 0,
-						  "xevtchn-flood-seq", NULL);
+		bind_evtchn_to_irqhandler_lateeoi(lb.rx, seq_interrupt, 0,
+						  "xevtchn-flood-seq", NULL) :
+		bind_evtchn_to_irqhandler(lb.rx, seq_interrupt, 0,
+					  "xevtchn-flood-seq", NULL);
 	if (irq < 0) {
 		pr_info("# flood %s: binding the loopback failed (%d)\n", tag, irq);
 		return irq;
@@ -365,13 +361,13 @@ static void unbind_all(void)
 
 	for (i = 0; i < nports; i++)
 		if (fp[i].irq > 0)
-			xevtchn_unbind_from_irqhandler(fp[i].irq, &fp[i]);
+			unbind_from_irqhandler(fp[i].irq, &fp[i]);
 	if (lb.irq > 0)
-		xevtchn_unbind_from_irqhandler(lb.irq, NULL);
+		unbind_from_irqhandler(lb.irq, NULL);
 	else if (lb.rx)
-		xevtchn_close_port(lb.rx);
+		close_port(lb.rx);
 	if (lb.tx)
-		xevtchn_close_port(lb.tx);
+		close_port(lb.tx);
 }
 
 /* Wait until go= reaches @want; false after @secs seconds. */
@@ -525,6 +521,7 @@ static void report(struct outcome *o)
 	ktap_diag("flood %s: workload on CPU %u: %lu/s unflooded, %lu/s flooded: %u.%u %%",
 		  tag, flood_cpu, base_rate, flood_rate, permille / 10,
 		  permille % 10);
+#ifdef FLOOD_TESTING
 	ktap_diag("flood %s: upcalls/s on CPU %u: %lu unflooded, %lu flooded; rests/s %lu",
 		  tag, flood_cpu,
 		  rate(&o->base[0], &o->base[1], o->base[0].upcalls,
@@ -533,15 +530,27 @@ static void report(struct outcome *o)
 		       o->win[1].upcalls),
 		  rate(&o->win[0], &o->win[1], o->win[0].rests,
 		       o->win[1].rests));
+#endif
 	ktap_diag("flood %s: backoff seen: longest gap %llu ms, a port's longest at least %llu ms",
 		  tag, div64_u64(max_gap, NSEC_PER_MSEC),
 		  div64_u64(min_gap, NSEC_PER_MSEC));
 	ktap_diag("flood %s: loopback from CPU %u: %lu sent, %lu handled, %lu in the window",
 		  tag, sender_cpu, lb.sent, lb.handled,
 		  o->win[1].seq - o->win[0].seq);
+#ifdef FLOOD_TESTING
 	ktap_diag("flood %s: after the flood: %s, %u ports pending; final events in %lu ms",
 		  tag, o->quiet ? "quiet" : "still busy", o->pending_at_note,
 		  o->final_ms);
+#else
+	ktap_diag("flood %s: after the flood: %s; final events in %lu ms",
+		  tag, o->quiet ? "quiet" : "still busy", o->final_ms);
+	/* make bench's figures (tools/testing/bench/bench.py). */
+	pr_info("# bench flood_%s kept_permille=%u work_unflooded_per_s=%lu work_flooded_per_s=%lu handled_per_s=%lu dom0_per_s=%lu longest_gap_ms=%llu port_gap_ms=%llu lost=%lu doubled=%lu end\n",
+		mode, permille, base_rate, flood_rate,
+		handled_rate, dom0_rate, div64_u64(max_gap, NSEC_PER_MSEC),
+		div64_u64(min_gap, NSEC_PER_MSEC), seq_lost + lb.skipped,
+		lb.repeated);
+#endif
 
 	ktap_result(&s, !o->elsewhere, "bound_on_flood_cpu",
 		    "%u of %u IRQs not on CPU %u", o->elsewhere, nports + 1,
@@ -554,10 +563,16 @@ static void report(struct outcome *o)
 		ktap_result(&s, false, "flood_reached_every_port",
 			    "no flood event within %u s of the baseline's end",
 			    FLOOD_WAIT_S);
+#ifdef FLOOD_TESTING
 	ktap_result(&s, o->flood_came && base_rate &&
 		    2 * (u64)flood_rate >= base_rate, "workload_keeps_half",
 		    "%lu/s during the flood, %lu/s without", flood_rate,
 		    base_rate);
+#else
+	snprintf(name, sizeof(name), "measured: %u.%u %%", permille / 10,
+		 permille % 10);
+	ktap_skip(&s, "workload_keeps_half", name);
+#endif
 	ktap_result(&s, lb.sent && lb.sent == lb.handled && !lb.send_errors,
 		    "loopback_sent_equals_handled",
 		    "%lu sent, %lu handled, %lu send errors", lb.sent,
@@ -641,11 +656,13 @@ static void run(struct outcome *o)
 		kthread_stop(sender);	/* its last number waits for its handler */
 	o->quiet = wait_quiet();
 	for (i = 0; i < nports; i++) {
-		bool pending = false, masked;
+		bool pending = false, masked __maybe_unused;
 
 		fp[i].noted = atomic_long_read(&fp[i].handled);
+#ifdef FLOOD_TESTING
 		xevtchn_testing_port_state(xevtchn_evtchn_from_irq(fp[i].irq),
 					   &pending, &masked);
+#endif
 		o->pending_at_note += pending;
 	}
 

@@ -5,6 +5,9 @@
 # negative controls (test build), the PIRQ suites and the load/unload cycles
 # (the module users load). Sourced by each boot's guest.sh after ktap.sh.
 
+# The flood's dialogue with dom0 (also make bench's).
+. ./flood.sh
+
 # The test build of xevtchn.ko (negative controls, injection points, the
 # test modules' hooks); the module users load is ./xevtchn.ko.
 TESTING_KO=testing/xevtchn.ko
@@ -665,30 +668,15 @@ xenstore_xl_shutdown() {
 # The flood test (Documentation/testing.md, "The flood test"): dom0's
 # xth-flood notifies FLOOD_PORTS ports bound in the guest as fast as it can
 # for FLOOD_SECONDS, while xevtchn_flood_test measures a workload on their
-# CPU and a loopback's numbered events.
+# CPU and a loopback's numbered events (the dialogue: flood.sh).
 FLOOD_SECONDS=30
 FLOOD_PORTS=8
 FLOOD_BASELINE=5
-FLOOD_PARAMS=/sys/module/xevtchn_flood_test/parameters
 
-# flood_stage N SECONDS: wait until xevtchn_flood_test's stage is N or
-# more; false if its insmod ($flood_pid) ended first, or after SECONDS.
-# Once a second: the shell's own polling is part of what the workload
-# shares its CPU with, the same before and during the flood.
-flood_stage() {
-	_left=$2
-	while [ "$(cat $FLOOD_PARAMS/stage 2>/dev/null || echo 0)" -lt "$1" ]; do
-		kill -0 "$flood_pid" 2>/dev/null || return 1
-		_left=$((_left - 1))
-		[ $_left -gt 0 ] || return 1
-		sleep 1
-	done
-}
-
-# flood_word NAME LINE: the word after NAME in LINE (dom0's answers).
-flood_word() {
-	echo "$2" | awk -v name="$1" '{ for (i = 1; i < NF; i++)
-		if ($i == name) { print $(i + 1); exit } }'
+# While the flood runs: the flood ports' IRQs and debugfs.
+flood_look() {
+	irqs=$(awk '$NF == "xevtchn-flood" { sub(":", "", $1); print $1 }' /proc/interrupts)
+	debugfs=$(cat /sys/kernel/debug/xevtchn/ports)
 }
 
 # flood_run MODE: one flood, against a plain (MODE plain) or a lateeoi
@@ -700,44 +688,10 @@ flood_word() {
 flood_run() {
 	tag=$1_$UPCALL
 	lateeoi=$([ "$1" = lateeoi ] && echo yes)
-	answer=$(dom0_call flood-open $FLOOD_PORTS $FLOOD_SECONDS)
-	ports=$(echo "${answer#ports }" | tr ' ' ',')
-	[ "${answer#ports }" != "$answer" ] || ports=0
-	kmsg >/dev/null
-	insmod xevtchn_flood_test.ko mode="$1" tag="$tag" ports="$ports" \
-		seconds=$FLOOD_SECONDS baseline=$FLOOD_BASELINE &
-	flood_pid=$!
-	# Stage 1: the baseline is measured; dom0 floods. (A module that
-	# could not bind ends before it: no flood, the module says why.)
-	started=
-	if flood_stage 1 $((FLOOD_BASELINE + 120)); then
-		dom0_call flood-start >/dev/null
-		started=yes
-	fi
-	# Stage 2: the window is measured, the flood still runs.
-	flood_stage 2 $((FLOOD_SECONDS + 180))
-	irqs=$(awk '$NF == "xevtchn-flood" { sub(":", "", $1); print $1 }' /proc/interrupts)
-	debugfs=$(cat /sys/kernel/debug/xevtchn/ports)
-	if [ -n "$started" ]; then
-		# dom0's answer once its flood is over: "flood notifies N ms T
-		# rate R errors E".
-		flood=$(dom0_call flood-stop)
-		for word in notifies ms errors; do
-			flood_word $word "$flood" 2>/dev/null >$FLOOD_PARAMS/dom0_$word
-		done
-	fi
-	echo 1 2>/dev/null >$FLOOD_PARAMS/go
-	# Stage 3: each port's count is noted; one more event on each.
-	if flood_stage 3 60 && [ -n "$started" ]; then
-		dom0_call flood-final >/dev/null
-	fi
-	echo 2 2>/dev/null >$FLOOD_PARAMS/go
-	wait $flood_pid
-	rc=$?
-	log=$(kmsg)
-	echo "$log" | ktap_only
-	rmmod xevtchn_flood_test 2>/dev/null
-	dom0_call flood-close >/dev/null
+	irqs=
+	debugfs=
+	flood_drive xevtchn_flood_test "$1" "$tag" $FLOOD_PORTS \
+		$FLOOD_SECONDS $FLOOD_BASELINE flood_look
 
 	# The flood ports' lines in debugfs, as the flood left them.
 	lines=$(for irq in $irqs; do
@@ -751,10 +705,10 @@ flood_run() {
 	fi
 	ktap_start "flood_log_$tag" 4
 	[ -n "$lines" ] && echo "$lines" | sed 's/^ */# debugfs: /' | ktap_relay
-	ktap_expect module_ran 0 "$rc"
-	ktap_expect no_rcu_stall 0 "$(echo "$log" | grep -ci 'rcu.*stall')"
+	ktap_expect module_ran 0 "$flood_rc"
+	ktap_expect no_rcu_stall 0 "$(echo "$flood_log" | grep -ci 'rcu.*stall')"
 	ktap_expect no_lockup 0 \
-		"$(echo "$log" | grep -ci -e 'lockup' -e 'blocked for more than')"
+		"$(echo "$flood_log" | grep -ci -e 'lockup' -e 'blocked for more than')"
 	if [ -n "$lateeoi" ]; then
 		ktap_expect debugfs_spurious_and_delay "$FLOOD_PORTS" "$backed_off"
 	else
