@@ -217,22 +217,29 @@ demo-run: test-modules dom0-tools
 # another, xevtchn's (A) and the kernel's own layer's (B): A B B A, then
 # B A A B, and so on; the same benchmark module in each
 # (tools/testing/bench), then its report over every boot (also from the
-# guests of a boot that failed). About 7 to 11.5 minutes a boot, and 1.5
-# to 2 more for each guest the emulator loses (README, "Performance").
+# guests of a boot that failed). About 11 to 15.5 minutes a boot, and 2.5
+# to 3 more for each guest the emulator loses (README, "Performance").
 # BENCH_CLOCK=tsc|ktime overrides the benchmark's choice of clock.
 # BENCH_UPCALL=callback (or vector, intx) loads xevtchn with that upcall=
 # in its guests (A); the report's notes say which ("# upcall=...").
+# After its benchmark, each guest takes dom0's flood (the flood test of
+# make check, built against each layer) for BENCH_FLOOD_SECONDS, plain
+# then lateeoi: about 45 s a guest; BENCH_FLOOD_SECONDS=0 leaves it out.
 BENCH_BOOTS ?= 3
+BENCH_FLOOD_SECONDS ?= 12
+BENCH_KOS = xevtchn_bench_ours.ko xevtchn_bench_mainline.ko \
+	    xevtchn_flood_ours.ko xevtchn_flood_mainline.ko
 BENCH_ORDERS = $(foreach n,$(shell seq 1 $(BENCH_BOOTS)),\
 	$(if $(filter 0,$(shell echo $$(($(n) % 2)))),baab,abba))
 bench-run: bench-modules dom0-tools
 	$(HOST)/xth run --kver $(KVER) --logdir $(BENCH_OUT) \
 		$(addprefix --payload $(TESTING)/payloads/bench/,$(BENCH_ORDERS)) \
 		--guest-cmdline "$(strip $(if $(BENCH_CLOCK),xth.bench_clock=$(BENCH_CLOCK)) \
-			$(if $(BENCH_UPCALL),xth.upcall=$(BENCH_UPCALL)))" \
+			$(if $(BENCH_UPCALL),xth.upcall=$(BENCH_UPCALL)) \
+			xth.flood_seconds=$(BENCH_FLOOD_SECONDS))" \
 		--guest-file $(TESTING)/payloads/bench/common.sh \
-		--ko $(BENCHDIR)/xevtchn_bench_ours.ko \
-		--ko $(BENCHDIR)/xevtchn_bench_mainline.ko \
+		--guest-file $(TESTING)/payloads/flood.sh \
+		$(addprefix --ko $(BENCHDIR)/,$(BENCH_KOS)) \
 		$(addprefix --dom0-file ,$(DOM0_TOOLS)); \
 	status=$$?; \
 	$(BENCHDIR)/bench.py --out $(BENCH_OUT) $(BENCH_OUT)/*.log || status=1; \

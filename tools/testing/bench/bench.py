@@ -76,8 +76,9 @@ class Row:
     better: str            # "lower" or "higher"
     text: str              # what it measures
     mark: str = ""         # a key of MARKS
-    unit: str = "ns"       # "ns" or "/s"
+    unit: str = "ns"       # "ns", "/s", "ms" or "‰" (shown as %)
     judged: bool = True    # False: context, no verdict
+    floors: bool = True    # False: no floor beside it, no "in floors"
 
     @property
     def key(self):
@@ -96,6 +97,12 @@ MARKS = {
             "xAPIC mode (a nopv guest's), an MSR write in x2APIC mode",
     "clock": "context: every timed figure holds about one such read",
     "drain": "includes an RCU grace period (rcu_barrier()) per port",
+    "flood": "dom0's flood (make check's flood test, built against each "
+             "layer): dom0 notifies 8 ports bound on vCPU 0 as fast as "
+             "its one vCPU can, which it shares with the guest's device "
+             "model; one flood per guest and binding; the workload is a "
+             "thread bound to vCPU 0 counting fixed work, measured just "
+             "before the flood and during it",
 }
 
 CORE_ROWS = [
@@ -139,6 +146,28 @@ PORT_ROWS = [
         "unbind the rest ({abi}) back to back: as returned, p50"),
     Row("unbind_batch_{abi}_ports_{n}", "drained_ns_per_port", "lower",
         "the same, drained: until the last is closed, per port"),
+]
+# The flood rows, when the guests took dom0's flood (bench_flood in
+# payloads/bench/common.sh).
+FLOOD_ROWS = [
+    Row("flood_plain", "kept_permille", "higher",
+        "flood, plain binding: the flooded vCPU's workload, share of its "
+        "unflooded rate", "flood", "‰", floors=False),
+    Row("flood_plain", "handled_per_s", "higher",
+        "the same: flood events handled", "flood", "/s", judged=False,
+        floors=False),
+    Row("flood_plain", "dom0_per_s", "higher",
+        "the same: dom0's notifies", "flood", "/s", judged=False,
+        floors=False),
+    Row("flood_lateeoi", "kept_permille", "higher",
+        "flood, late EOI, every event reported spurious: the workload's "
+        "share", "flood", "‰", floors=False),
+    Row("flood_lateeoi", "handled_per_s", "lower",
+        "the same: flood events handled (the backoff holds them back)",
+        "flood", "/s", judged=False, floors=False),
+    Row("flood_lateeoi", "port_gap_ms", "higher",
+        "the same: the backoff, a port's longest gap between events",
+        "flood", "ms", judged=False, floors=False),
 ]
 PORT_WORKLOAD = re.compile(
     r"(?:upcall|bind|unbind_one|unbind_batch)_(\w+?)_ports_(\d+)$")
@@ -283,6 +312,9 @@ def rows_for(boots):
                                  ports="1 port" if n == 1 else f"{n:,} ports")
             rows.append(Row(workload, t.figure, t.better, text, t.mark,
                             t.unit))
+    flooded = {r.workload for r in FLOOD_ROWS} & {
+        name for b in boots for g in b.guests for name in g.figures}
+    rows += [r for r in FLOOD_ROWS if r.workload in flooded]
     return rows
 
 
@@ -296,6 +328,8 @@ def floor_of(guest, row):
     """The floor beside @row's figure in @guest: the one on its line, else
     the guest's own floor row (for the floor, the EOI and the clock, which
     it measured next to them)."""
+    if not row.floors:
+        return None
     line = guest.figures.get(row.workload, {})
     floor = line.get("floor_ns")
     if floor is None and row.workload != "send_masked_floor":
@@ -382,7 +416,8 @@ def summarise(boots, rows):
             "ratio_in_floors": ratio_summary(
                 boots, lambda g: in_floors(value(g, row), floor_of(g, row),
                                            row), row)
-            if row.judged and row.workload != "send_masked_floor" else None,
+            if row.judged and row.floors
+            and row.workload != "send_masked_floor" else None,
         })
     return out
 
@@ -396,6 +431,10 @@ def scale_of(v, unit):
     """The unit to show @v in: (divisor, suffix)."""
     if unit == "/s":
         return 1, "/s"
+    if unit == "ms":
+        return 1, " ms"
+    if unit == "‰":
+        return 10, " %"
     return (1e6, " ms") if abs(v) >= 1e6 else (1e3, " µs")
 
 
@@ -448,6 +487,29 @@ def clocks(boots):
     return out
 
 
+def floods(boots):
+    """Per layer, what its floods left besides the rows: how many ran,
+    the loopback's numbered events lost and doubled during them, the
+    kernel's alarms (RCU stalls, lockups, hung tasks) and module runs
+    that failed."""
+    out = {}
+    for layer in LAYERS:
+        total = {"floods": 0, "lost": 0, "doubled": 0, "stalls": 0,
+                 "failed_runs": 0}
+        for g in (g for b in boots for g in b.guests if g.layer == layer):
+            for mode in ("plain", "lateeoi"):
+                line = g.figures.get(f"flood_{mode}")
+                log = g.figures.get(f"flood_log_{mode}", {})
+                if line:
+                    total["floods"] += 1
+                    total["lost"] += line.get("lost", 0)
+                    total["doubled"] += line.get("doubled", 0)
+                total["stalls"] += log.get("stalls", 0)
+                total["failed_runs"] += log.get("module_rc", 0) != 0
+        out[layer] = total
+    return out
+
+
 LEGEND = [
     "How to read it:",
     "",
@@ -471,7 +533,7 @@ LEGEND = [
 ]
 
 
-def render(boots, rows, summary, out_clocks):
+def render(boots, rows, summary, out_clocks, out_floods):
     nguests = {layer: sum(g.layer == layer for b in boots for g in b.guests)
                for layer in LAYERS}
     xen = next((b.xen for b in boots if b.xen), None)
@@ -526,6 +588,15 @@ def render(boots, rows, summary, out_clocks):
     for row, r in zip(rows, summary):
         cells = [fmt(value(g, row), row.unit) for b in boots for g in b.guests]
         lines.append(f"| {r['text']} | " + " | ".join(cells) + " |")
+    if any(f["floods"] for f in out_floods.values()):
+        lines += ["", "The floods, besides the rows (the numbered "
+                  "loopback events that run through each flood must all "
+                  "be handled once):", ""]
+        lines += [f"- {layer}: {f['floods']} floods; {f['lost']} loopback "
+                  f"events lost, {f['doubled']} doubled; {f['stalls']} RCU "
+                  f"stalls, lockups or hung tasks logged; "
+                  f"{f['failed_runs']} module runs failed"
+                  for layer, f in out_floods.items()]
     notes = {}
     for b in boots:
         for g in b.guests:
@@ -592,6 +663,7 @@ def main(argv=None):
     rows = rows_for(boots)
     summary = summarise(boots, rows)
     out_clocks = clocks(boots)
+    out_floods = floods(boots)
     missing = missing_rows(summary)
     paired = sum(1 for b in boots
                  if {OURS, MAINLINE} <= {g.layer for g in b.guests})
@@ -602,11 +674,12 @@ def main(argv=None):
                                "figures": g.figures, "notes": g.notes}
                               for g in b.guests]} for b in boots],
         "boots_with_both_layers": paired, "min_boots": MIN_BOOTS,
-        "clocks": out_clocks, "rows": summary, "missing": missing,
+        "clocks": out_clocks, "floods": out_floods, "rows": summary,
+        "missing": missing,
     }
     (out / "bench.json").write_text(json.dumps(report, indent=2,
                                                ensure_ascii=False) + "\n")
-    table = render(boots, rows, summary, out_clocks)
+    table = render(boots, rows, summary, out_clocks, out_floods)
     (out / "bench.md").write_text(table)
     png = plot(boots, out)
 

@@ -68,17 +68,42 @@ def figure_lines(layer, scale=1.0, floor=60000, drop=()):
             if line.split()[0] not in drop]
 
 
+def flood_lines(layer, kept, lost=0, stalls=0):
+    """A guest's flood suites as bench_flood relays them, each with its
+    figure line (the workload kept @kept per mille) and the shell's."""
+    side = "ours" if layer == bench.OURS else "mainline"
+    ts = "[   80.123456]     "
+    lines = []
+    for n, mode in enumerate(("plain", "lateeoi"), 2):
+        lines += [f"[guest]     KTAP version 1",
+                  f"[guest]     # Subtest: flood_{mode}_{side}",
+                  "[guest]     1..1",
+                  f"[guest] {ts}# bench flood_{mode} kept_permille={kept} "
+                  f"work_unflooded_per_s=1000 work_flooded_per_s={kept} "
+                  f"handled_per_s=5000 dom0_per_s=20000 longest_gap_ms=900 "
+                  f"port_gap_ms=800 lost={lost} doubled=0 end",
+                  "[guest]     ok 1 loopback_none_lost",
+                  f"[guest] # bench flood_log_{mode} module_rc=0 "
+                  f"stalls={stalls} end",
+                  f"[guest] ok {n} flood_{mode}_{side}"]
+    return lines
+
+
 def guest_lines(layer, domid, scale=1.0, floor=60000, drop=(),
-                cdf_base=100):
+                cdf_base=100, flood=None):
     """One guest's console lines, as the runner records them: dom0's
     "guest created" line, the guest's own lines with their prefix, its
-    benchmark's KTAP suite relayed as ktap.sh does, and its end."""
+    benchmark's KTAP suite relayed as ktap.sh does, its floods (@flood:
+    the workload kept, per mille; default 500, 400 for mainline's), and
+    its end."""
     ts = "[   20.123456]     "
     body = ["KTAP version 1", f"# Subtest: {SUITE_OF[layer]}", "1..2"]
     body += figure_lines(layer, scale, floor, drop)
     body += ["# bench-cdf latency_same_cpu from=1 "
              + " ".join(str(cdf_base * p) for p in range(1, 11)),
              "ok 1 clock_read", "ok 2 latency_same_cpu"]
+    if flood is None:
+        flood = 500 if layer == bench.OURS else 400
     return ([f"XTH-DOM0: guest created domid={domid} "
              f"({'ours' if layer == bench.OURS else 'mainline'})",
              "[guest] XTH-GUEST: init 6.1.0-56-amd64, 2 CPUs, clocksource "
@@ -87,8 +112,9 @@ def guest_lines(layer, domid, scale=1.0, floor=60000, drop=(),
              f"[guest] # bench-info tick: "
              f"{'lapic-deadline' if layer == bench.OURS else 'xen'}"]
             + [f"[guest] {ts}{line}" for line in body]
-            + [f"[guest] ok 1 {SUITE_OF[layer]}",
-               "[guest] XTH-GUEST: done rc=0",
+            + [f"[guest] ok 1 {SUITE_OF[layer]}"]
+            + (flood_lines(layer, flood) if flood else [])
+            + ["[guest] XTH-GUEST: done rc=0",
                f"XTH-DOM0: guest gone after {60 + domid}s"])
 
 
@@ -185,7 +211,8 @@ class ReadLog(Logs):
         self.assertNotIn("bind_fifo_ports_1.p50_ns", keys)
         self.assertIn("unbind_batch_fifo_ports_4096.drained_ns_per_port",
                       keys)
-        self.assertEqual(len(keys), len(bench.CORE_ROWS) + 1 + 6)
+        self.assertEqual(len(keys), len(bench.CORE_ROWS) + 1 + 6
+                         + len(bench.FLOOD_ROWS))
 
 
 class Arithmetic(unittest.TestCase):
@@ -321,6 +348,32 @@ class Report(Logs):
         c = self.report["clocks"][bench.OURS]
         self.assertEqual(c["sources"], ["tsc"])
         self.assertEqual(c["read_ns"]["median"], 40)
+
+    def test_flood_rows(self):
+        r = self.rows["flood_plain.kept_permille"]
+        self.assertEqual(r[bench.OURS]["figure"]["median"], 500)
+        self.assertAlmostEqual(r["ratio"]["median"], 1.25)
+        self.assertEqual(r["ratio"]["verdict"], "win")
+        self.assertIsNone(r["ratio_in_floors"])
+        self.assertIsNone(r[bench.OURS]["floor"])
+        self.assertEqual(self.rows["flood_lateeoi.port_gap_ms"]["ratio"]
+                         ["verdict"], "–")
+        self.assertEqual(self.report["floods"][bench.MAINLINE],
+                         {"floods": 12, "lost": 0, "doubled": 0,
+                          "stalls": 0, "failed_runs": 0})
+        md = (self.out / "bench.md").read_text()
+        self.assertIn("| 50 [50–50] % |", md.replace("50.0", "50"))
+        self.assertIn("- xevtchn: 12 floods; 0 loopback events lost", md)
+
+    def test_no_flood_no_flood_rows(self):
+        log = self.write(boot_log("ABBA", flood=0))
+        with contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):
+            status = bench.main(["--out", str(self.out), str(log)])
+        self.assertEqual(status, 0)
+        report = json.loads((self.out / "bench.json").read_text())
+        self.assertFalse([r for r in report["rows"]
+                          if r["workload"].startswith("flood_")])
 
     def test_a_missing_row_fails(self):
         log = self.write(boot_log("AB", drop=("dom0_round_trip",)))

@@ -35,3 +35,32 @@ bench_run() {
 	dom0_call peer-result >/dev/null
 	rmmod "$1"
 }
+
+# The flood (xth.flood_seconds= on the guest's command line, make bench
+# BENCH_FLOOD_SECONDS=..., else 12; 0: none): make check's flood test
+# built against this guest's layer, 8 ports, a 3 s baseline.
+BENCH_FLOOD_PORTS=8
+BENCH_FLOOD_BASELINE=3
+bench_flood_seconds() {
+	seconds=$(sed -n 's/.*xth\.flood_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
+	echo "${seconds:-12}"
+}
+
+# bench_flood LAYER: dom0 floods ports bound through xevtchn_flood_LAYER
+# (ours or mainline), plain then lateeoi: the suites flood_MODE_LAYER,
+# and "# bench flood_MODE ..." lines for the report (the module's, and
+# the kernel's alarms during it: stalls=). Without a flood, each suite is
+# reported skipped.
+bench_flood() {
+	seconds=$(bench_flood_seconds)
+	for mode in plain lateeoi; do
+		if [ "$seconds" -lt 6 ]; then
+			ktap_start "flood_${mode}_$1" 1
+			echo "ok 1 flood # SKIP xth.flood_seconds=$seconds" | ktap_relay
+			continue
+		fi
+		flood_drive "xevtchn_flood_$1" $mode "${mode}_$1" \
+			$BENCH_FLOOD_PORTS "$seconds" $BENCH_FLOOD_BASELINE
+		echo "# bench flood_log_$mode module_rc=$flood_rc stalls=$(flood_stalls) end"
+	done
+}

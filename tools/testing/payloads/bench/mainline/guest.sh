@@ -12,3 +12,4 @@ bench_run xevtchn_bench_mainline
 # The IPI row's smp_call_function_single() went through the kernel's event
 # channel: its per-CPU IPI line, "xen-percpu-ipi callfuncsingleN".
 echo "# bench-info call-function IPIs: $(grep callfuncsingle /proc/interrupts | tr -s ' ' | tr '\n' ';')"
+bench_flood mainline

@@ -11,4 +11,5 @@
 load_module xevtchn.ko $(bench_upcall_arg)
 echo "# bench-info xevtchn: $(head -n 1 /sys/kernel/debug/xevtchn/ports)"
 bench_run xevtchn_bench_ours
+bench_flood ours
 rmmod xevtchn
