@@ -8,17 +8,22 @@ BENCH_SAMPLES=2000
 BENCH_WARMUP=200
 BENCH_PORTS=4096
 
-# The benchmark's clock= (auto, tsc or ktime): xth.bench_clock= on the
-# guest's command line (make bench BENCH_CLOCK=...), else auto.
-bench_clock() {
-	clock=$(sed -n 's/.*xth\.bench_clock=\([a-z]*\).*/\1/p' /proc/cmdline)
-	echo "${clock:-auto}"
+# xth_arg NAME DEFAULT: xth.NAME= on the guest's command line (make bench
+# passes its settings so), else DEFAULT.
+xth_arg() {
+	_value=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^xth\.$1=//p")
+	echo "${_value:-$2}"
 }
 
-# xevtchn's upcall= in this boot: xth.upcall= on the guest's command line
-# (make bench BENCH_UPCALL=...), else none (xevtchn's default).
+# The benchmark's clock= (auto, tsc or ktime): make bench BENCH_CLOCK=...
+bench_clock() {
+	xth_arg bench_clock auto
+}
+
+# xevtchn's upcall= in this boot (make bench BENCH_UPCALL=...), else none
+# (xevtchn's default).
 bench_upcall_arg() {
-	upcall=$(sed -n 's/.*xth\.upcall=\([a-z]*\).*/\1/p' /proc/cmdline)
+	upcall=$(xth_arg upcall)
 	[ -z "$upcall" ] || echo "upcall=$upcall"
 }
 
@@ -36,23 +41,19 @@ bench_run() {
 	rmmod "$1"
 }
 
-# The flood (xth.flood_seconds= on the guest's command line, make bench
-# BENCH_FLOOD_SECONDS=..., else 12; 0: none): make check's flood test
-# built against this guest's layer, 8 ports, a 3 s baseline.
+# The flood: make check's flood test built against this guest's layer, 8
+# ports, a 3 s baseline.
 BENCH_FLOOD_PORTS=8
 BENCH_FLOOD_BASELINE=3
-bench_flood_seconds() {
-	seconds=$(sed -n 's/.*xth\.flood_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
-	echo "${seconds:-12}"
-}
 
 # bench_flood LAYER: dom0 floods ports bound through xevtchn_flood_LAYER
 # (ours or mainline), plain then lateeoi: the suites flood_MODE_LAYER,
 # and "# bench flood_MODE ..." lines for the report (the module's, and
 # the kernel's alarms during it: stalls=). Without a flood, each suite is
-# reported skipped.
+# reported skipped. Its length: make bench BENCH_FLOOD_SECONDS=... (12;
+# below 6: none).
 bench_flood() {
-	seconds=$(bench_flood_seconds)
+	seconds=$(xth_arg flood_seconds 12)
 	for mode in plain lateeoi; do
 		if [ "$seconds" -lt 6 ]; then
 			ktap_start "flood_${mode}_$1" 1
