@@ -161,27 +161,27 @@ static int init_control(unsigned int cpu, unsigned int vcpu)
 	return 0;
 }
 
-static void evtchn_fifo_exit(void);
-
 /*
- * Switch the domain to FIFO with the control block of the CPU we run on,
- * and give Xen the first array page (the ports the toolstack opened live
- * there). Fails, changing nothing, when Xen does not offer FIFO.
+ * Switch the domain to FIFO with the control block of the CPU we run on.
+ * Fails, changing nothing, when Xen does not offer FIFO.
+ *
+ * The first array page waits for the first bind (evtchn_fifo_port_setup()),
+ * when every online CPU has its control block (evtchn_fifo_cpu_up()), as in
+ * mainline. Adding a page makes Xen link each of its ports found pending
+ * (the toolstack's, connected again at the last unload: Xen marks a newly
+ * connected port pending) into the queue of that port's vCPU, vCPU 0 for
+ * these; a vCPU without a control block drops the event instead, with "d1v0
+ * has no FIFO event channel control block" (evtchn_fifo_set_pending(), Xen
+ * 4.17 xen/common/event_fifo.c). Given at once, the page lost those events
+ * whenever the module loaded on another vCPU than 0.
  */
 static int evtchn_fifo_init(void)
 {
 	unsigned int cpu = get_cpu();
 	unsigned int vcpu = xevtchn_this_vcpu_id();
-	int ret;
 
 	put_cpu();	/* the vCPU is what matters, not where we run now */
-	ret = init_control(cpu, vcpu);
-	if (ret)
-		return ret;
-	ret = expand_array();
-	if (ret)
-		evtchn_fifo_exit();	/* back to 2-level, pages freed */
-	return ret;
+	return init_control(cpu, vcpu);
 }
 
 static void free_pages_of_array(void)
@@ -202,9 +202,9 @@ static void free_pages_of_array(void)
 	}
 }
 
-/* Every xevtchn port is closed by now; give the domain back its 2-level ABI. */
 /*
- * The toolstack's channels: the ports of xenstore's and the PV console's
+ * At unload, every xevtchn port is closed: give the domain back its 2-level
+ * ABI, and the toolstack its channels. The toolstack's channels: the ports of xenstore's and the PV console's
  * rings, which xenstored and xenconsoled have connected to. EVTCHNOP_reset
  * closes them with every other port, and their remote ends become unbound,
  * waiting for this domain to connect again (evtchn_close(), Xen 4.17

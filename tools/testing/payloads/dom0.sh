@@ -97,6 +97,13 @@ lsevtchn-compare)	# lsevtchn-compare A B: "same", or the difference
 		echo "differ"
 	fi
 	;;
+xen-log-clear)		# xen-log-clear: empty Xen's console ring ("xl dmesg -c")
+	xl dmesg -c >/dev/null && echo done
+	;;
+xen-log-count)		# xen-log-count TEXT: Xen's console lines with TEXT since
+	# the last xen-log-clear
+	xl dmesg | grep -c -F -e "$2"
+	;;
 xs-read)		# xs-read PATH: the guest's node PATH (relative to its home)
 	xenstore-read "/local/domain/$GUEST_DOMID/$2" 2>/dev/null || echo "(error)"
 	;;
