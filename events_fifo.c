@@ -204,18 +204,18 @@ static void free_pages_of_array(void)
 
 /*
  * At unload, every xevtchn port is closed: give the domain back its 2-level
- * ABI, and the toolstack its channels. The toolstack's channels: the ports of xenstore's and the PV console's
- * rings, which xenstored and xenconsoled have connected to. EVTCHNOP_reset
- * closes them with every other port, and their remote ends become unbound,
- * waiting for this domain to connect again (evtchn_close(), Xen 4.17
- * xen/common/event_channel.c, lines 756-757: "chn2->state = ECS_UNBOUND;
- * chn2->u.unbound.remote_domid = d1->domain_id"). So the reset notes where
- * each one led, then connects to the same remote port again and points
- * the HVM parameter at the new local port, which a guest may set
- * (hvm_allow_set_param(), xen/arch/x86/hvm/hvm.c, lines 4144-4145).
- * Without this, a FIFO unload would cut the guest off xenstore until it
- * reboots. Xen hands out the lowest free port, so connecting in the order
- * of the old numbers gives each channel its old number back.
+ * ABI, and the toolstack its channels, the ports of xenstore's and the PV
+ * console's rings, which xenstored and xenconsoled have connected to.
+ * EVTCHNOP_reset closes them with every other port, and their remote ends
+ * become unbound, waiting for this domain to connect again (evtchn_close(),
+ * Xen 4.17 xen/common/event_channel.c, lines 756-757: "chn2->state =
+ * ECS_UNBOUND; chn2->u.unbound.remote_domid = d1->domain_id"). So the reset
+ * notes where each one led, then connects to the same remote port again and
+ * points the HVM parameter at the new local port, which a guest may set
+ * (hvm_allow_set_param(), xen/arch/x86/hvm/hvm.c, lines 4144-4145). Without
+ * this, a FIFO unload would cut the guest off xenstore until it reboots. Xen
+ * hands out the lowest free port, so connecting in the order of the old
+ * numbers gives each channel its old number back.
  */
 static const unsigned int toolstack_params[] = {
 	HVM_PARAM_STORE_EVTCHN,
