@@ -563,16 +563,24 @@ static void report(struct outcome *o)
 		ktap_result(&s, false, "flood_reached_every_port",
 			    "no flood event within %u s of the baseline's end",
 			    FLOOD_WAIT_S);
-#ifdef FLOOD_TESTING
-	ktap_result(&s, o->flood_came && base_rate &&
-		    2 * (u64)flood_rate >= base_rate, "workload_keeps_half",
-		    "%lu/s during the flood, %lu/s without", flood_rate,
-		    base_rate);
-#else
-	snprintf(name, sizeof(name), "measured: %u.%u %%", permille / 10,
-		 permille % 10);
-	ktap_skip(&s, "workload_keeps_half", name);
-#endif
+	/*
+	 * A share of time is judged on production kernels only: under KASAN
+	 * and lockdep one interrupt costs the emulated guest about a tick
+	 * (make check-debug's kernel, build-debug-kernel.sh), and the bench
+	 * measures the share rather than judging it.
+	 */
+	if (flood_judges_share && !IS_ENABLED(CONFIG_KASAN) &&
+	    !IS_ENABLED(CONFIG_PROVE_LOCKING)) {
+		ktap_result(&s, o->flood_came && base_rate &&
+			    2 * (u64)flood_rate >= base_rate,
+			    "workload_keeps_half",
+			    "%lu/s during the flood, %lu/s without", flood_rate,
+			    base_rate);
+	} else {
+		snprintf(name, sizeof(name), "measured, not judged here: %u.%u %%",
+			 permille / 10, permille % 10);
+		ktap_skip(&s, "workload_keeps_half", name);
+	}
 	ktap_result(&s, lb.sent && lb.sent == lb.handled && !lb.send_errors,
 		    "loopback_sent_equals_handled",
 		    "%lu sent, %lu handled, %lu send errors", lb.sent,

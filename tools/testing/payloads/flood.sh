@@ -26,11 +26,12 @@ flood_word() {
 		if ($i == name) { print $(i + 1); exit } }'
 }
 
-# flood_drive MODULE MODE TAG PORTS SECONDS BASELINE [DURING]: one flood
+# flood_drive MODULE MODE TAG PORTS SECONDS BASELINE [LOOK]: one flood
 # of SECONDS on PORTS ports, the module MODULE (.ko in this directory)
-# binding them with MODE (plain or lateeoi), its suite flood_TAG; DURING,
-# if given, is a command run while the flood still runs, once the
-# module's window is measured. Leaves the module's exit status in
+# binding them with MODE (plain or lateeoi), its suite flood_TAG. LOOK, if
+# given, names two commands: LOOK_start, run once dom0 floods, and
+# LOOK_window, run while the flood still runs, once the module's window is
+# measured. Leaves the module's exit status in
 # $flood_rc and the kernel log of the run in $flood_log; the module is
 # unloaded and dom0's ports closed.
 flood_drive() {
@@ -48,10 +49,11 @@ flood_drive() {
 	if flood_stage 1 $(($6 + 120)); then
 		dom0_call flood-start >/dev/null
 		_started=yes
+		[ -z "$7" ] || "$7"_start
 	fi
 	# Stage 2: the window is measured, the flood still runs.
 	flood_stage 2 $(($5 + 180))
-	[ -z "$7" ] || $7
+	[ -z "$7" ] || "$7"_window
 	if [ -n "$_started" ]; then
 		# dom0's answer once its flood is over: "flood notifies N ms T
 		# rate R errors E".

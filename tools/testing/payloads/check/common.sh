@@ -680,10 +680,20 @@ FLOOD_SECONDS=30
 FLOOD_PORTS=8
 FLOOD_BASELINE=5
 
-# While the flood runs: the flood ports' IRQs and debugfs.
-flood_look() {
+# Once dom0 floods: CPU 0's upcall interrupts so far. While the flood
+# still runs, once the window is measured: the flood ports' IRQs, debugfs,
+# and CPU 0's upcall interrupts a second since the flood began (each
+# upcall interrupt costs the flooded CPU, passes or not).
+flood_look_start() {
+	upcall_irqs=$(irq_count xen-upcall-cpu0)
+	upcall_from=$(date +%s)
+}
+
+flood_look_window() {
 	irqs=$(awk '$NF == "xevtchn-flood" { sub(":", "", $1); print $1 }' /proc/interrupts)
 	debugfs=$(cat /sys/kernel/debug/xevtchn/ports)
+	upcall_irqs=$(( ($(irq_count xen-upcall-cpu0) - ${upcall_irqs:-0}) /
+		($(date +%s) - ${upcall_from:-0} + 1) ))
 }
 
 # flood_run MODE: one flood, against a plain (MODE plain) or a lateeoi
@@ -697,6 +707,7 @@ flood_run() {
 	lateeoi=$([ "$1" = lateeoi ] && echo yes)
 	irqs=
 	debugfs=
+	upcall_irqs=
 	flood_drive xevtchn_flood_test "$1" "$tag" $FLOOD_PORTS \
 		$FLOOD_SECONDS $FLOOD_BASELINE flood_look
 
@@ -712,6 +723,8 @@ flood_run() {
 	fi
 	ktap_start "flood_log_$tag" 4
 	[ -n "$lines" ] && echo "$lines" | sed 's/^ */# debugfs: /' | ktap_relay
+	echo "# flood $tag: xen-upcall-cpu0 interrupts a second during the flood: ${upcall_irqs:-?}" |
+		ktap_relay
 	ktap_expect module_ran 0 "$flood_rc"
 	ktap_expect no_rcu_stall 0 "$(echo "$flood_log" | grep -ci 'rcu.*stall')"
 	ktap_expect no_lockup 0 \
