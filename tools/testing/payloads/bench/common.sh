@@ -4,6 +4,9 @@
 # /payload): the benchmark run, with the same parameters in every guest.
 # Sourced by each guest's guest.sh after ktap.sh.
 
+# The flood's dialogue with dom0 (also make check's).
+. ./flood.sh
+
 BENCH_SAMPLES=2000
 BENCH_WARMUP=200
 BENCH_PORTS=4096
