@@ -196,6 +196,17 @@ class NestedTest(unittest.TestCase):
         rep = ktap.evaluate(lines, ["s"])
         self.assertEqual((rep.passed, rep.failed), (1, 0), rep.lines)
 
+    def test_a_timestamp_that_lost_its_bracket(self):
+        lines = ["[guest] KTAP version 1", "[guest] 1..1",
+                 "[guest] [   13.2]     KTAP version 1",
+                 "[guest] [   13.2]     # Subtest: s",
+                 "[guest] [   13.2]     1..2",
+                 "[guest] [   14.0]     ok 1 a",
+                 "[guest]    25.338335]     ok 2 b",
+                 "[guest] ok 1 s", "[guest] XTH-GUEST: done rc=0"]
+        rep = ktap.evaluate(lines, ["s"])
+        self.assertEqual((rep.passed, rep.failed), (2, 0), rep.lines)
+
     def test_missing_suite_fails(self):
         rep = ktap.evaluate(boot(3, suite(1, "s", "ok 1 a"),
                                  suite(2, "t", "ok 1 b")), ["s", "t", "u"])
