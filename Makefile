@@ -53,7 +53,7 @@ help:
 	@echo "make check-bpo  make check's 6.12 boot on trixie-backports' newest kernel (7.x)"
 	@echo "make check-callback  make check's vector, PIRQ and race boots under upcall=callback"
 	@echo "make soak       the storms until each flow has handled a million events (about an hour)"
-	@echo "make bench      xevtchn against the kernel's own event layer, on the test host (about 30 min)"
+	@echo "make bench      xevtchn against the kernel's own event layer, on the test host (about 40 min, the floods included)"
 	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
 	@echo "make install    install xevtchn.ko (updates/), its headers and Module.symvers"
 	@echo "make sparse     build with sparse (C=2)"
