@@ -11,8 +11,9 @@
  * - FLOOD_LAYER_MAINLINE: the kernel's own <xen/events.h>, make bench's
  *   xevtchn_flood_mainline.ko, in a guest booted without "nopv".
  *
- * The two bench modules print a "# bench" line (FLOOD_BENCH names the
- * layer) for tools/testing/bench/bench.py; only make check's module judges
+ * The two bench modules print a "# bench" line for
+ * tools/testing/bench/bench.py (which takes the layer from the benchmark
+ * module's line in the same guest); only make check's module judges
  * the workload's share and the backoff (flood_judges_timing): the bench
  * measures both, for the kernel's own layer too.
  */
@@ -26,10 +27,8 @@
 #if defined(FLOOD_LAYER_MAINLINE)
 #include <xen/events.h>
 #include <asm/xen/hypercall.h>
-#define FLOOD_BENCH	"mainline"
 #elif defined(FLOOD_LAYER_OURS)
 #include <xevtchn/events.h>
-#define FLOOD_BENCH	"xevtchn"
 #else
 #include <xevtchn/events.h>
 #include <xevtchn/testing.h>
