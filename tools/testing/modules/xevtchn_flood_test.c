@@ -480,7 +480,7 @@ static void report(struct outcome *o)
 	u64 max_gap = 0, min_gap = U64_MAX, window_ms;
 	unsigned long seq_lost;
 	struct ktap_suite s;
-	char name[48];
+	char name[64];
 
 	snprintf(name, sizeof(name), "flood_%s", tag);
 	ktap_start(&s, name, ARRAY_SIZE(case_names));
