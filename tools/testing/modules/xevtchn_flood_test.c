@@ -20,9 +20,9 @@
  *   sender thread on CPU 1 numbers its events: it writes the next number,
  *   notifies, waits (sleeping, up to 5 s) until a handler has read it
  *   and woken it, then sleeps 1 to 2 ms; it does not wait for the flood.
- *   Every number must be read by exactly one handler run. It runs from
- *   before the baseline to the flood's end, so that the baseline carries
- *   the same load as the flood but for the flood.
+ *   Every number must be read by exactly one handler run (flood_seq.h).
+ *   It runs from before the baseline to the flood's end, so that the
+ *   baseline carries the same load as the flood but for the flood.
  *
  * The shell (flood_run in payloads/check/common.sh) insmods this in the
  * background and follows the parameter "stage", asking dom0 for each step
@@ -65,6 +65,7 @@
 #include <linux/wait.h>
 
 #include "flood_layer.h"
+#include "flood_seq.h"
 #include "ktap.h"
 
 static char *mode = "plain";
@@ -104,8 +105,6 @@ MODULE_PARM_DESC(dom0_errors, "notifies Xen refused dom0 in its flood");
 #define MAX_PORTS	16
 /* Multiply-adds per iteration of the workload. */
 #define WORK_STEPS	1000
-/* How long the sender waits for a handler to read its number. */
-#define TOKEN_WAIT	(5 * HZ)
 /* The waits for the flood, for dom0 (through the shell), for quiet. */
 #define FLOOD_WAIT_S	120
 #define GO_WAIT_S	300
@@ -144,30 +143,6 @@ static unsigned int flood_cpu, sender_cpu;
 /* The window in which gaps count, ktime_get_ns(); none until it is set. */
 static u64 gap_from = U64_MAX, gap_until;
 
-/**
- * struct seq_loop - the loopback whose numbered events must all arrive
- * @rx: the bound port (on CPU 0)
- * @tx: the port the sender notifies
- * @irq: @rx's IRQ
- * @last_sent: the sender's last number, written before its notify
- * @seen: the highest number a handler run has read
- * @handled: handler runs that read a new number
- * @skipped: numbers no handler run read (one came after them)
- * @repeated: handler runs that read no new number
- * @sent: numbers sent (sender only)
- * @waits_in_vain: numbers not read within TOKEN_WAIT
- * @send_errors: notifies that failed
- */
-struct seq_loop {
-	evtchn_port_t rx, tx;
-	int irq;
-	unsigned long last_sent, seen, handled, skipped, repeated;
-	unsigned long sent, waits_in_vain, send_errors;
-};
-
-static struct seq_loop lb;
-/* The sender waits here for a handler to read its number. */
-static DECLARE_WAIT_QUEUE_HEAD(seq_wq);
 static unsigned long work_done;
 static u64 work_sink;
 
@@ -184,47 +159,6 @@ static irqreturn_t flood_interrupt(int irq, void *data)
 	if (lateeoi)
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 	return IRQ_HANDLED;
-}
-
-/* genirq runs one handler of an IRQ at a time: only the reads race. */
-static irqreturn_t seq_interrupt(int irq, void *unused)
-{
-	unsigned long v = READ_ONCE(lb.last_sent);
-
-	if (v <= lb.seen) {
-		WRITE_ONCE(lb.repeated, lb.repeated + 1);
-	} else {
-		WRITE_ONCE(lb.skipped, lb.skipped + v - lb.seen - 1);
-		WRITE_ONCE(lb.handled, lb.handled + 1);
-		WRITE_ONCE(lb.seen, v);
-		wake_up(&seq_wq);
-	}
-	if (lateeoi)
-		xen_irq_lateeoi(irq, 0);
-	return IRQ_HANDLED;
-}
-
-static int seq_sender(void *unused)
-{
-	unsigned long seq;
-
-	while (!kthread_should_stop()) {
-		seq = lb.sent + 1;
-		WRITE_ONCE(lb.last_sent, seq);
-		/* The hypercall orders the write before the event. */
-		if (send_event(lb.tx)) {
-			lb.send_errors++;
-			while (!kthread_should_stop())
-				msleep(20);
-			break;
-		}
-		WRITE_ONCE(lb.sent, seq);
-		if (!wait_event_timeout(seq_wq, READ_ONCE(lb.seen) >= seq,
-					TOKEN_WAIT))
-			lb.waits_in_vain++;
-		usleep_range(1000, 2000);
-	}
-	return 0;
 }
 
 static int workload(void *unused)
@@ -341,6 +275,7 @@ static int bind_all(unsigned int *elsewhere)
 		pr_info("# flood %s: no loopback (%d)\n", tag, ret);
 		return ret;
 	}
+	lb.lateeoi = lateeoi;
 	irq = lateeoi ?
 		bind_evtchn_to_irqhandler_lateeoi(lb.rx, seq_interrupt, 0,
 						  "xevtchn-flood-seq", NULL) :
