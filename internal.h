@@ -56,19 +56,21 @@ struct xevtchn_irq;
  * upcall"). One pass of the upcall takes at most XEVTCHN_BUDGET_EVENTS
  * events, and the passes of a window of XEVTCHN_BUDGET_NS plus
  * XEVTCHN_REST_NS go on for at most XEVTCHN_BUDGET_NS together, the clock
- * read before each event but a pass's first (an event costs far more than
- * a clock read); what is left stays with Xen's flags and waits
- * XEVTCHN_REST_NS for the next pass, which a timer runs.
+ * read when a pass starts and ends, and before every XEVTCHN_CLOCK_EVENTS-th
+ * event (so a pass may overrun by that many events less one); what is left
+ * stays with Xen's flags and waits XEVTCHN_REST_NS for the next pass,
+ * which a timer runs.
  */
 #define XEVTCHN_BUDGET_EVENTS		4096
 #define XEVTCHN_BUDGET_NS		(2 * NSEC_PER_MSEC)
 #define XEVTCHN_REST_NS			(4 * NSEC_PER_MSEC)
+#define XEVTCHN_CLOCK_EVENTS		4	/* 2 or more; a power of 2 */
 
 /**
  * struct xevtchn_budget - what one pass of the upcall may still take
  * @events: events it may still take
  * @taken: events it took
- * @deadline: ktime_get_mono_fast_ns() at which it stops; 0: no limit
+ * @deadline: the upcall's clock (upcall.c) at which it stops; 0: no limit
  * @spent: it ran out, and the scan stopped: the rest waits
  */
 struct xevtchn_budget {
@@ -79,12 +81,14 @@ struct xevtchn_budget {
 };
 
 bool xevtchn_budget_clock(struct xevtchn_budget *budget);
+void xevtchn_budget_clock_init(void);
 
 /**
  * xevtchn_budget_take() - may the scan take one more event?
  * @budget: the pass's budget, or NULL for none (take everything)
  *
  * Counts the event when it may; the first event of a pass always may.
+ * The time is looked at before every XEVTCHN_CLOCK_EVENTS-th event.
  *
  * Context: the upcall (hard IRQ context, or interrupts off).
  * Return: true to take it; false when the budget has run out: stop and
@@ -99,7 +103,7 @@ static inline bool xevtchn_budget_take(struct xevtchn_budget *budget)
 		return false;
 	}
 	budget->events--;
-	if (++budget->taken == 1)
+	if (++budget->taken % XEVTCHN_CLOCK_EVENTS != 1 || budget->taken == 1)
 		return true;
 	return xevtchn_budget_clock(budget);
 }

@@ -54,8 +54,9 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
-#include <linux/sched/clock.h>
+#include <linux/math64.h>
 #include <linux/smp.h>
+#include <asm/tsc.h>
 #include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/hvm/hvm_op.h>
@@ -145,23 +146,75 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
 }
 
 /*
- * The upcall budget's clock: the clocksource itself, read without locks.
- * Not local_clock(): where sched_clock() has no TSC to go on, it moves
- * only with the CPU's tick, which no hard IRQ sees move (found on the test
- * host, where the guest's clocksource is acpi_pm: a pass never ran its
- * time out). Where the clocksource is the TSC, as on most guests, a read
- * costs about as much as local_clock()'s.
+ * The upcall budget's clock, read when a pass starts, before every
+ * XEVTCHN_CLOCK_EVENTS-th event and when it ends: the TSC itself (rdtsc(),
+ * unordered: a budget of milliseconds does not care) where Xen says it
+ * does not emulate rdtsc (its CPUID leaf 4, sub-leaf 0, EAX bit 0) and
+ * the kernel knows the rate (tsc_khz), for a read is then an instruction,
+ * whatever the clocksource (a guest whose TSCs Linux found unsynchronised
+ * runs on hpet or acpi_pm, a VM exit a read); else the clocksource, read
+ * without locks. Not under upcall=intx, where CPU 0's passes may run on
+ * either CPU: two CPUs' TSCs may differ. The load says which. Not
+ * local_clock(): where sched_clock() is unstable, it moves only with the
+ * tick, which a hard IRQ does not see (a pass never ran its time out on
+ * the test host). The lengths are in the clock's units, set at load and
+ * after a resume in a new domain (xevtchn_budget_clock_init()).
  */
+#define XEN_CPUID_TSC_EMULATED	BIT(0)	/* Xen's public/arch-x86/cpuid.h */
+
+static bool budget_tsc;
+static u64 budget_len;		/* XEVTCHN_BUDGET_NS */
+static u64 window_len;		/* XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS */
+
+/* Does Xen let rdtsc run natively (Xen's leaf 4 known, its bit 0 clear)? */
+static bool tsc_native(void)
+{
+	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
+	u32 eax, ebx, ecx, edx;
+
+	if (xen->cpuid_max < xen->cpuid_base + 3)
+		return false;
+	cpuid_count(xen->cpuid_base + 3, 0, &eax, &ebx, &ecx, &edx);
+	return !(eax & XEN_CPUID_TSC_EMULATED);
+}
+
+/**
+ * xevtchn_budget_clock_init() - choose the upcall budget's clock
+ *
+ * Context: load step 3, or a resume in a new domain (whose host may
+ * emulate the TSC where the old one did not), with no pass running.
+ */
+void xevtchn_budget_clock_init(void)
+{
+	budget_tsc = boot_cpu_has(X86_FEATURE_TSC) && tsc_khz >= 1000 &&
+		     !mode->cpu0_only && tsc_native();
+	budget_len = XEVTCHN_BUDGET_NS;
+	window_len = XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS;
+	if (budget_tsc) {
+		budget_len = mul_u64_u32_div(budget_len, tsc_khz,
+					     NSEC_PER_MSEC);
+		window_len = mul_u64_u32_div(window_len, tsc_khz,
+					     NSEC_PER_MSEC);
+	}
+}
+
 static u64 budget_now(void)
 {
-	return ktime_get_mono_fast_ns();
+	return budget_tsc ? rdtsc() : ktime_get_mono_fast_ns();
+}
+
+/* The time from @then to @now; none if the clock went back. */
+static u64 budget_since(u64 then, u64 now)
+{
+	return now > then ? now - then : 0;
 }
 
 /**
  * xevtchn_budget_clock() - is the pass's time up?
  * @budget: the pass's budget
  *
- * Context: the upcall, before each event but a pass's first.
+ * Context: the upcall, before every XEVTCHN_CLOCK_EVENTS-th event of a
+ * pass but its first.
  * Return: true while time is left; false, the budget spent, when not.
  */
 bool xevtchn_budget_clock(struct xevtchn_budget *budget)
@@ -248,12 +301,13 @@ static void upcall_pass(struct xevtchn_cpu *c)
 	 * events, back to back, left a thread nothing). A window is as long
 	 * as a budget and a rest; what its passes used comes off the next.
 	 */
-	if (start - c->window_start >= XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS) {
+	/* A clock that went back starts a window too. */
+	if (start - c->window_start >= window_len) {
 		c->window_start = start;
 		c->window_used = 0;
 	}
-	budget.deadline = start + XEVTCHN_BUDGET_NS -
-			  min_t(u64, c->window_used, XEVTCHN_BUDGET_NS - 1);
+	budget.deadline = start + budget_len -
+			  min_t(u64, c->window_used, budget_len - 1);
 	xevtchn_testing_budget(&budget);
 	rcu_read_lock();
 	if (mode->hold_pending) {
@@ -268,9 +322,9 @@ static void upcall_pass(struct xevtchn_cpu *c)
 		} while (READ_ONCE(vi->evtchn_upcall_pending));
 	}
 	rcu_read_unlock();
-	c->window_used += budget_now() - start;
+	c->window_used += budget_since(start, budget_now());
 	if (budget.spent ||
-	    (budget.deadline && c->window_used >= XEVTCHN_BUDGET_NS))
+	    (budget.deadline && c->window_used >= budget_len))
 		rest(c);
 }
 
@@ -551,6 +605,7 @@ int xevtchn_upcall_init(void)
 	ret = choose_mode();
 	if (ret)
 		return ret;
+	xevtchn_budget_clock_init();
 	/*
 	 * Xen lays shared_info out for 32- or 64-bit guests, latching the
 	 * guest's mode when it sets HVM_PARAM_CALLBACK_IRQ. hvmloader runs in
@@ -596,8 +651,9 @@ int xevtchn_upcall_start(void)
 	ret = mode->start ? mode->start() : 0;
 	if (ret)
 		return ret;
-	pr_info("upcall by %s, %s event channel ABI\n", mode->describe,
-		xevtchn_abi->name);
+	pr_info("upcall by %s, %s event channel ABI, upcall budget timed by %s\n",
+		mode->describe, xevtchn_abi->name,
+		budget_tsc ? "the TSC" : "the clocksource");
 	return 0;
 }
 
