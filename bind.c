@@ -112,7 +112,7 @@ int xevtchn_request_handler(int irq, irq_handler_t handler,
 	struct xevtchn_irq *info;
 	int ret;
 
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = xevtchn_irq_info(irq);
 	if (!info || info->unbinding) {
 		/* Someone who guessed the IRQ number unbinds it. */
@@ -122,7 +122,7 @@ int xevtchn_request_handler(int irq, irq_handler_t handler,
 	info->unbinding = true;
 	mutex_unlock(&xevtchn_bind_mutex);
 	ret = request_irq(irq, handler, irqflags, devname, dev_id);
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info->unbinding = false;
 	if (ret) {
 		pr_warn("cannot request IRQ %d for %s (%d)\n", irq, devname,
@@ -151,7 +151,7 @@ static bool wait_for_closes(bool *waited)
 	*waited = true;
 	mutex_unlock(&xevtchn_bind_mutex);
 	xevtchn_drain_closes();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	return true;
 }
 
@@ -197,7 +197,7 @@ int xevtchn_bind_evtchn(evtchn_port_t port, bool lateeoi)
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	ret = xevtchn_check_port_free(port, __func__);
 	if (ret)
 		goto out;
@@ -291,7 +291,7 @@ int xevtchn_bind_interdomain(domid_t remote_domain, evtchn_port_t remote_port,
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	/* Our closing end of @remote_port would make Xen refuse (-EINVAL). */
 	if (xevtchn_closing_holds_remote(remote_domain, remote_port))
 		wait_for_closes(&waited);
@@ -434,7 +434,7 @@ int xevtchn_bind_virq(unsigned int virq, unsigned int cpu, bool percpu,
 	if (percpu && lateeoi)
 		return refuse(-EINVAL, "VIRQ %u: a per-CPU binding cannot be lateeoi",
 			      virq);
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 again:
 	ret = check_cpu(cpu, __func__);
 	if (ret)
@@ -550,7 +550,7 @@ int xevtchn_bind_ipi_to_irqhandler(unsigned int ipi, unsigned int cpu,
 	if (ipi >= XEVTCHN_NR_IPIS)
 		return refuse(-EINVAL, "IPI %u is out of range (0..%u)", ipi,
 			      XEVTCHN_NR_IPIS - 1);
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 again:
 	ret = check_cpu(cpu, __func__);
 	if (ret)

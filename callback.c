@@ -357,6 +357,18 @@ static int callback_start(void)
 	return ret;
 }
 
+/*
+ * After a suspend: the parameter again (the new domain has none). Each
+ * CPU keeps its upcall IRQ, and IRQ 2 stays ours. Interrupts are off: no
+ * kick; Xen injects the vector once a CPU's flag is set.
+ */
+static int callback_resume(void)
+{
+	if (!READ_ONCE(callback_on))
+		return 0;
+	return xevtchn_set_callback_via(CALLBACK_VIA_VECTOR);
+}
+
 const struct xevtchn_upcall_ops xevtchn_upcall_callback = {
 	.name		= "callback",
 	.describe	= "Xen's callback vector 0x32 (IRQ 2's)",
@@ -365,5 +377,6 @@ const struct xevtchn_upcall_ops xevtchn_upcall_callback = {
 	.cpu_down	= callback_cpu_down,
 	.start		= callback_start,
 	.stop		= callback_stop,
+	.resume		= callback_resume,
 	.hold_pending	= true,
 };

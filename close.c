@@ -101,12 +101,18 @@ static void close_work(struct work_struct *work)
 {
 	struct xevtchn_irq *info = container_of(to_rcu_work(work),
 						struct xevtchn_irq, close_work);
-	evtchn_port_t port = info->port;
+	evtchn_port_t port;
 	int ret;
 
 	xevtchn_testing_before_close();
 	mutex_lock(&xevtchn_bind_mutex);
-	ret = info->keep_open ? 0 : xevtchn_close_evtchn(port);
+	/*
+	 * Port 0: the domain was resumed since (resume.c). Nothing of the
+	 * binding is in Xen or in the port table any more: its old number
+	 * may be someone else's now, so Xen is left alone.
+	 */
+	port = info->port;
+	ret = info->keep_open || !port ? 0 : xevtchn_close_evtchn(port);
 	xevtchn_inject(XEVTCHN_INJECT_CLOSE);
 	if (ret) {
 		/*
@@ -117,7 +123,7 @@ static void close_work(struct work_struct *work)
 		pr_err("Xen refused to close port %u (%d); keeping it reserved for good (leaked)\n",
 		       port, ret);
 		info->remote_port = 0;
-	} else {
+	} else if (port) {
 		xevtchn_abi->remove(port, info->cpu);
 		xevtchn_forget_port(port);
 		if (info->ops && info->ops->closed)
@@ -307,7 +313,7 @@ static bool release(struct xevtchn_irq *info, void *dev_id, bool free_handler)
 	if (free_handler) {
 		mutex_unlock(&xevtchn_bind_mutex);
 		free_irq(info->irq, dev_id);
-		mutex_lock(&xevtchn_bind_mutex);
+		xevtchn_bind_lock();
 	}
 	info->has_handler = false;
 	info->unbinding = false;
@@ -406,7 +412,7 @@ int xevtchn_unbind_from_irqhandler(unsigned int irq, void *dev_id)
 	int ret;
 
 	might_sleep();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = binding_to_release(irq, &ret, __func__);
 	if (info)
 		ret = check_handlers(irq, dev_id);
@@ -433,7 +439,7 @@ int xevtchn_unbind_from_irq(unsigned int irq)
 	int ret;
 
 	might_sleep();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = binding_to_release(irq, &ret, __func__);
 	if (info && (info->has_handler || irq_has_action(irq)))
 		ret = refuse(-EBUSY, "IRQ %u still has a handler; free it first",
@@ -463,7 +469,7 @@ int xevtchn_evtchn_make_refcounted(evtchn_port_t port)
 	int ret = 0;
 
 	might_sleep();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = xevtchn_port_info(port);
 	if (info)
 		info->refcount = 1;
@@ -495,7 +501,7 @@ int xevtchn_evtchn_keep_open(evtchn_port_t port)
 	int ret = 0;
 
 	might_sleep();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = xevtchn_port_info(port);
 	if (!info)
 		ret = refuse(-ENOENT, "port %u is not bound", port);
@@ -522,7 +528,7 @@ int xevtchn_evtchn_get(evtchn_port_t port)
 	int ret = 0;
 
 	might_sleep();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = xevtchn_port_info(port);
 	if (!info || info->refcount <= 0 || info->unbinding)
 		ret = refuse(-ENOENT, "port %u is not bound, not refcounted or being unbound",
@@ -548,7 +554,7 @@ void xevtchn_evtchn_put(evtchn_port_t port)
 	bool wait = false;
 
 	might_sleep();
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	info = xevtchn_port_info(port);
 	if (!info || info->refcount <= 0)
 		complain("port %u is not bound or not refcounted", port);

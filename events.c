@@ -78,6 +78,7 @@
 
 /* Serializes binding and unbinding; see the lock order above. */
 DEFINE_MUTEX(xevtchn_bind_mutex);
+
 const struct xevtchn_abi *xevtchn_abi;
 
 /* Rows of the port table, allocated as ports get bound, freed at unload. */
@@ -107,7 +108,7 @@ static struct xevtchn_irq *port_entry(evtchn_port_t port)
 
 	if (port >= MAX_PORTS)
 		return NULL;
-	/* Pairs with the release in set_port_info(): the row is zeroed. */
+	/* Pairs with xevtchn_set_port_info()'s release: the row is zeroed. */
 	row = smp_load_acquire(&port_rows[port / ROW_PORTS]);
 	if (!row)
 		return NULL;
@@ -181,7 +182,8 @@ int xevtchn_check_port_free(evtchn_port_t port, const char *caller)
 	return -EBUSY;
 }
 
-static int set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
+/* Set @port's table entry; 0 or -ENOMEM. Under xevtchn_bind_mutex. */
+int xevtchn_set_port_info(evtchn_port_t port, struct xevtchn_irq *info)
 {
 	struct xevtchn_irq __rcu **row;
 
@@ -398,6 +400,33 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 }
 
 /**
+ * xevtchn_notify_cpu() - have Xen notify @info->cpu's vCPU for @port
+ * @info: a binding; nothing is done for a per-CPU one
+ * @port: its port, new
+ * @notify_vcpu: the vCPU Xen notifies for @port now
+ *
+ * Context: under xevtchn_bind_mutex.
+ * Return: 0, or Xen's error with the reason in the kernel log.
+ */
+int xevtchn_notify_cpu(struct xevtchn_irq *info, evtchn_port_t port,
+		       unsigned int notify_vcpu)
+{
+	struct evtchn_bind_vcpu bind = {
+		.port = port,
+		.vcpu = xevtchn_vcpu_id(info->cpu),
+	};
+	int ret;
+
+	if (info->percpu || notify_vcpu == bind.vcpu)
+		return 0;
+	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+	if (ret)
+		return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
+			      port, bind.vcpu, ret);
+	return 0;
+}
+
+/**
  * xevtchn_attach_binding() - make a new binding visible to the upcall
  * @info: from xevtchn_new_binding(), with its IRQ and chip set
  *
@@ -415,23 +444,15 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	if (!info->percpu && info->notify_vcpu != vcpu) {
-		struct evtchn_bind_vcpu bind = {
-			.port = info->port,
-			.vcpu = vcpu,
-		};
-
-		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
-		if (ret)
-			return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
-				      info->port, bind.vcpu, ret);
-		info->notify_vcpu = vcpu;
-	}
+	ret = xevtchn_notify_cpu(info, info->port, info->notify_vcpu);
+	if (ret)
+		return ret;
+	info->notify_vcpu = vcpu;
 	irq_data_update_effective_affinity(irq_get_irq_data(info->irq),
 					   cpumask_of(info->cpu));
 	ret = xa_err(xa_store(&irq_bindings, info->irq, info, GFP_KERNEL));
 	if (!ret)
-		ret = set_port_info(info->port, info);
+		ret = xevtchn_set_port_info(info->port, info);
 	if (ret) {
 		xa_erase(&irq_bindings, info->irq);
 		return ret;
@@ -501,7 +522,8 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 	xevtchn_lateeoi_forget(info);
 	xa_erase(&irq_bindings, info->irq);
 	xevtchn_count_port(info, -1);
-	xevtchn_abi->mask(info->port);
+	if (info->port)		/* 0: none since a resume (resume.c) */
+		xevtchn_abi->mask(info->port);
 	if (cpu_source_slot(info))
 		RCU_INIT_POINTER(*cpu_source_slot(info), NULL);
 }
@@ -515,7 +537,60 @@ void xevtchn_detach_binding(struct xevtchn_irq *info)
 void xevtchn_forget_port(evtchn_port_t port)
 {
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	set_port_info(port, NULL);	/* the row exists: cannot fail */
+	xevtchn_set_port_info(port, NULL);	/* the row exists: cannot fail */
+}
+
+/**
+ * xevtchn_forget_all_ports() - the domain is new: no port of ours exists
+ *
+ * Empties the port table, live and closing entries alike, and sets the
+ * port of every binding to 0, "none": Xen's port numbers of the old
+ * domain mean nothing in the new one, and a number may already be
+ * another port's (the toolstack's). The table's rows stay. A closing
+ * binding's close then leaves Xen alone (close.c).
+ *
+ * Context: the suspend's stop_machine() callback, on CPU 0 with every
+ * other CPU stopped and interrupts off; the caller closed the bind gate
+ * and drained the closes, so nobody holds the bind mutex.
+ */
+void xevtchn_forget_all_ports(void)
+{
+	struct xevtchn_irq *info;
+	unsigned long irq;
+	unsigned int row, i;
+
+	rcu_read_lock();
+	for (row = 0; row < NR_ROWS; row++) {
+		if (!port_rows[row])
+			continue;
+		for (i = 0; i < ROW_PORTS; i++) {
+			info = rcu_dereference(port_rows[row][i]);
+			if (!info)
+				continue;
+			WRITE_ONCE(info->port, 0);
+			RCU_INIT_POINTER(port_rows[row][i], NULL);
+		}
+	}
+	xa_for_each(&irq_bindings, irq, info)
+		WRITE_ONCE(info->port, 0);
+	rcu_read_unlock();
+}
+
+/**
+ * xevtchn_next_binding() - the attached binding of the first IRQ at or
+ *	after *@irq
+ * @irq: where to start; set to the IRQ found
+ *
+ * Visit every binding with
+ * for (irq = 0; (info = xevtchn_next_binding(&irq)); irq++).
+ *
+ * Context: under xevtchn_bind_mutex.
+ * Return: the binding, or NULL when none follows.
+ */
+struct xevtchn_irq *xevtchn_next_binding(unsigned long *irq)
+{
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	return xa_find(&irq_bindings, irq, ULONG_MAX, XA_PRESENT);
 }
 
 /**

@@ -271,6 +271,24 @@ spent:
 	return true;
 }
 
+/*
+ * The domain is new (suspend.c): its shared_info, mapped again, has every
+ * mask bit clear. Mask them all, clear what no open port holds, and let no
+ * CPU own a port: every binding gets a new one (resume.c).
+ */
+static int evtchn_2l_resume(void)
+{
+	unsigned int cpu;
+
+	evtchn_2l_init();
+	for_each_possible_cpu(cpu) {
+		memset(per_cpu_ptr(&cpu_2l, cpu)->owned, 0,
+		       sizeof(per_cpu_ptr(&cpu_2l, cpu)->owned));
+		evtchn_2l_cpu_up(cpu);
+	}
+	return 0;
+}
+
 const struct xevtchn_abi xevtchn_abi_2l = {
 	.name		= "2-level",
 	.max_ports	= EVTCHN_2L_NR_CHANNELS,
@@ -287,4 +305,5 @@ const struct xevtchn_abi xevtchn_abi_2l = {
 	.is_pending	= evtchn_2l_is_pending,
 	.handle_events	= evtchn_2l_handle_events,
 	.give_back	= evtchn_2l_give_back,
+	.resume		= evtchn_2l_resume,
 };

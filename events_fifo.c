@@ -99,9 +99,24 @@ static unsigned int word_bit(event_word_t *w, unsigned int bit)
 	return bit + ((unsigned long)w & 4 ? 32 : 0);
 }
 
+/* Give Xen array page @i, every word masked; Xen's error. */
+static int give_array_page(unsigned int i)
+{
+	struct evtchn_expand_array expand = {
+		.array_gfn = page_to_pfn(virt_to_page(array_pages[i])),
+	};
+	int ret;
+
+	/* Every new word starts masked; Xen keeps the bit as it finds it. */
+	memset32(array_pages[i], WORD_MASKED, WORDS_PER_PAGE);
+	ret = xevtchn_event_channel_op(EVTCHNOP_expand_array, &expand);
+	if (ret)
+		pr_err("Xen refused event array page %u (%d)\n", i, ret);
+	return ret;
+}
+
 static int expand_array(void)
 {
-	struct evtchn_expand_array expand = {};
 	struct page *page;
 	int ret;
 
@@ -111,12 +126,8 @@ static int expand_array(void)
 	if (!page)
 		return -ENOMEM;
 	array_pages[nr_pages] = page_address(page);
-	/* Every new word starts masked; Xen keeps the bit as it finds it. */
-	memset32(array_pages[nr_pages], WORD_MASKED, WORDS_PER_PAGE);
-	expand.array_gfn = page_to_pfn(page);
-	ret = xevtchn_event_channel_op(EVTCHNOP_expand_array, &expand);
+	ret = give_array_page(nr_pages);
 	if (ret) {
-		pr_err("Xen refused event array page %u (%d)\n", nr_pages, ret);
 		array_pages[nr_pages] = NULL;
 		__free_page(page);
 		return ret;
@@ -537,6 +548,48 @@ static bool evtchn_fifo_handle_events(unsigned int cpu,
 	return true;
 }
 
+/*
+ * The domain is new (suspend.c): it has the 2-level ABI, the toolstack's
+ * ports and no control block. As Linux's evtchn_fifo_resume()
+ * (drivers/xen/events/events_fifo.c) and FreeBSD's resume of its event
+ * layer: each control block again, cleared (the first switches the domain
+ * to FIFO), then the array's pages, each masked again, so that every port
+ * the ABI held keeps a word. Offline CPUs keep theirs too (see the top of
+ * the file; Xen takes one for any vCPU of the domain). Interrupts are off
+ * and nothing is allocated.
+ */
+static int evtchn_fifo_resume(void)
+{
+	struct evtchn_init_control init;
+	struct cpu_fifo *f;
+	unsigned int cpu, i;
+	int ret;
+
+	for_each_possible_cpu(cpu) {
+		f = per_cpu_ptr(&cpu_fifo, cpu);
+		if (!f->cb)
+			continue;
+		clear_page(f->cb);
+		memset(f->head, 0, sizeof(f->head));
+		init = (struct evtchn_init_control){
+			.control_gfn = page_to_pfn(virt_to_page(f->cb)),
+			.vcpu = xevtchn_vcpu_id(cpu),
+		};
+		ret = xevtchn_event_channel_op(EVTCHNOP_init_control, &init);
+		if (ret) {
+			pr_err("CPU %u: Xen refused its FIFO control block after the suspend (%d)\n",
+			       cpu, ret);
+			return ret;
+		}
+	}
+	for (i = 0; i < nr_pages; i++) {
+		ret = give_array_page(i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 const struct xevtchn_abi xevtchn_abi_fifo = {
 	.name		= "FIFO",
 	.max_ports	= EVTCHN_FIFO_NR_CHANNELS,
@@ -555,4 +608,5 @@ const struct xevtchn_abi xevtchn_abi_fifo = {
 	.is_pending	= evtchn_fifo_is_pending,
 	.handle_events	= evtchn_fifo_handle_events,
 	.give_back	= evtchn_fifo_give_back,
+	.resume		= evtchn_fifo_resume,
 };

@@ -252,6 +252,9 @@ struct xevtchn_irq {
  * @give_back: set @bits of Xen's flags of @cpu again (2-level: selector
  *	bits; FIFO: ready bits), as @handle_events does with what it did not
  *	scan when its budget runs out; with interrupts off
+ * @resume: the domain is new (a restore or migration): set the ABI up
+ *	again, every port masked, no port owned; in the suspend's
+ *	stop_machine() callback, shared_info mapped again (suspend.c)
  *
  * Call the optional ones through the xevtchn_abi_*() wrappers below.
  */
@@ -274,6 +277,7 @@ struct xevtchn_abi {
 	bool (*is_pending)(evtchn_port_t port);
 	bool (*handle_events)(unsigned int cpu, struct xevtchn_budget *budget);
 	void (*give_back)(unsigned int cpu, unsigned long bits);
+	int (*resume)(void);
 };
 
 extern const struct xevtchn_abi *xevtchn_abi;
@@ -302,6 +306,7 @@ static inline void xevtchn_abi_bind_to_cpu(evtchn_port_t port,
 /* shared_info.c: Xen's shared_info page, mapped for upcall.c */
 extern struct shared_info *xevtchn_shared;
 int xevtchn_map_shared_info(void);
+int xevtchn_remap_shared_info(void);
 void xevtchn_unmap_shared_info(void);
 
 /**
@@ -319,6 +324,11 @@ void xevtchn_unmap_shared_info(void);
  * @stop: undo @start; Xen stops calling back (HVM_PARAM_CALLBACK_IRQ 0)
  * @announce: optional: tell the toolstack whether the guest answers its
  *	control requests (xevtchn_upcall_announce())
+ * @resume: have Xen signal this way again after a suspend, cancelled or
+ *	not: each online CPU's vector, or HVM_PARAM_CALLBACK_IRQ (which the
+ *	save does not carry into the new domain), as @start and @announce
+ *	left them; in the suspend's stop_machine() callback, on CPU 0 with
+ *	interrupts off. Returns 0 or Xen's error
  * @cpu0_only: Xen signals vCPU 0 only: every port lives on CPU 0
  * @hold_pending: the upcall scans with evtchn_upcall_pending held set
  *	(upcall.c, upcall_held() says why)
@@ -338,6 +348,7 @@ struct xevtchn_upcall_ops {
 	int (*start)(void);
 	void (*stop)(void);
 	int (*announce)(bool answering);
+	int (*resume)(void);
 	bool cpu0_only;
 	bool hold_pending;
 	bool quiet_while_set;
@@ -370,6 +381,7 @@ void xevtchn_upcall(unsigned int cpu);
 irqreturn_t xevtchn_upcall_interrupt(int irq, void *unused);
 int xevtchn_set_callback_via(u64 via);
 void xevtchn_reset_callback_via(void);
+int xevtchn_upcall_resume(bool new_domain);
 
 /*
  * events.c: the ABI and the port table, the bindings' life cycle, the
@@ -411,6 +423,11 @@ int xevtchn_bind_new_irq(struct xevtchn_irq *info, const struct irq_chip *chip,
 void xevtchn_detach_binding(struct xevtchn_irq *info);
 void xevtchn_forget_port(evtchn_port_t port);
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
+int xevtchn_set_port_info(evtchn_port_t port, struct xevtchn_irq *info);
+int xevtchn_notify_cpu(struct xevtchn_irq *info, evtchn_port_t port,
+		       unsigned int notify_vcpu);
+void xevtchn_forget_all_ports(void);
+struct xevtchn_irq *xevtchn_next_binding(unsigned long *irq);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
 				       unsigned int cpu, unsigned int source);
 
@@ -433,6 +450,17 @@ bool xevtchn_closes_pending(void);
 bool xevtchn_closing_holds_remote(domid_t dom, evtchn_port_t port);
 void xevtchn_unbind_all(void);
 
+/*
+ * resume.c: the bind gate, which keeps the API out while a suspend runs;
+ * each binding set up again in the new domain; the rebind API
+ */
+void xevtchn_bind_lock(void);
+void xevtchn_bind_gate(bool closed);
+int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
+			unsigned int notify_vcpu);
+void xevtchn_resume_bindings(void);
+unsigned int xevtchn_resume_count(void);
+
 /* cpu.c: each CPU's part, through CPU hotplug */
 int xevtchn_cpus_init(void);
 void xevtchn_cpus_exit(void);
@@ -447,6 +475,7 @@ void xevtchn_pirq_startup_eoi(struct xevtchn_irq *info);
 void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
 void xevtchn_unmap_pirq(unsigned int pirq);
 void xevtchn_pirq_closed(struct xevtchn_irq *info);
+int xevtchn_pirq_resume(struct xevtchn_irq *info);
 extern const struct irq_chip xevtchn_pirq_edge_chip;
 
 /* msi.c: an MSI irq domain that delivers a PCI device's MSIs as PIRQs */
@@ -554,6 +583,25 @@ static inline bool xevtchn_testing_withhold(unsigned int cpu,
 }
 #endif
 
+/**
+ * struct xevtchn_suspend_ops - what the xenstore connection (step 12)
+ *	does around a suspend, given to suspend.c, below it
+ * @prepare: before the suspend: hold new requests back, let those under
+ *	way finish (bounded)
+ * @resume: after it, the bindings set up again: in a new domain
+ *	(@new_domain) connect again and register the watches again; then,
+ *	either way, let the requests go
+ */
+struct xevtchn_suspend_ops {
+	void (*prepare)(void);
+	void (*resume)(bool new_domain);
+};
+
+/* suspend.c: the toolstack's suspend, and the resume (no step of its own) */
+void xevtchn_suspend_set_ops(const struct xevtchn_suspend_ops *ops);
+const char *xevtchn_suspend_refusal(void);
+int xevtchn_suspend(void);
+
 /*
  * xenstore.c: connecting to xenstore; xenstore_comms.c: the traffic, a
  * thread and the requests (step 12, the two of them)
@@ -575,9 +623,13 @@ struct xenstore_domain_interface;
  * @watch_event: a watch event's payload, "path\0token\0" (@len bytes,
  *	then a NUL), kmalloc()ed, now the callee's. Called from the
  *	connection's thread, so it must not make a request.
+ * @reconnected: the connection is new (a resume in a new domain):
+ *	register the watches again. Called from the resuming task, whose
+ *	requests pass while everyone else's are held back.
  */
 struct xevtchn_xs_ops {
 	void (*watch_event)(char *body, unsigned int len);
+	void (*reconnected)(void);
 };
 
 int xevtchn_xs_init(void);
@@ -589,6 +641,7 @@ void xevtchn_xs_comms_stop(void);
 void xevtchn_xs_unloading(void);
 bool xevtchn_xs_connected(void);
 void xevtchn_xs_set_ops(const struct xevtchn_xs_ops *ops);
+void xevtchn_xs_pause(bool pause);
 void *xevtchn_xs_talk(u32 tx_id, u32 type, const struct kvec *vec,
 		      unsigned int nvec, unsigned int *len);
 #ifdef CONFIG_XEVTCHN_TESTING

@@ -58,11 +58,15 @@ static struct xevtchn_irq *irq_data_info(struct irq_data *data)
 	return irq_data_get_irq_chip_data(data);
 }
 
-/* Set @reason; the first reason sets the mask bit. Call under @info->lock. */
+/*
+ * Set @reason; the first reason sets the mask bit. Call under @info->lock.
+ * A binding without a port (port 0: a resume disconnected it, resume.c)
+ * keeps its reasons only; its next port is masked or not by them.
+ */
 static void mask_locked(struct xevtchn_irq *info, u8 reason)
 {
 	lockdep_assert_held(&info->lock);
-	if (!info->mask_reason)
+	if (!info->mask_reason && info->port)
 		xevtchn_abi->mask(info->port);
 	info->mask_reason |= reason;
 }
@@ -77,7 +81,7 @@ static void unmask_locked(struct xevtchn_irq *info, u8 reason)
 	if (!(info->mask_reason & reason))
 		return;
 	info->mask_reason &= ~reason;
-	if (!info->mask_reason)
+	if (!info->mask_reason && info->port)
 		xevtchn_abi->unmask(info->port);
 }
 
@@ -223,10 +227,7 @@ static unsigned int select_target_cpu(struct xevtchn_irq *info,
  */
 int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 {
-	struct evtchn_bind_vcpu bind = {
-		.port = info->port,
-		.vcpu = xevtchn_vcpu_id(cpu),
-	};
+	struct evtchn_bind_vcpu bind = { .vcpu = xevtchn_vcpu_id(cpu) };
 	unsigned long flags;
 	int ret = -ENOENT;
 
@@ -234,9 +235,12 @@ int xevtchn_rebind_to_cpu(struct xevtchn_irq *info, unsigned int cpu)
 	if (info->dying)
 		goto out;
 	mask_locked(info, XEVTCHN_MASK_TEMPORARY);
-	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+	/* Without a port (resume.c) the move is only noted, for the next. */
+	bind.port = info->port;
+	ret = bind.port ? xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind) : 0;
 	if (!ret) {
-		xevtchn_abi_bind_to_cpu(info->port, cpu, info->cpu);
+		if (bind.port)
+			xevtchn_abi_bind_to_cpu(bind.port, cpu, info->cpu);
 		atomic_dec(per_cpu_ptr(&dyn_ports, info->cpu));
 		atomic_inc(per_cpu_ptr(&dyn_ports, cpu));
 		WRITE_ONCE(info->cpu, cpu);
@@ -427,7 +431,8 @@ int xevtchn_irq_retrigger(struct irq_data *data)
 		mask_locked(info, XEVTCHN_MASK_TEMPORARY);
 		if (info->eoi_stashed)
 			release_eoi_locked(info);
-		xevtchn_abi->set_pending(info->port);
+		if (info->port)
+			xevtchn_abi->set_pending(info->port);
 		unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
 	}
 	raw_spin_unlock_irqrestore(&info->lock, flags);

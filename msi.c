@@ -196,7 +196,7 @@ static int pirq_domain_alloc(struct irq_domain *domain, unsigned int virq,
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	for (i = 0; i < nr_irqs; i++) {
 		ret = alloc_one(domain, virq + i, wide);
 		if (ret) {
@@ -214,7 +214,7 @@ static void pirq_domain_free(struct irq_domain *domain, unsigned int virq,
 {
 	unsigned int i;
 
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	for (i = 0; i < nr_irqs; i++)
 		free_one(domain, virq + i);
 	mutex_unlock(&xevtchn_bind_mutex);

@@ -104,7 +104,7 @@ int xevtchn_close_port(evtchn_port_t port)
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
-	mutex_lock(&xevtchn_bind_mutex);
+	xevtchn_bind_lock();
 	ret = xevtchn_check_port_free(port, __func__);
 	if (!ret) {
 		ret = xevtchn_close_evtchn(port);
@@ -136,11 +136,15 @@ EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
  * @irq: an xevtchn IRQ
  *
  * Context: any context, hard IRQ included.
- * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; Xen's error.
+ * Return: 0; -EINVAL when @irq is not an xevtchn IRQ; -ENOTCONN when a
+ * resume in a new domain left it without a port (interdomain, loopback
+ * and unbound ports: Documentation/events.md, "Save, restore and
+ * migration"); Xen's error.
  */
 int xevtchn_notify_remote_via_irq(int irq)
 {
 	struct xevtchn_irq *info;
+	evtchn_port_t port = 0;
 	int ret = -EINVAL;
 
 	/*
@@ -151,10 +155,15 @@ int xevtchn_notify_remote_via_irq(int irq)
 	rcu_read_lock();
 	info = irq < 0 ? NULL : xevtchn_irq_info(irq);
 	if (info)
-		ret = xevtchn_notify_remote_via_evtchn(info->port);
+		port = READ_ONCE(info->port);
+	if (port)
+		ret = xevtchn_notify_remote_via_evtchn(port);
 	rcu_read_unlock();
 	if (!info)
 		return refuse(-EINVAL, "IRQ %d is not bound by xevtchn", irq);
+	if (!port)
+		return refuse(-ENOTCONN, "IRQ %d has no port since the resume; rebind it",
+			      irq);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_irq);
@@ -184,7 +193,8 @@ EXPORT_SYMBOL_GPL(xevtchn_irq_from_evtchn);
  * @irq: a Linux IRQ
  *
  * Context: any context, hard IRQ included.
- * Return: the port, or 0 (never a valid port) when @irq is not ours.
+ * Return: the port, or 0 (never a valid port) when @irq is not ours, or
+ * has no port since a resume in a new domain.
  */
 evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
 {
@@ -193,7 +203,7 @@ evtchn_port_t xevtchn_evtchn_from_irq(unsigned int irq)
 
 	rcu_read_lock();	/* against an unbind freeing the binding */
 	info = xevtchn_irq_info(irq);
-	port = info ? info->port : 0;
+	port = info ? READ_ONCE(info->port) : 0;
 	rcu_read_unlock();
 	return port;
 }
@@ -224,6 +234,8 @@ static int on_pending_bit(int irq, void (*op)(evtchn_port_t port),
 
 	rcu_read_lock();
 	info = irq < 0 ? NULL : xevtchn_irq_info(irq);
+	if (info && !READ_ONCE(info->port))
+		info = NULL;	/* none since a resume: as if not bound */
 	if (info && op) {
 		op(info->port);
 		ret = 1;
@@ -353,7 +365,8 @@ EXPORT_SYMBOL_GPL(xevtchn_poll_irq);
  *
  * Context: any context, hard IRQ included.
  * Return: 0; -EINVAL for an IRQ that is not xevtchn's or a priority out of
- * range; Xen's error otherwise (-ENOSYS under the 2-level ABI).
+ * range; -ENOTCONN for one without a port since a resume; Xen's error
+ * otherwise (-ENOSYS under the 2-level ABI).
  */
 int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority)
 {
@@ -368,13 +381,16 @@ int xevtchn_set_irq_priority(unsigned int irq, unsigned int priority)
 	/* Inside the read section, as xevtchn_notify_remote_via_irq(). */
 	rcu_read_lock();
 	info = xevtchn_irq_info(irq);
-	if (info) {
-		set.port = info->port;
+	if (info)
+		set.port = READ_ONCE(info->port);
+	if (set.port)
 		ret = xevtchn_event_channel_op(EVTCHNOP_set_priority, &set);
-	}
 	rcu_read_unlock();
 	if (!info)
 		return refuse(-EINVAL, "IRQ %u is not bound by xevtchn", irq);
+	if (!set.port)
+		return refuse(-ENOTCONN, "IRQ %u has no port since the resume",
+			      irq);
 	if (ret)
 		complain("Xen refused priority %u for port %u (%d)%s", priority,
 			 set.port, ret, ret == -ENOSYS ?

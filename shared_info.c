@@ -52,6 +52,32 @@ int xevtchn_map_shared_info(void)
 }
 
 /**
+ * xevtchn_remap_shared_info() - map the new domain's shared_info at the
+ *	same frame
+ *
+ * After a restore or a migration the domain is new, and its shared_info
+ * is mapped nowhere: the frame holds whatever the save carried. Map it
+ * over the same page again, as Linux's xen_hvm_init_shared_info() does
+ * after a resume (arch/x86/xen/enlighten_hvm.c, called from
+ * xen_hvm_post_suspend(), arch/x86/xen/suspend_hvm.c), so that every
+ * pointer into it (the vcpu_info slots) stays valid.
+ *
+ * Context: the suspend's stop_machine() callback, interrupts off.
+ * Return: 0, or Xen's error.
+ */
+int xevtchn_remap_shared_info(void)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info,
+		.idx = 0,
+		.gpfn = page_to_pfn(shared_page),
+	};
+
+	return xevtchn_memory_op(XENMEM_add_to_physmap, &xatp);
+}
+
+/**
  * xevtchn_unmap_shared_info() - unmap it; the frame gets RAM back
  *
  * If Xen gives no RAM back, the page is leaked on purpose, with a message.

@@ -680,6 +680,38 @@ int xevtchn_upcall_announce(bool answering)
 }
 
 /**
+ * xevtchn_upcall_resume() - have Xen signal again after a suspend
+ * @new_domain: the suspend was not cancelled: the domain is new
+ *
+ * In a new domain shared_info is mapped again first, at the same frame,
+ * so the vcpu_info slots (the legacy ones: nothing was registered with
+ * VCPUOP_register_vcpu_info, so there is nothing to register again) stay
+ * where the per-CPU state points. Then, cancelled or not, the mode sets
+ * its upcall again, as Linux's xen_hvm_post_suspend() does either way
+ * (arch/x86/xen/suspend_hvm.c): every online CPU's vector, or
+ * HVM_PARAM_CALLBACK_IRQ, which the save does not carry (libxl's save
+ * stream keeps only a list of HVM parameters, and not this one:
+ * tools/libs/guest/xg_sr_save_x86_hvm.c of Xen 4.17). Setting it from
+ * 64-bit mode also latches the 64-bit shared_info layout again (see
+ * xevtchn_upcall_init()).
+ *
+ * Context: the suspend's stop_machine() callback (suspend.c), on CPU 0
+ * with the other CPUs stopped and interrupts off.
+ * Return: 0, or Xen's error; the log says which step failed.
+ */
+int xevtchn_upcall_resume(bool new_domain)
+{
+	int ret;
+
+	if (new_domain) {
+		ret = xevtchn_remap_shared_info();
+		if (ret)
+			return ret;
+	}
+	return mode->resume ? mode->resume() : 0;
+}
+
+/**
  * xevtchn_upcall_stop() - Xen stops calling back; the INTx line or IRQ 2
  *	goes back
  *

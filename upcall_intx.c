@@ -115,10 +115,19 @@ static void intx_stop(void)
 	platform_dev = NULL;
 }
 
+/* After a suspend: the parameter again (the new domain has none). */
+static int intx_resume(void)
+{
+	if (!platform_dev)
+		return 0;
+	return xevtchn_set_callback_via(callback_via_pci_intx(platform_dev));
+}
+
 const struct xevtchn_upcall_ops xevtchn_upcall_intx = {
 	.name		= "intx",
 	.describe	= "the platform device's INTx (CPU 0 only)",
 	.start		= intx_start,
 	.stop		= intx_stop,
+	.resume		= intx_resume,
 	.cpu0_only	= true,
 };

@@ -137,9 +137,44 @@ static void vector_cpu_down(unsigned int cpu)
  * xen/arch/x86/hvm/irq.c of Xen 4.17, lines 314-333), and vCPU 0 keeps
  * one, parked at worst, until the guest reboots.
  */
+static bool announced;
+
 static int vector_announce(bool answering)
 {
-	return xevtchn_set_callback_via(answering ? 1 : 0);
+	int ret = xevtchn_set_callback_via(answering ? 1 : 0);
+
+	if (!ret)
+		announced = answering;
+	return ret;
+}
+
+/*
+ * After a suspend: every online CPU's vector again, from CPU 0 (Xen takes
+ * HVMOP_set_evtchn_upcall_vector for any vCPU of the domain,
+ * hvmop_set_evtchn_upcall_vector(), xen/arch/x86/hvm/hvm.c), as Linux's
+ * xen_hvm_post_suspend() does; then the parameter as announced. A CPU
+ * that is offline has its vector parked, and gets a new one when it comes
+ * back (vector_cpu_up()).
+ */
+static int vector_resume(void)
+{
+	struct vector_cpu *c;
+	unsigned int cpu;
+	int ret;
+
+	for_each_online_cpu(cpu) {
+		c = per_cpu_ptr(&vector_cpu, cpu);
+		if (!c->irq)
+			continue;
+		ret = set_upcall_vector(xevtchn_vcpu_id(cpu),
+					irqd_cfg(irq_get_irq_data(c->irq))->vector);
+		if (ret) {
+			pr_err("CPU %u: Xen refused its upcall vector after the suspend (%d)\n",
+			       cpu, ret);
+			return ret;
+		}
+	}
+	return xevtchn_set_callback_via(announced ? 1 : 0);
 }
 
 const struct xevtchn_upcall_ops xevtchn_upcall_vector = {
@@ -149,5 +184,6 @@ const struct xevtchn_upcall_ops xevtchn_upcall_vector = {
 	.cpu_down	= vector_cpu_down,
 	.stop		= xevtchn_reset_callback_via,
 	.announce	= vector_announce,
+	.resume		= vector_resume,
 	.quiet_while_set = true,
 };

@@ -113,6 +113,27 @@ int xevtchn_bind_virq_to_irqhandler_lateeoi(unsigned int virq,
 					    const char *devname, void *dev_id);
 void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
 
+/*
+ * Save, restore and live migration (Documentation/events.md, "Save,
+ * restore and migration"). When the toolstack suspends the guest, xevtchn
+ * suspends and resumes it. In a new domain (restored or migrated) VIRQs,
+ * IPIs and GSIs are bound again on their own, to new ports and the same
+ * IRQs; interdomain, loopback and unbound ports are gone with the old
+ * domain: their IRQs stay, without a port (xevtchn_evtchn_from_irq() is 0,
+ * a send fails with -ENOTCONN, an unbind closes nothing), until the driver
+ * connects again and gives the IRQ its new port with
+ * xevtchn_rebind_evtchn_irq(). A resume notifier hears of it: its callback
+ * gets XEVTCHN_RESUMED (a new domain) or XEVTCHN_RESUME_CANCELLED (the
+ * suspend was cancelled: nothing changed), in process context.
+ */
+#define XEVTCHN_RESUMED			1
+#define XEVTCHN_RESUME_CANCELLED	2
+
+struct notifier_block;
+int xevtchn_register_resume_notifier(struct notifier_block *nb);
+int xevtchn_unregister_resume_notifier(struct notifier_block *nb);
+int xevtchn_rebind_evtchn_irq(evtchn_port_t port, unsigned int irq);
+
 #define XEN_IRQ_PRIORITY_MAX		EVTCHN_FIFO_PRIORITY_MAX
 #define XEN_IRQ_PRIORITY_DEFAULT	EVTCHN_FIFO_PRIORITY_DEFAULT
 #define XEN_IRQ_PRIORITY_MIN		EVTCHN_FIFO_PRIORITY_MIN
@@ -154,5 +175,7 @@ void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
 #define bind_virq_to_irqhandler_lateeoi		\
 	xevtchn_bind_virq_to_irqhandler_lateeoi
 #define xen_irq_lateeoi				xevtchn_irq_lateeoi
+#define rebind_evtchn_irq(evtchn, irq)		\
+	((void)xevtchn_rebind_evtchn_irq(evtchn, irq))
 
 #endif /* _XEVTCHN_EVENTS_H */

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Suspend and resume: what "xl save", "xl restore" and "xl migrate" do to
+ * the guest. The toolstack asks through xenstore (control/shutdown =
+ * "suspend"; control.c acknowledges and calls xevtchn_suspend(), from a
+ * work item of its own, not from the watch thread). The guest then
+ * suspends itself with SCHEDOP_shutdown(SHUTDOWN_suspend), and the
+ * hypercall returns either in the same domain (1: the toolstack cancelled,
+ * everything is as it was) or, after a restore or a migration, in a new
+ * domain (0) that has none of the guest's event channel state: no
+ * shared_info at its frame, no upcall, no FIFO control block, no port
+ * (Linux: drivers/xen/manage.c, do_suspend() and xen_suspend();
+ * arch/x86/xen/suspend_hvm.c, xen_hvm_post_suspend()).
+ *
+ * The order, from process context:
+ *
+ *   1. the step above (the xenstore connection) holds new requests back
+ *      and lets those under way finish (struct xevtchn_suspend_ops)
+ *   2. CPU hotplug is disabled (its callbacks take the bind mutex and
+ *      change the per-CPU parts), the bind gate is closed (every API call
+ *      that binds or unbinds waits outside the bind mutex, resume.c) and
+ *      the deferred closes are drained: no binding, unbinding or close is
+ *      half done, and none starts
+ *   3. stop_machine() on CPU 0, the other CPUs stopped with interrupts
+ *      off: the hypercall; then, in a new domain, shared_info mapped again
+ *      and the ABI set up again (every port masked), and every port
+ *      forgotten (events.c); cancelled or not, the upcall set again
+ *      (upcall.c). No other CPU runs meanwhile, so nothing reads an old
+ *      port number between the return and the forgetting
+ *   4. in a new domain, each binding set up again (resume.c)
+ *   5. the gate opens, CPU hotplug is enabled again
+ *   6. the step above reconnects (a new domain) and lets its requests go
+ *   7. the resume notifiers: drivers reconnect what was lost
+ *
+ * Lock order: the suspend mutex (one suspend at a time), then CPU
+ * hotplug's cpu_add_remove_lock (cpu_hotplug_disable()), then
+ * xevtchn_bind_mutex, taken only briefly, never across stop_machine()
+ * (which takes cpu_hotplug_lock, which the hotplug callbacks hold around
+ * the bind mutex).
+ *
+ * Not done, unlike mainline: the devices' and syscore's suspend and resume
+ * (dpm_suspend_start(), syscore_suspend()): xevtchn is a module beside a
+ * kernel that does not know it is on Xen; the emulated devices and the
+ * local APIC move with the domain's state. So the wall clock does not
+ * catch up with the time the domain spent saved: NTP does.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/irqflags.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/stop_machine.h>
+#include <xen/interface/sched.h>
+
+#include <xevtchn/events.h>
+#include <xevtchn/hypercall.h>
+#include "internal.h"
+
+static DEFINE_MUTEX(suspend_mutex);
+static const struct xevtchn_suspend_ops *upper_ops;
+static BLOCKING_NOTIFIER_HEAD(resume_chain);
+
+/**
+ * struct suspend_state - what the stop_machine() callback did
+ * @ret: the hypercall's result: 0, a new domain; 1, cancelled; or an
+ *	error, not suspended
+ * @err: in a new domain, the step that failed to set up (0: none)
+ * @what: that step, for the log
+ */
+struct suspend_state {
+	long ret;
+	int err;
+	const char *what;
+};
+
+/*
+ * On CPU 0, the other CPUs stopped, interrupts off (stop_machine()). Linux
+ * suspends the same way, from its own stop_machine() callback (manage.c,
+ * xen_suspend()). For an HVM guest the hypercall takes no frame; it
+ * returns 0 in the restored domain, 1 when the toolstack resumed this one
+ * (xc_domain_resume() sets the vCPU's RAX: modify_returncode(),
+ * tools/libs/guest/xg_resume.c of Xen 4.17).
+ */
+static int suspend_on_cpu0(void *data)
+{
+	struct suspend_state *s = data;
+	struct sched_shutdown shutdown = { .reason = SHUTDOWN_suspend };
+
+	WARN_ON_ONCE(!irqs_disabled());
+	s->ret = xevtchn_sched_op(SCHEDOP_shutdown, &shutdown);
+	s->what = "the upcall";
+	s->err = xevtchn_upcall_resume(!s->ret);
+	if (s->ret || s->err)
+		return 0;
+	s->what = "the event channel ABI";
+	s->err = xevtchn_abi->resume();
+	xevtchn_forget_all_ports();
+	return 0;
+}
+
+/* Is an MSI bound? Its PIRQ does not survive (pirq.c). */
+static bool msi_bound(void)
+{
+	struct xevtchn_irq *info;
+	unsigned long irq;
+	bool found = false;
+
+	mutex_lock(&xevtchn_bind_mutex);
+	for (irq = 0; !found && (info = xevtchn_next_binding(&irq)); irq++)
+		found = info->ops && info->ops->owned_by_domain;
+	mutex_unlock(&xevtchn_bind_mutex);
+	return found;
+}
+
+/**
+ * xevtchn_suspend_refusal() - why this guest cannot suspend now
+ *
+ * Context: process context; sleeps.
+ * Return: the reason, for the log; NULL when it can.
+ */
+const char *xevtchn_suspend_refusal(void)
+{
+	if (msi_bound())
+		return "an MSI is bound (attach=), and the device's message names a PIRQ the new domain would not have";
+	return NULL;
+}
+
+/**
+ * xevtchn_suspend() - suspend the domain for the toolstack, and resume
+ *
+ * See the top of the file. The toolstack has been told (control.c).
+ *
+ * Context: process context, no lock of xevtchn held; sleeps, and stops
+ * every CPU while the domain is suspended.
+ * Return: 0 when the domain resumed in a new domain (restored or
+ * migrated); 1 when the suspend was cancelled and the domain goes on as
+ * it was; -EOPNOTSUPP, with the reason in the log, when it was refused
+ * before anything was done; Xen's error when the hypercall failed (not
+ * suspended).
+ */
+int xevtchn_suspend(void)
+{
+	struct suspend_state s = {};
+	const char *why;
+	int ret;
+
+	mutex_lock(&suspend_mutex);
+	if (upper_ops && upper_ops->prepare)
+		upper_ops->prepare();
+	cpu_hotplug_disable();
+	xevtchn_bind_gate(true);
+	xevtchn_drain_closes();
+	why = xevtchn_suspend_refusal();
+	if (why) {
+		pr_warn("not suspending: %s\n", why);
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	pr_info("suspending for the toolstack (save or migration)\n");
+	stop_machine(suspend_on_cpu0, &s, cpumask_of(0));
+	if (s.err)
+		pr_crit("after the suspend, Xen refused to set %s up again (%d): events will not arrive\n",
+			s.what, s.err);
+	if (s.ret < 0)
+		pr_err("Xen refused to suspend the domain (%ld)\n", s.ret);
+	else if (s.ret)
+		pr_info("the suspend was cancelled; resuming as before\n");
+	else
+		xevtchn_resume_bindings();
+	ret = s.ret;
+out:
+	xevtchn_bind_gate(false);
+	cpu_hotplug_enable();
+	if (upper_ops && upper_ops->resume)
+		upper_ops->resume(ret == 0);
+	if (ret >= 0)
+		blocking_notifier_call_chain(&resume_chain, ret ?
+					     XEVTCHN_RESUME_CANCELLED :
+					     XEVTCHN_RESUMED, NULL);
+	mutex_unlock(&suspend_mutex);
+	return ret;
+}
+
+/**
+ * xevtchn_suspend_set_ops() - what the xenstore connection does around a
+ *	suspend
+ * @ops: its hooks, or NULL when it goes
+ *
+ * Context: process context (load step 12, and its undoing).
+ */
+void xevtchn_suspend_set_ops(const struct xevtchn_suspend_ops *ops)
+{
+	mutex_lock(&suspend_mutex);
+	upper_ops = ops;
+	mutex_unlock(&suspend_mutex);
+}
+
+/**
+ * xevtchn_register_resume_notifier() - hear when the domain resumes after
+ *	a suspend for the toolstack
+ * @nb: the notifier; its callback gets XEVTCHN_RESUMED (a new domain:
+ *	the interdomain, loopback and unbound ports are gone) or
+ *	XEVTCHN_RESUME_CANCELLED (the same domain, nothing lost), and NULL
+ *
+ * The callbacks run in process context, one after the other, after every
+ * VIRQ, IPI and GSI is bound again and the xenstore connection is back
+ * (its watches registered again), with no lock of xevtchn held: they may
+ * bind, unbind, rebind (xevtchn_rebind_evtchn_irq()) and use xenstore.
+ * Unregister before the driver unloads.
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or -EEXIST when @nb is registered already.
+ */
+int xevtchn_register_resume_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&resume_chain, nb);
+}
+EXPORT_SYMBOL_GPL(xevtchn_register_resume_notifier);
+
+/**
+ * xevtchn_unregister_resume_notifier() - stop hearing of resumes
+ * @nb: a notifier registered with xevtchn_register_resume_notifier()
+ *
+ * When this returns, its callback does not run any more.
+ *
+ * Context: process context; sleeps (waits for a running resume's
+ * notifiers).
+ * Return: 0, or -ENOENT when @nb is not registered.
+ */
+int xevtchn_unregister_resume_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&resume_chain, nb);
+}
+EXPORT_SYMBOL_GPL(xevtchn_unregister_resume_notifier);
