@@ -17,12 +17,19 @@
  * "PV control interface not available" (upcall.c,
  * xevtchn_upcall_announce(), and upcall_vector.c).
  *
- * Suspend ("xl save", "xl migrate") is not supported yet: the request is
- * not acknowledged, only logged. libxl then waits its 60 s, clears the
- * node and gives up ("guest didn't acknowledge suspend, cancelling
- * request", domain_suspend_common_pvcontrol_suspending(),
- * tools/libs/light/libxl_dom_suspend.c), and the guest runs on untouched.
- * control/feature-suspend is not advertised until it is supported.
+ * Suspend ("xl save", "xl migrate"): acknowledged like the others, then
+ * carried out by suspend.c from a work item of this file's, not from the
+ * watch thread that runs this callback: the resume registers every watch
+ * again, and the drivers' resume notifiers may wait for watch callbacks.
+ * libxl, once the node is cleared, waits for the domain to shut down
+ * with reason suspend (domain_suspend_common_pvcontrol_suspending() and
+ * domain_suspend_common_wait_guest(), tools/libs/light/libxl_dom_suspend.c
+ * of Xen 4.17). A suspend xevtchn cannot carry out (an MSI is bound:
+ * xevtchn_suspend_refusal()) is not acknowledged, only logged: libxl then
+ * waits its 60 s, clears the node and gives up ("guest didn't acknowledge
+ * suspend, cancelling request"), and the guest runs on untouched.
+ * control/feature-suspend is advertised with the others (libxl does not
+ * read it; XAPI's xenopsd does), and again after a resume in a new domain.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,6 +39,7 @@
 #include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include <xevtchn/xenstore.h>
 #include "internal.h"
@@ -48,26 +56,47 @@ static void do_reboot(void)
 	orderly_reboot();
 }
 
+static void advertise(bool on);
+
+/* The suspend, in process context of its own (see the top of the file). */
+static void suspend_work_fn(struct work_struct *work)
+{
+	if (!xevtchn_suspend())
+		advertise(true);	/* the new domain's nodes */
+}
+
+static DECLARE_WORK(suspend_work, suspend_work_fn);
+
+static void do_suspend(void)
+{
+	queue_work(system_long_wq, &suspend_work);
+}
+
 /**
  * struct shutdown_request - a request this guest carries out
  * @cmd: the value the toolstack writes to control/shutdown
  * @feature: the node that advertises it, or NULL
  * @act: what the guest does
+ * @refusal: optional: why it cannot be carried out now, or NULL when it
+ *	can; a refused request is not acknowledged
  */
 struct shutdown_request {
 	const char *cmd;
 	const char *feature;
 	void (*act)(void);
+	const char *(*refusal)(void);
 };
 
 static const struct shutdown_request requests[] = {
 	{ "poweroff",	"control/feature-poweroff",	do_poweroff },
 	{ "halt",	NULL,				do_poweroff },
 	{ "reboot",	"control/feature-reboot",	do_reboot },
+	{ "suspend",	"control/feature-suspend",	do_suspend,
+	  xevtchn_suspend_refusal },
 };
 
 static bool watching;
-static bool suspend_logged;
+static bool refusal_logged;
 
 static const struct shutdown_request *find_request(const char *cmd)
 {
@@ -79,17 +108,19 @@ static const struct shutdown_request *find_request(const char *cmd)
 	return NULL;
 }
 
-/* Say once per request what is not done, and that it is not acknowledged. */
-static void ignore_request(const char *cmd)
+/*
+ * Say what is not done, and that it is not acknowledged: a request that
+ * is refused, once per request; an unknown one, each time.
+ */
+static void ignore_request(const char *cmd, const char *why)
 {
-	bool suspend = !strcmp(cmd, "suspend");
-
-	if (suspend && !suspend_logged)
-		pr_warn("the toolstack asks this guest to suspend (xl save or migrate): not supported yet; not acknowledged, so the toolstack cancels it\n");
-	else if (!suspend)
+	if (why && !refusal_logged)
+		pr_warn("the toolstack asks for %s, which cannot be done now: %s; not acknowledged, so the toolstack cancels it\n",
+			cmd, why);
+	else if (!why)
 		pr_info("ignoring the toolstack's request \"%.32s\" (control/shutdown)\n",
 			cmd);
-	suspend_logged = suspend;
+	refusal_logged = why != NULL;
 }
 
 /* The watch on control/shutdown fired: read it and act. */
@@ -97,6 +128,7 @@ static void shutdown_changed(struct xevtchn_xs_watch *watch, const char *path)
 {
 	const struct shutdown_request *req;
 	struct xevtchn_xs_transaction t;
+	const char *why;
 	char *cmd;
 	int ret;
 
@@ -112,7 +144,7 @@ again:
 		/* Gone, or empty: nothing asked (or our own acknowledgment). */
 		xevtchn_xs_transaction_end(t, true);
 		if (!IS_ERR(cmd)) {
-			suspend_logged = false;
+			refusal_logged = false;
 			kfree(cmd);
 		} else if (PTR_ERR(cmd) != -ENOENT) {
 			pr_warn("cannot read %s (%ld)\n", SHUTDOWN_NODE,
@@ -121,6 +153,9 @@ again:
 		return;
 	}
 	req = find_request(cmd);
+	why = req && req->refusal ? req->refusal() : NULL;
+	if (why)
+		req = NULL;
 	/* Only what is carried out is acknowledged. */
 	ret = req ? xevtchn_xs_write(t, SHUTDOWN_NODE, "") : 0;
 	if (ret) {
@@ -138,7 +173,7 @@ again:
 	else if (req)
 		pr_info("the toolstack asks for %s\n", req->cmd);
 	else
-		ignore_request(cmd);
+		ignore_request(cmd, why);
 	if (req && !ret)
 		req->act();
 	kfree(cmd);
@@ -206,6 +241,7 @@ void xevtchn_control_exit(void)
 		return;
 	xevtchn_upcall_announce(false);
 	xevtchn_xs_unwatch(&shutdown_watch);
+	cancel_work_sync(&suspend_work);	/* none is queued from now on */
 	advertise(false);
 	watching = false;
 }

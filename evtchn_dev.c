@@ -392,8 +392,14 @@ static long evtchn_dev_ioctl_locked(struct evtchn_dev *u, unsigned int cmd,
 		return ret;
 	case IOCTL_EVTCHN_NOTIFY:
 		dp = find_port(u, arg.notify.port, what, &ret);
+		/*
+		 * By the IRQ, not the number: after a resume in a new domain
+		 * the number is only this file's name for the binding, and
+		 * may be another port's in Xen (-ENOTCONN for an interdomain
+		 * one, whose port is gone; events.md, "/dev/xen/evtchn").
+		 */
 		if (dp)
-			ret = xevtchn_notify_remote_via_evtchn(dp->port);
+			ret = xevtchn_notify_remote_via_irq(dp->irq);
 		if (dp && ret)
 			ret = dev_refuse(ret, "%s: Xen refused to send on port %u (%d)",
 					 what, dp->port, ret);

@@ -584,21 +584,31 @@ static inline bool xevtchn_testing_withhold(unsigned int cpu,
 #endif
 
 /**
- * struct xevtchn_suspend_ops - what the xenstore connection (step 12)
- *	does around a suspend, given to suspend.c, below it
- * @prepare: before the suspend: hold new requests back, let those under
- *	way finish (bounded)
- * @resume: after it, the bindings set up again: in a new domain
- *	(@new_domain) connect again and register the watches again; then,
- *	either way, let the requests go
+ * struct xevtchn_suspend_ops - what a step above suspend.c does around a
+ *	suspend: the xenstore connection (step 12) and its API (step 13)
+ * @prepare: optional: before the suspend, the steps above first (the API
+ *	holds the drivers' requests back and lets those under way finish,
+ *	for a bounded time)
+ * @resume: optional: after it, once the bindings are set up again, the
+ *	steps below first (the connection connects again in a new domain,
+ *	@new_domain; the API registers its watches again there, and lets
+ *	the drivers' requests go either way)
  */
 struct xevtchn_suspend_ops {
 	void (*prepare)(void);
 	void (*resume)(bool new_domain);
 };
 
+/* The steps that give suspend.c their hooks, in load order. */
+enum xevtchn_suspend_level {
+	XEVTCHN_SUSPEND_XS_CONN,	/* xenstore.c, step 12 */
+	XEVTCHN_SUSPEND_XS_API,		/* xenstore_api.c, step 13 */
+	XEVTCHN_SUSPEND_LEVELS
+};
+
 /* suspend.c: the toolstack's suspend, and the resume (no step of its own) */
-void xevtchn_suspend_set_ops(const struct xevtchn_suspend_ops *ops);
+void xevtchn_suspend_set_ops(enum xevtchn_suspend_level level,
+			     const struct xevtchn_suspend_ops *ops);
 const char *xevtchn_suspend_refusal(void);
 int xevtchn_suspend(void);
 
@@ -623,13 +633,9 @@ struct xenstore_domain_interface;
  * @watch_event: a watch event's payload, "path\0token\0" (@len bytes,
  *	then a NUL), kmalloc()ed, now the callee's. Called from the
  *	connection's thread, so it must not make a request.
- * @reconnected: the connection is new (a resume in a new domain):
- *	register the watches again. Called from the resuming task, whose
- *	requests pass while everyone else's are held back.
  */
 struct xevtchn_xs_ops {
 	void (*watch_event)(char *body, unsigned int len);
-	void (*reconnected)(void);
 };
 
 int xevtchn_xs_init(void);
@@ -641,7 +647,6 @@ void xevtchn_xs_comms_stop(void);
 void xevtchn_xs_unloading(void);
 bool xevtchn_xs_connected(void);
 void xevtchn_xs_set_ops(const struct xevtchn_xs_ops *ops);
-void xevtchn_xs_pause(bool pause);
 void *xevtchn_xs_talk(u32 tx_id, u32 type, const struct kvec *vec,
 		      unsigned int nvec, unsigned int *len);
 #ifdef CONFIG_XEVTCHN_TESTING

@@ -14,8 +14,8 @@
  *
  * The order, from process context:
  *
- *   1. the step above (the xenstore connection) holds new requests back
- *      and lets those under way finish (struct xevtchn_suspend_ops)
+ *   1. the steps above (the xenstore API) hold the drivers' requests back
+ *      and let those under way finish (struct xevtchn_suspend_ops)
  *   2. CPU hotplug is disabled (its callbacks take the bind mutex and
  *      change the per-CPU parts), the bind gate is closed (every API call
  *      that binds or unbinds waits outside the bind mutex, resume.c) and
@@ -29,7 +29,9 @@
  *      port number between the return and the forgetting
  *   4. in a new domain, each binding set up again (resume.c)
  *   5. the gate opens, CPU hotplug is enabled again
- *   6. the step above reconnects (a new domain) and lets its requests go
+ *   6. the steps above: the xenstore connection connects again, the API
+ *      registers its watches again (a new domain), then lets the drivers'
+ *      requests go
  *   7. the resume notifiers: drivers reconnect what was lost
  *
  * Lock order: the suspend mutex (one suspend at a time), then CPU
@@ -60,7 +62,7 @@
 #include "internal.h"
 
 static DEFINE_MUTEX(suspend_mutex);
-static const struct xevtchn_suspend_ops *upper_ops;
+static const struct xevtchn_suspend_ops *upper_ops[XEVTCHN_SUSPEND_LEVELS];
 static BLOCKING_NOTIFIER_HEAD(resume_chain);
 
 /**
@@ -144,12 +146,14 @@ const char *xevtchn_suspend_refusal(void)
 int xevtchn_suspend(void)
 {
 	struct suspend_state s = {};
+	unsigned int level;
 	const char *why;
 	int ret;
 
 	mutex_lock(&suspend_mutex);
-	if (upper_ops && upper_ops->prepare)
-		upper_ops->prepare();
+	for (level = XEVTCHN_SUSPEND_LEVELS; level-- > 0; )
+		if (upper_ops[level] && upper_ops[level]->prepare)
+			upper_ops[level]->prepare();
 	cpu_hotplug_disable();
 	xevtchn_bind_gate(true);
 	xevtchn_drain_closes();
@@ -174,8 +178,9 @@ int xevtchn_suspend(void)
 out:
 	xevtchn_bind_gate(false);
 	cpu_hotplug_enable();
-	if (upper_ops && upper_ops->resume)
-		upper_ops->resume(ret == 0);
+	for (level = 0; level < XEVTCHN_SUSPEND_LEVELS; level++)
+		if (upper_ops[level] && upper_ops[level]->resume)
+			upper_ops[level]->resume(ret == 0);
 	if (ret >= 0)
 		blocking_notifier_call_chain(&resume_chain, ret ?
 					     XEVTCHN_RESUME_CANCELLED :
@@ -185,16 +190,18 @@ out:
 }
 
 /**
- * xevtchn_suspend_set_ops() - what the xenstore connection does around a
- *	suspend
+ * xevtchn_suspend_set_ops() - what a step above does around a suspend
+ * @level: which step
  * @ops: its hooks, or NULL when it goes
  *
- * Context: process context (load step 12, and its undoing).
+ * Context: process context (load steps 12 and 13, and their undoing);
+ * waits for a suspend under way.
  */
-void xevtchn_suspend_set_ops(const struct xevtchn_suspend_ops *ops)
+void xevtchn_suspend_set_ops(enum xevtchn_suspend_level level,
+			     const struct xevtchn_suspend_ops *ops)
 {
 	mutex_lock(&suspend_mutex);
-	upper_ops = ops;
+	upper_ops[level] = ops;
 	mutex_unlock(&suspend_mutex);
 }
 

@@ -22,9 +22,13 @@
  * the replies are dropped, as Linux's xb_init_comms() does, and the
  * watches reset.
  *
- * A suspend and resume (not yet supported) will take the connection down
- * and up again: xs_disconnect() and xs_connect(). The step above keeps its
- * watches and will register them again.
+ * After a resume in a new domain (suspend.c) the ring is the same page,
+ * which moved with the guest's memory, but xenstored reaches it through a
+ * new port: xs_reconnect() reads HVM_PARAM_STORE_EVTCHN again, as Linux's
+ * xenbus_resume_cb() does (drivers/xen/xenbus/xenbus_probe.c), gives the
+ * IRQ its new port, as xb_init_comms() does with rebind_evtchn_irq()
+ * (xenbus_comms.c), and starts the traffic afresh. The step above
+ * registers its watches again.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": xenstore: " fmt
@@ -56,6 +60,7 @@ static const char * const xs_choices[] = {
 };
 
 static struct xenstore_domain_interface *intf;
+static u64 ring_pfn;
 static evtchn_port_t port;
 static int irq;		/* 0: not connected */
 
@@ -184,6 +189,7 @@ static int xs_connect(void)
 	intf = memremap(pfn << PAGE_SHIFT, PAGE_SIZE, MEMREMAP_WB);
 	if (!intf)
 		return -ENOMEM;
+	ring_pfn = pfn;
 	port = param;
 	ret = xevtchn_bind_evtchn_to_irqhandler(port, xevtchn_xs_interrupt, 0,
 						"xenstore", &intf);
@@ -220,6 +226,72 @@ unmap:
 	return ret;
 }
 
+/*
+ * The domain is new (see the top of the file): the same IRQ, a new port.
+ * The requests still under way end with -ESHUTDOWN (the API held the
+ * drivers' back, and let those under way finish first). On failure the
+ * connection is gone, as if xenstored had never answered at load.
+ */
+static int xs_reconnect(void)
+{
+	u64 pfn, param;
+	bool reset;
+	int ret;
+
+	xevtchn_xs_comms_stop();
+	ret = xevtchn_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn);
+	if (!ret)
+		ret = xevtchn_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &param);
+	if (!ret && (!pfn || !param))
+		ret = -ENOENT;
+	if (!ret && pfn != ring_pfn) {
+		memunmap(intf);
+		intf = memremap(pfn << PAGE_SHIFT, PAGE_SIZE, MEMREMAP_WB);
+		ring_pfn = pfn;
+		if (!intf)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		port = param;
+		ret = xevtchn_rebind_evtchn_irq(port, irq);
+	}
+	if (!ret)
+		ret = fresh_start(&reset);
+	if (!ret)
+		ret = xevtchn_xs_comms_start(intf, port);
+	if (!ret) {
+		ret = first_requests(reset);
+		if (ret)
+			xevtchn_xs_comms_stop();
+	}
+	if (ret) {
+		unbind();
+		if (intf)
+			memunmap(intf);
+		intf = NULL;
+		return ret;
+	}
+	pr_info("connected again after the resume: ring at frame %#llx, port %u\n",
+		pfn, port);
+	return 0;
+}
+
+static void xs_resume(bool new_domain)
+{
+	int ret;
+
+	if (!new_domain || !irq)
+		return;
+	ret = xs_reconnect();
+	if (ret)
+		pr_err("cannot connect again after the resume (%d); the xenstore API fails with -ENODEV from now on\n",
+		       ret);
+}
+
+static const struct xevtchn_suspend_ops xs_suspend_ops = {
+	.resume = xs_resume,
+};
+
 static void xs_disconnect(void)
 {
 	xevtchn_xs_comms_stop();
@@ -252,8 +324,10 @@ int xevtchn_xs_init(void)
 		return 0;
 	}
 	ret = xs_connect();
-	if (!ret)
+	if (!ret) {
+		xevtchn_suspend_set_ops(XEVTCHN_SUSPEND_XS_CONN, &xs_suspend_ops);
 		return 0;
+	}
 	if (choice == XS_ON) {
 		pr_err("cannot connect (%d); refusing to load (xenstore=on)\n",
 		       ret);
@@ -275,6 +349,7 @@ int xevtchn_xs_init(void)
  */
 void xevtchn_xs_exit(void)
 {
+	xevtchn_suspend_set_ops(XEVTCHN_SUSPEND_XS_CONN, NULL);
 	if (irq)
 		xs_disconnect();
 }

@@ -16,12 +16,19 @@
  * from a callback itself: then nothing of the watch runs after that
  * callback returns.
  *
- * The list of watches outlives the connection: a resume (not yet
- * supported) will register each one with xenstored again.
+ * Around a suspend (suspend.c), the drivers' requests are held back: a
+ * request waits (at most XEVTCHN_XS_TIMEOUT) until the resume is done,
+ * and the suspend waits (at most XS_DRAIN_TIMEOUT) for those under way.
+ * The list of watches outlives the connection: in a new domain each one
+ * is registered with the new xenstored again, with its token, before the
+ * drivers' requests go, as Linux's xs_resume() does
+ * (drivers/xen/xenbus/xenbus_xs.c); xenstored fires each once, so every
+ * callback runs once after a migration.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": xenstore: " fmt
 
+#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
@@ -63,10 +70,36 @@ static DEFINE_MUTEX(callback_mutex);
 static struct task_struct *watch_thread;
 static DECLARE_WAIT_QUEUE_HEAD(watch_wq);
 
+/* How long a suspend waits for the drivers' requests under way. */
+#define XS_DRAIN_TIMEOUT	(5 * HZ)
+
+/* Held back for a suspend; whose requests still pass; those under way. */
+static bool paused;
+static struct task_struct *resumer;
+static atomic_t in_flight = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(pause_wq);
+
 static void *talk(struct xevtchn_xs_transaction t, u32 type,
 		  const struct kvec *vec, unsigned int nvec, unsigned int *len)
 {
-	return xevtchn_xs_talk(t.id, type, vec, nvec, len);
+	void *ret;
+
+	for (;;) {
+		atomic_inc(&in_flight);
+		smp_mb__after_atomic();	/* counted, then paused read */
+		if (likely(!READ_ONCE(paused)) || current == READ_ONCE(resumer))
+			break;
+		if (atomic_dec_and_test(&in_flight))
+			wake_up_all(&pause_wq);
+		if (!wait_event_timeout(pause_wq, !READ_ONCE(paused),
+					XEVTCHN_XS_TIMEOUT))
+			return ERR_PTR(refuse(-ETIMEDOUT, "held back by a suspend for %d s",
+					      XEVTCHN_XS_TIMEOUT / HZ));
+	}
+	ret = xevtchn_xs_talk(t.id, type, vec, nvec, len);
+	if (atomic_dec_and_test(&in_flight))
+		wake_up_all(&pause_wq);
+	return ret;
 }
 
 /* A request whose payload is @path and its NUL. */
@@ -439,6 +472,67 @@ static const struct xevtchn_xs_ops api_ops = {
 	.watch_event = watch_event,
 };
 
+/* Before a suspend: hold the drivers' requests back, let these finish. */
+static void api_suspend_prepare(void)
+{
+	WRITE_ONCE(resumer, current);
+	WRITE_ONCE(paused, true);
+	smp_mb();	/* paused set, then the count read; see talk() */
+	if (!wait_event_timeout(pause_wq, !atomic_read(&in_flight),
+				XS_DRAIN_TIMEOUT))
+		pr_warn("%d requests still under way as the domain suspends\n",
+			atomic_read(&in_flight));
+}
+
+/* Register every watch with xenstored again, in a new domain. */
+static void register_again(void)
+{
+	struct xevtchn_xs_watch *watch, **all;
+	unsigned int n = 0, i = 0;
+	int ret;
+
+	spin_lock(&watch_lock);
+	list_for_each_entry(watch, &watches, list)
+		n++;
+	spin_unlock(&watch_lock);
+	all = kcalloc(n, sizeof(*all), GFP_KERNEL);
+	if (!all && n) {
+		pr_err("no memory to register %u watches again\n", n);
+		return;
+	}
+	/*
+	 * A watch unwatched meanwhile waits in talk() until we are done, so
+	 * its memory stays; one added meanwhile is registered by its own
+	 * request, which waits too.
+	 */
+	spin_lock(&watch_lock);
+	list_for_each_entry(watch, &watches, list)
+		if (i < n)
+			all[i++] = watch;
+	spin_unlock(&watch_lock);
+	for (n = i, i = 0; i < n; i++) {
+		ret = watch_request(XS_WATCH, all[i]);
+		if (ret)
+			pr_err("the watch on %s could not be registered again (%d); its callback will not run\n",
+			       all[i]->path, ret);
+	}
+	kfree(all);
+}
+
+static void api_resume(bool new_domain)
+{
+	if (new_domain && xevtchn_xs_connected())
+		register_again();
+	WRITE_ONCE(paused, false);
+	WRITE_ONCE(resumer, NULL);
+	wake_up_all(&pause_wq);
+}
+
+static const struct xevtchn_suspend_ops api_suspend_ops = {
+	.prepare = api_suspend_prepare,
+	.resume = api_resume,
+};
+
 static int watch_thread_fn(void *unused)
 {
 	struct watch_event *ev;
@@ -488,6 +582,7 @@ int xevtchn_xs_api_init(void)
 		return ret;
 	}
 	xevtchn_xs_set_ops(&api_ops);
+	xevtchn_suspend_set_ops(XEVTCHN_SUSPEND_XS_API, &api_suspend_ops);
 	return 0;
 }
 
@@ -508,6 +603,7 @@ void xevtchn_xs_api_exit(void)
 
 	if (!watch_thread)
 		return;
+	xevtchn_suspend_set_ops(XEVTCHN_SUSPEND_XS_API, NULL);
 	for (;;) {
 		spin_lock(&watch_lock);
 		watch = list_first_entry_or_null(&watches,
