@@ -51,6 +51,13 @@ static void show_port(struct seq_file *m, struct xevtchn_irq *info)
 		snprintf(type, sizeof(type), "evtchn");
 		break;
 	}
+	if (!info->port) {	/* none since a resume (resume.c) */
+		seq_printf(m, "%6s %5u  %-8s %4u  %-6s  %-7s %8ld  %s (no port since the resume)\n",
+			   "-", info->irq, type, READ_ONCE(info->cpu), "-",
+			   "-", atomic_long_read(&info->events),
+			   irq_get_chip(info->irq)->name);
+		return;
+	}
 	seq_printf(m, "%6u %5u  %-8s %4u  %-6s  %-7s %8ld  %s", info->port,
 		   info->irq, type, READ_ONCE(info->cpu),
 		   xevtchn_abi->is_masked(info->port) ? "yes" : "no",
@@ -73,12 +80,18 @@ static int ports_show(struct seq_file *m, void *unused)
 	struct xevtchn_irq *info;
 	evtchn_port_t port;
 
-	seq_printf(m, "# upcall=%s abi=%s\n", xevtchn_upcall_mode(),
-		   xevtchn_abi->name);
+	unsigned long irq;
+
+	seq_printf(m, "# upcall=%s abi=%s resumes=%u\n", xevtchn_upcall_mode(),
+		   xevtchn_abi->name, xevtchn_resume_count());
 	seq_puts(m, "  port   irq  type      cpu  masked  pending   events  chip\n");
 	mutex_lock(&xevtchn_bind_mutex);
 	for (port = 0; (info = xevtchn_next_port(&port, true)); port++)
 		show_port(m, info);
+	/* Bindings a resume left without a port (resume.c): "-" for it. */
+	for (irq = 0; (info = xevtchn_next_binding(&irq)); irq++)
+		if (!info->port)
+			show_port(m, info);
 	mutex_unlock(&xevtchn_bind_mutex);
 	return 0;
 }

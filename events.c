@@ -10,6 +10,12 @@
  *
  * Lock order (outermost first):
  *
+ *   suspend_mutex		suspend.c: one suspend and resume at a time
+ *   cpu_add_remove_lock	CPU hotplug's: the suspend disables hotplug
+ *				(cpu_hotplug_disable()), then closes the bind
+ *				gate (resume.c), taking the bind mutex only
+ *				briefly, never across stop_machine(), whose
+ *				cpus_read_lock() would invert the order below
  *   irq_domain_mutex		genirq's; held when the MSI domain of msi.c
  *				allocates or frees (it takes the bind mutex)
  *   cpu_hotplug_lock		the CPU hotplug callbacks (cpu.c, and the
@@ -17,7 +23,10 @@
  *				under it
  *   xevtchn_bind_mutex		binding and unbinding; the port table, the
  *				IRQ table and the per-CPU VIRQ/IPI tables
- *				change only under it
+ *				change only under it (and in the suspend's
+ *				stop_machine(), every other CPU stopped). The
+ *				API takes it through xevtchn_bind_lock(),
+ *				which waits, outside it, while a suspend runs
  *     IRQ descriptor lock	genirq's; held around the chip callbacks,
  *				including irq_set_affinity()
  *       xevtchn_irq.lock	a raw spinlock: the mask reasons and the mask

@@ -29,7 +29,8 @@
  *      through the API of step 7 (xenstore.c), the thread that talks to
  *      xenstored (xenstore_comms.c)
  *  13. the xenstore API drivers call, and its watches (xenstore_api.c)
- *  14. the toolstack's control requests: poweroff, reboot (control.c)
+ *  14. the toolstack's control requests: poweroff, reboot, suspend
+ *      (control.c)
  *  15. /dev/xen/evtchn, event channels for user space through the API of
  *      step 7 (evtchn_dev.c); no file of it is open at unload, since each
  *      holds a reference on the module
@@ -37,6 +38,17 @@
  * irq_chips.c (the chips, flows and masking of every port) has no step:
  * nothing in it needs setting up. Documentation/events.md draws the path of
  * one event through these files.
+ *
+ * Neither do suspend.c and resume.c: the suspend and resume that "xl
+ * save", "xl restore" and "xl migrate" ask for. resume.c sits with the
+ * API of step 7 (its bind gate, each binding set up again in a new
+ * domain, xevtchn_rebind_evtchn_irq()); suspend.c above step 11 and below
+ * step 12: control.c (step 14) calls it, and steps 12 and 13 give it their
+ * hooks (struct xevtchn_suspend_ops) for reconnecting xenstore and
+ * registering the watches again. It calls down into upcall.c and the ABI
+ * (steps 3 to 5) from its stop_machine() callback, and drivers hear of a
+ * resume through its notifier (Documentation/events.md, "Save, restore
+ * and migration").
  *
  * Unload first tells the xenstore connection that it has begun (its
  * requests then wait 5 s at most, so that a xenstored that stopped

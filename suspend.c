@@ -54,6 +54,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/rcupdate.h>
 #include <linux/stop_machine.h>
 #include <xen/interface/sched.h>
 
@@ -101,6 +102,20 @@ static int suspend_on_cpu0(void *data)
 	s->err = xevtchn_abi->resume();
 	xevtchn_forget_all_ports();
 	return 0;
+}
+
+/*
+ * Every port was forgotten with the other CPUs stopped; but a reader under
+ * a preemptible rcu_read_lock() (a send through an IRQ, port_ops.c) may
+ * have read an old number before, and send on it after. Wait for such
+ * readers before ports are bound again, so that none of the new ones gets
+ * an event meant for an old number. (The toolstack's new ports may, as a
+ * spurious notification to xenstored or xenconsoled, which they take.)
+ */
+static void resume_in_new_domain(void)
+{
+	synchronize_rcu();
+	xevtchn_resume_bindings();
 }
 
 /* Is an MSI bound? Its PIRQ does not survive (pirq.c). */
@@ -173,7 +188,7 @@ int xevtchn_suspend(void)
 	else if (s.ret)
 		pr_info("the suspend was cancelled; resuming as before\n");
 	else
-		xevtchn_resume_bindings();
+		resume_in_new_domain();
 	ret = s.ret;
 out:
 	xevtchn_bind_gate(false);
