@@ -540,6 +540,7 @@ void xevtchn_testing_before_close(void);
 void xevtchn_testing_unload(void);
 void xevtchn_testing_budget(struct xevtchn_budget *budget);
 bool xevtchn_testing_withhold(unsigned int cpu, unsigned long bits);
+const char *xevtchn_testing_suspend_refusal(void);
 #else
 static inline int xevtchn_testing_init(void)
 {
@@ -580,6 +581,11 @@ static inline bool xevtchn_testing_withhold(unsigned int cpu,
 					    unsigned long bits)
 {
 	return false;
+}
+
+static inline const char *xevtchn_testing_suspend_refusal(void)
+{
+	return NULL;
 }
 #endif
 

@@ -140,6 +140,10 @@ static bool msi_bound(void)
  */
 const char *xevtchn_suspend_refusal(void)
 {
+	const char *why = xevtchn_testing_suspend_refusal();
+
+	if (why)
+		return why;
 	if (msi_bound())
 		return "an MSI is bound (attach=), and the device's message names a PIRQ the new domain would not have";
 	return NULL;

@@ -29,6 +29,8 @@
  *   and the passes that ran out.
  * - xevtchn_testing_lateeoi_state() reads a lateeoi port's spurious count,
  *   delay and EOI state.
+ * - refuse_suspend= refuses the toolstack's suspend requests, for a test
+ *   that writes "suspend" to control/shutdown with no save behind it.
  * - xevtchn_testing_pause() makes every call fail as before load;
  *   xevtchn_testing_port_state() and xevtchn_testing_port_events() read a
  *   port's bits and event count for a test's verdict.
@@ -54,6 +56,11 @@ static char *test_flow = "edge";
 module_param(test_flow, charp, 0444);
 MODULE_PARM_DESC(test_flow,
 		 "TEST BUILD: edge (the real flow), or level or fasteoi, which lose events (negative controls)");
+
+static bool refuse_suspend;
+module_param(refuse_suspend, bool, 0644);
+MODULE_PARM_DESC(refuse_suspend,
+		 "TEST BUILD: refuse the toolstack's suspend requests (for a test that writes \"suspend\" with no toolstack behind it)");
 
 static struct irq_chip level_chip;
 static struct irq_chip fasteoi_chip;
@@ -380,6 +387,18 @@ int xevtchn_testing_lateeoi_state(evtchn_port_t port,
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xevtchn_testing_lateeoi_state, XEVTCHN_TESTING_NS);
+
+/**
+ * xevtchn_testing_suspend_refusal() - refuse the suspend, if a test says so
+ *
+ * Context: process context.
+ * Return: the reason, or NULL (suspend.c's own reasons then decide).
+ */
+const char *xevtchn_testing_suspend_refusal(void)
+{
+	return READ_ONCE(refuse_suspend) ?
+	       "the test build refuses it (refuse_suspend=1)" : NULL;
+}
 
 /**
  * xevtchn_testing_pause() - make every call fail as before load
