@@ -587,7 +587,8 @@ EXPORT_SYMBOL_GPL(xevtchn_bind_ipi_to_irqhandler);
  * @ipi: an IPI bound there with xevtchn_bind_ipi_to_irqhandler()
  *
  * Context: any context, hard IRQ included.
- * Return: 0; -ENOENT when @ipi is not bound on @cpu; Xen's error.
+ * Return: 0; -ENOENT when @ipi is not bound on @cpu; -ENOTCONN while a
+ * resume in a new domain binds it again; Xen's error.
  */
 int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
 {
@@ -604,8 +605,11 @@ int xevtchn_send_ipi(unsigned int cpu, unsigned int ipi)
 		rcu_read_lock();
 		info = xevtchn_cpu_source(XEVTCHN_PORT_IPI, cpu, ipi);
 		if (info) {
-			send.port = info->port;
-			ret = xevtchn_event_channel_op(EVTCHNOP_send, &send);
+			send.port = READ_ONCE(info->port);
+			/* 0: a resume is setting it up again (resume.c) */
+			ret = send.port ?
+			      xevtchn_event_channel_op(EVTCHNOP_send, &send) :
+			      -ENOTCONN;
 		}
 		rcu_read_unlock();
 	}

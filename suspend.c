@@ -14,6 +14,7 @@
  *
  * The order, from process context:
  *
+ *   0. the resume notifiers hear XEVTCHN_SUSPENDING: drivers quiesce
  *   1. the steps above (the xenstore API) hold the drivers' requests back
  *      and let those under way finish (struct xevtchn_suspend_ops)
  *   2. CPU hotplug is disabled (its callbacks take the bind mutex and
@@ -32,7 +33,9 @@
  *   6. the steps above: the xenstore connection connects again, the API
  *      registers its watches again (a new domain), then lets the drivers'
  *      requests go
- *   7. the resume notifiers: drivers reconnect what was lost
+ *   7. the resume notifiers hear XEVTCHN_RESUMED (a new domain: drivers
+ *      reconnect what was lost) or XEVTCHN_RESUME_CANCELLED (anything
+ *      else, a failed hypercall included: nothing was lost)
  *
  * Lock order: the suspend mutex (one suspend at a time), then CPU
  * hotplug's cpu_add_remove_lock (cpu_hotplug_disable()), then
@@ -157,10 +160,10 @@ const char *xevtchn_suspend_refusal(void)
  * Context: process context, no lock of xevtchn held; sleeps, and stops
  * every CPU while the domain is suspended.
  * Return: 0 when the domain resumed in a new domain (restored or
- * migrated); 1 when the suspend was cancelled and the domain goes on as
- * it was; -EOPNOTSUPP, with the reason in the log, when it was refused
- * before anything was done; Xen's error when the hypercall failed (not
- * suspended).
+ * migrated); 1 when the suspend was cancelled, or refused once the
+ * drivers had quiesced, and the domain goes on as it was; -EOPNOTSUPP,
+ * with the reason in the log, when it was refused before anything was
+ * done; Xen's error when the hypercall failed (not suspended).
  */
 int xevtchn_suspend(void)
 {
@@ -170,16 +173,24 @@ int xevtchn_suspend(void)
 	int ret;
 
 	mutex_lock(&suspend_mutex);
+	why = xevtchn_suspend_refusal();
+	if (why) {
+		pr_warn("not suspending: %s\n", why);
+		mutex_unlock(&suspend_mutex);
+		return -EOPNOTSUPP;
+	}
+	/* Drivers quiesce, with the API open to them. */
+	blocking_notifier_call_chain(&resume_chain, XEVTCHN_SUSPENDING, NULL);
 	for (level = XEVTCHN_SUSPEND_LEVELS; level-- > 0; )
 		if (upper_ops[level] && upper_ops[level]->prepare)
 			upper_ops[level]->prepare();
 	cpu_hotplug_disable();
 	xevtchn_bind_gate(true);
 	xevtchn_drain_closes();
-	why = xevtchn_suspend_refusal();
+	why = xevtchn_suspend_refusal();	/* again: binds ran meanwhile */
 	if (why) {
 		pr_warn("not suspending: %s\n", why);
-		ret = -EOPNOTSUPP;
+		ret = 1;	/* the drivers resume as after a cancel */
 		goto out;
 	}
 	pr_info("suspending for the toolstack (save or migration)\n");
@@ -200,10 +211,9 @@ out:
 	for (level = 0; level < XEVTCHN_SUSPEND_LEVELS; level++)
 		if (upper_ops[level] && upper_ops[level]->resume)
 			upper_ops[level]->resume(ret == 0);
-	if (ret >= 0)
-		blocking_notifier_call_chain(&resume_chain, ret ?
-					     XEVTCHN_RESUME_CANCELLED :
-					     XEVTCHN_RESUMED, NULL);
+	blocking_notifier_call_chain(&resume_chain, ret ?
+				     XEVTCHN_RESUME_CANCELLED :
+				     XEVTCHN_RESUMED, NULL);
 	mutex_unlock(&suspend_mutex);
 	return ret;
 }
@@ -227,15 +237,19 @@ void xevtchn_suspend_set_ops(enum xevtchn_suspend_level level,
 /**
  * xevtchn_register_resume_notifier() - hear when the domain resumes after
  *	a suspend for the toolstack
- * @nb: the notifier; its callback gets XEVTCHN_RESUMED (a new domain:
+ * @nb: the notifier; its callback gets XEVTCHN_SUSPENDING (the domain is
+ *	about to be suspended: quiesce, and expect nothing sent from now on
+ *	to arrive before the resume), then XEVTCHN_RESUMED (a new domain:
  *	the interdomain, loopback and unbound ports are gone) or
- *	XEVTCHN_RESUME_CANCELLED (the same domain, nothing lost), and NULL
+ *	XEVTCHN_RESUME_CANCELLED (the same domain, nothing lost); and NULL
  *
- * The callbacks run in process context, one after the other, after every
- * VIRQ, IPI and GSI is bound again and the xenstore connection is back
- * (its watches registered again), with no lock of xevtchn held: they may
- * bind, unbind, rebind (xevtchn_rebind_evtchn_irq()) and use xenstore.
- * Unregister before the driver unloads.
+ * The callbacks run in process context, one after the other, with no lock
+ * of xevtchn held: they may bind, unbind, rebind
+ * (xevtchn_rebind_evtchn_irq()) and use xenstore. XEVTCHN_RESUMED and
+ * XEVTCHN_RESUME_CANCELLED come after every VIRQ, IPI and GSI is bound
+ * again and the xenstore connection is back, its watches registered
+ * again. A callback must not unregister a notifier. Unregister before the
+ * driver unloads.
  *
  * Context: process context; sleeps.
  * Return: 0, or -EEXIST when @nb is registered already.

@@ -122,12 +122,14 @@ void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
  * domain: their IRQs stay, without a port (xevtchn_evtchn_from_irq() is 0,
  * a send fails with -ENOTCONN, an unbind closes nothing), until the driver
  * connects again and gives the IRQ its new port with
- * xevtchn_rebind_evtchn_irq(). A resume notifier hears of it: its callback
- * gets XEVTCHN_RESUMED (a new domain) or XEVTCHN_RESUME_CANCELLED (the
- * suspend was cancelled: nothing changed), in process context.
+ * xevtchn_rebind_evtchn_irq(). A resume notifier hears of it, in process
+ * context: XEVTCHN_SUSPENDING before the suspend (quiesce), then
+ * XEVTCHN_RESUMED (a new domain) or XEVTCHN_RESUME_CANCELLED (the same
+ * domain: nothing changed).
  */
-#define XEVTCHN_RESUMED			1
-#define XEVTCHN_RESUME_CANCELLED	2
+#define XEVTCHN_SUSPENDING		1
+#define XEVTCHN_RESUMED			2
+#define XEVTCHN_RESUME_CANCELLED	3
 
 struct notifier_block;
 int xevtchn_register_resume_notifier(struct notifier_block *nb);
