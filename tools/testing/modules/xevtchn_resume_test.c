@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xevtchn_resume_test: what survives "xl save" + "xl restore" and "xl
+ * migrate", counted per epoch.
+ *
+ * Loaded before dom0 saves and restores (or migrates) the guest, and left
+ * loaded across it. An epoch is the life of one domain: 0 at load, one
+ * more at each XEVTCHN_RESUMED. Meanwhile a thread keeps up traffic, one
+ * event at a time, each with a sequence number, waiting until it is
+ * handled before it sends the next:
+ *
+ * - a loopback ping-pong: both ends bound to IRQs; sent through one end's
+ *   IRQ, handled by the other's. After a resume in a new domain both ports
+ *   are gone: the resume notifier checks that a send now fails with
+ *   -ENOTCONN, opens a new loopback and gives each IRQ its new port
+ *   (xevtchn_rebind_evtchn_irq()), as a driver reconnects;
+ * - an IPI to each online CPU in turn, bound once at load: xevtchn binds
+ *   it again on its own.
+ *
+ * And VIRQ_DEBUG is bound on every online CPU (per-CPU), for dom0's "xl
+ * debug-keys q", which raises it once on every vCPU: counted per CPU and
+ * epoch.
+ *
+ * The notifier stops the traffic at XEVTCHN_SUSPENDING, once the event
+ * under way is handled: every event sent in an epoch must be handled in
+ * it, exactly once. XEVTCHN_RESUME_CANCELLED starts it again with nothing
+ * rebound (the ports are still there), and counts the cancel.
+ *
+ * The payload writes a tag to the parameter "report" (after setting
+ * expect_epoch, expect_cancels and expect_virq) for the KTAP suite
+ * resume_<tag>: the counts of every epoch so far. Unloading unbinds all.
+ */
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/wait.h>
+#include <xen/interface/xen.h>
+
+#include <xevtchn/events.h>
+#include "compat.h"
+#include "ktap.h"
+
+#define MAX_EPOCHS	32
+#define MAX_CPUS	8
+#define TEST_IPI	3
+#define SEND_TIMEOUT	HZ
+
+static int expect_epoch;
+module_param(expect_epoch, int, 0644);
+MODULE_PARM_DESC(expect_epoch, "resumes in a new domain the report expects");
+static int expect_cancels;
+module_param(expect_cancels, int, 0644);
+MODULE_PARM_DESC(expect_cancels, "cancelled suspends the report expects");
+static int expect_virq = -1;
+module_param(expect_virq, int, 0644);
+MODULE_PARM_DESC(expect_virq,
+		 "VIRQ_DEBUG events each CPU should have in this epoch; -1: do not check");
+
+/* Under traffic_mutex, read by the handlers with READ_ONCE(). */
+static unsigned int epoch;
+static unsigned int cancels;
+static bool paused;
+static DEFINE_MUTEX(traffic_mutex);
+static DECLARE_WAIT_QUEUE_HEAD(traffic_wq);
+static struct task_struct *thread;
+
+/* The loopback: events sent on end B's IRQ arrive on end A's. */
+static int irq_a = -1, irq_b = -1;
+static u32 lb_seq, lb_done, lb_last;
+static atomic_t lb_sent[MAX_EPOCHS], lb_handled[MAX_EPOCHS];
+static atomic_t lb_doubled, lb_on_b, lb_send_errors;
+static int lb_in_flight_at_suspend;
+static int resumed_send[MAX_EPOCHS];	/* a send before the rebind */
+static int rebind_err[MAX_EPOCHS];
+
+/* Per CPU: its IPI, its VIRQ_DEBUG. */
+struct cpu_test {
+	unsigned int cpu;
+	int ipi_irq, virq_irq;
+	u32 seq, done, last;
+	atomic_t ipi_sent[MAX_EPOCHS], ipi_handled[MAX_EPOCHS];
+	atomic_t virq[MAX_EPOCHS];
+	atomic_t doubled, wrong_cpu;
+};
+
+static struct cpu_test cpus[MAX_CPUS];
+
+static unsigned int cur_epoch(void)
+{
+	return min_t(unsigned int, READ_ONCE(epoch), MAX_EPOCHS - 1);
+}
+
+static irqreturn_t lb_a_interrupt(int irq, void *unused)
+{
+	u32 seq = READ_ONCE(lb_seq);
+
+	if (seq == lb_last) {
+		atomic_inc(&lb_doubled);
+	} else {
+		lb_last = seq;
+		atomic_inc(&lb_handled[cur_epoch()]);
+	}
+	WRITE_ONCE(lb_done, seq);
+	wake_up(&traffic_wq);
+	return IRQ_HANDLED;
+}
+
+/* Nothing is sent towards B. */
+static irqreturn_t lb_b_interrupt(int irq, void *unused)
+{
+	atomic_inc(&lb_on_b);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t ipi_interrupt(int irq, void *data)
+{
+	struct cpu_test *c = data;
+	u32 seq = READ_ONCE(c->seq);
+
+	if (smp_processor_id() != c->cpu)
+		atomic_inc(&c->wrong_cpu);
+	if (seq == c->last) {
+		atomic_inc(&c->doubled);
+	} else {
+		c->last = seq;
+		atomic_inc(&c->ipi_handled[cur_epoch()]);
+	}
+	WRITE_ONCE(c->done, seq);
+	wake_up(&traffic_wq);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t virq_interrupt(int irq, void *data)
+{
+	struct cpu_test *c = data;
+
+	if (smp_processor_id() != c->cpu)
+		atomic_inc(&c->wrong_cpu);
+	atomic_inc(&c->virq[cur_epoch()]);
+	return IRQ_HANDLED;
+}
+
+/* One loopback event; the next only once it is handled. */
+static void lb_round(void)
+{
+	u32 seq = lb_seq + 1;
+
+	WRITE_ONCE(lb_seq, seq);
+	if (xevtchn_notify_remote_via_irq(irq_b)) {
+		atomic_inc(&lb_send_errors);
+		WRITE_ONCE(lb_seq, seq - 1);
+		return;
+	}
+	atomic_inc(&lb_sent[cur_epoch()]);
+	wait_event_timeout(traffic_wq, READ_ONCE(lb_done) == seq, SEND_TIMEOUT);
+}
+
+static void ipi_round(struct cpu_test *c)
+{
+	u32 seq = c->seq + 1;
+
+	if (c->ipi_irq <= 0)
+		return;
+	WRITE_ONCE(c->seq, seq);
+	if (xevtchn_send_ipi(c->cpu, TEST_IPI)) {
+		WRITE_ONCE(c->seq, seq - 1);
+		return;
+	}
+	atomic_inc(&c->ipi_sent[cur_epoch()]);
+	wait_event_timeout(traffic_wq, READ_ONCE(c->done) == seq, SEND_TIMEOUT);
+}
+
+static int traffic_fn(void *unused)
+{
+	unsigned int i = 0;
+
+	while (!kthread_should_stop()) {
+		mutex_lock(&traffic_mutex);
+		if (!paused) {
+			lb_round();
+			ipi_round(&cpus[i++ % MAX_CPUS]);
+		}
+		mutex_unlock(&traffic_mutex);
+		usleep_range(2000, 4000);
+	}
+	return 0;
+}
+
+/* A new loopback, each end given to its old IRQ. */
+static int reconnect_loopback(unsigned int e)
+{
+	evtchn_port_t a, b;
+	int ret;
+
+	resumed_send[e] = xevtchn_notify_remote_via_irq(irq_b);
+	ret = xevtchn_alloc_loopback(&a, &b);
+	if (ret)
+		return ret;
+	ret = xevtchn_rebind_evtchn_irq(a, irq_a);
+	if (!ret)
+		ret = xevtchn_rebind_evtchn_irq(b, irq_b);
+	/* Our ports, not bound by now, would be left open: close them. */
+	if (ret && xevtchn_irq_from_evtchn(a) < 0)
+		xevtchn_close_port(a);
+	if (ret && xevtchn_irq_from_evtchn(b) < 0)
+		xevtchn_close_port(b);
+	return ret;
+}
+
+static int resume_event(struct notifier_block *nb, unsigned long action,
+			void *unused)
+{
+	mutex_lock(&traffic_mutex);
+	switch (action) {
+	case XEVTCHN_SUSPENDING:
+		paused = true;
+		lb_in_flight_at_suspend += READ_ONCE(lb_done) != lb_seq;
+		break;
+	case XEVTCHN_RESUMED:
+		WRITE_ONCE(epoch, epoch + 1);
+		rebind_err[cur_epoch()] = reconnect_loopback(cur_epoch());
+		paused = false;
+		break;
+	case XEVTCHN_RESUME_CANCELLED:
+		cancels++;
+		paused = false;
+		break;
+	}
+	mutex_unlock(&traffic_mutex);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block resume_nb = {
+	.notifier_call = resume_event,
+};
+
+static int report_set(const char *val, const struct kernel_param *kp);
+
+static const struct kernel_param_ops report_ops = {
+	.set = report_set,
+};
+module_param_cb(report, &report_ops, NULL, 0200);
+MODULE_PARM_DESC(report, "write a tag: print the KTAP suite resume_<tag>");
+
+/* Every epoch so far: handled == sent, for the loopback and each IPI. */
+static bool counts_match(char *why, size_t len)
+{
+	unsigned int e, cpu;
+	int sent, handled;
+
+	for (e = 0; e <= cur_epoch(); e++) {
+		sent = atomic_read(&lb_sent[e]);
+		handled = atomic_read(&lb_handled[e]);
+		if (sent != handled) {
+			snprintf(why, len, "epoch %u: loopback sent %d, handled %d",
+				 e, sent, handled);
+			return false;
+		}
+		for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+			sent = atomic_read(&cpus[cpu].ipi_sent[e]);
+			handled = atomic_read(&cpus[cpu].ipi_handled[e]);
+			if (sent != handled) {
+				snprintf(why, len, "epoch %u: IPI to CPU %u sent %d, handled %d",
+					 e, cpu, sent, handled);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static void report(const char *tag)
+{
+	unsigned int e, cpu, ipi_cpus = 0, bound = 0, virq_bad = 0;
+	unsigned int doubled = 0, wrong = 0;
+	struct ktap_suite s;
+	char name[64], why[96] = "";
+	bool enotconn = true;
+
+	mutex_lock(&traffic_mutex);
+	e = cur_epoch();
+	snprintf(name, sizeof(name), "resume_%s", tag);
+	ktap_start(&s, name, 9);
+	ktap_result(&s, epoch == expect_epoch && cancels == expect_cancels,
+		    "epoch_and_cancels", "epoch %u (want %d), %u cancels (want %d)",
+		    epoch, expect_epoch, cancels, expect_cancels);
+	ktap_result(&s, atomic_read(&lb_sent[e]) >= 10, "loopback_traffic_ran",
+		    "%d loopback events in epoch %u", atomic_read(&lb_sent[e]), e);
+	ktap_result(&s, counts_match(why, sizeof(why)),
+		    "every_event_handled_once_per_epoch", "%s", why);
+	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+		doubled += atomic_read(&cpus[cpu].doubled);
+		wrong += atomic_read(&cpus[cpu].wrong_cpu);
+	}
+	ktap_result(&s, !atomic_read(&lb_doubled) && !doubled && !wrong &&
+		    !atomic_read(&lb_on_b), "nothing_doubled_or_misdelivered",
+		    "loopback %d doubled, %d on the sending end; IPIs %u doubled; %u on a wrong CPU",
+		    atomic_read(&lb_doubled), atomic_read(&lb_on_b), doubled,
+		    wrong);
+	ktap_result(&s, !lb_in_flight_at_suspend, "nothing_in_flight_at_suspend",
+		    "%d suspends with a loopback event not handled",
+		    lb_in_flight_at_suspend);
+	for (e = 1; e <= cur_epoch(); e++)
+		enotconn &= resumed_send[e] == -ENOTCONN && !rebind_err[e];
+	ktap_result(&s, enotconn, "send_enotconn_then_rebound_same_irq",
+		    "epoch %u: the send before the rebind gave %d, the rebind %d",
+		    cur_epoch(), resumed_send[cur_epoch()], rebind_err[cur_epoch()]);
+	e = cur_epoch();
+	ktap_result(&s, xevtchn_evtchn_from_irq(irq_a) &&
+		    xevtchn_irq_from_evtchn(xevtchn_evtchn_from_irq(irq_a)) == irq_a,
+		    "loopback_irq_has_new_port", "IRQ %d has port %u",
+		    irq_a, xevtchn_evtchn_from_irq(irq_a));
+	/* Under upcall=intx only CPU 0 takes events: the others bind none. */
+	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+		if (cpus[cpu].ipi_irq <= 0)
+			continue;
+		bound++;
+		ipi_cpus += !!atomic_read(&cpus[cpu].ipi_sent[e]);
+	}
+	ktap_result(&s, bound && ipi_cpus == bound, "ipi_traffic_on_every_cpu",
+		    "IPIs in epoch %u on %u of the %u CPUs with one", e,
+		    ipi_cpus, bound);
+	for (cpu = 0; cpu < MAX_CPUS; cpu++)
+		if (cpus[cpu].virq_irq > 0 && expect_virq >= 0 &&
+		    atomic_read(&cpus[cpu].virq[e]) != expect_virq)
+			virq_bad++;
+	if (expect_virq < 0)
+		ktap_skip(&s, "virq_debug_per_cpu", "expect_virq not set");
+	else
+		ktap_result(&s, !virq_bad, "virq_debug_per_cpu",
+			    "%u CPUs without exactly %d VIRQ_DEBUG in epoch %u (CPU 0: %d)",
+			    virq_bad, expect_virq, e, atomic_read(&cpus[0].virq[e]));
+	mutex_unlock(&traffic_mutex);
+}
+
+static int report_set(const char *val, const struct kernel_param *kp)
+{
+	char tag[32], *t;
+
+	strscpy(tag, val, sizeof(tag));
+	t = strim(tag);
+	report(t[0] ? t : "report");
+	return 0;
+}
+
+static void unbind_all(void)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+		if (cpus[cpu].ipi_irq > 0)
+			xevtchn_unbind_from_irqhandler(cpus[cpu].ipi_irq,
+						       &cpus[cpu]);
+		if (cpus[cpu].virq_irq > 0)
+			xevtchn_unbind_from_irqhandler(cpus[cpu].virq_irq,
+						       &cpus[cpu]);
+		cpus[cpu].ipi_irq = 0;
+		cpus[cpu].virq_irq = 0;
+	}
+	if (irq_a > 0)
+		xevtchn_unbind_from_irqhandler(irq_a, &irq_a);
+	if (irq_b > 0)
+		xevtchn_unbind_from_irqhandler(irq_b, &irq_b);
+	irq_a = -1;
+	irq_b = -1;
+}
+
+static int __init resume_test_init(void)
+{
+	evtchn_port_t a, b;
+	unsigned int cpu;
+	int ret;
+
+	for_each_online_cpu(cpu) {
+		struct cpu_test *c;
+
+		if (cpu >= MAX_CPUS)
+			break;
+		c = &cpus[cpu];
+		c->cpu = cpu;
+		c->ipi_irq = xevtchn_bind_ipi_to_irqhandler(TEST_IPI, cpu,
+							    ipi_interrupt, 0,
+							    "xevtchn-resume-ipi",
+							    c);
+		c->virq_irq = xevtchn_bind_virq_to_irqhandler(VIRQ_DEBUG, cpu,
+							      virq_interrupt,
+							      IRQF_PERCPU,
+							      "xevtchn-resume-virq",
+							      c);
+	}
+	ret = xevtchn_alloc_loopback(&a, &b);
+	if (ret)
+		goto fail;
+	irq_a = xevtchn_bind_evtchn_to_irqhandler(a, lb_a_interrupt, 0,
+						  "xevtchn-resume-a", &irq_a);
+	irq_b = xevtchn_bind_evtchn_to_irqhandler(b, lb_b_interrupt, 0,
+						  "xevtchn-resume-b", &irq_b);
+	if (irq_a < 0 || irq_b < 0) {
+		ret = irq_a < 0 ? irq_a : irq_b;
+		if (irq_a < 0)
+			xevtchn_close_port(a);
+		if (irq_b < 0)
+			xevtchn_close_port(b);
+		goto fail;
+	}
+	ret = xevtchn_register_resume_notifier(&resume_nb);
+	if (ret)
+		goto fail;
+	thread = kthread_run(traffic_fn, NULL, "xevtchn-resume-test");
+	if (IS_ERR(thread)) {
+		ret = PTR_ERR(thread);
+		xevtchn_unregister_resume_notifier(&resume_nb);
+		goto fail;
+	}
+	pr_info("xevtchn_resume_test: loopback IRQs %d and %d, IPI %u and VIRQ_DEBUG on each CPU\n",
+		irq_a, irq_b, TEST_IPI);
+	return 0;
+
+fail:
+	unbind_all();
+	pr_err("xevtchn_resume_test: cannot set up (%d)\n", ret);
+	return ret;
+}
+
+static void __exit resume_test_exit(void)
+{
+	kthread_stop(thread);
+	xevtchn_unregister_resume_notifier(&resume_nb);
+	unbind_all();
+}
+
+module_init(resume_test_init);
+module_exit(resume_test_exit);
+
+MODULE_DESCRIPTION("xevtchn test: events per epoch across save, restore and migration");
+MODULE_LICENSE("GPL");
