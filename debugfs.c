@@ -82,8 +82,11 @@ static int ports_show(struct seq_file *m, void *unused)
 
 	unsigned long irq;
 
-	seq_printf(m, "# upcall=%s abi=%s resumes=%u\n", xevtchn_upcall_mode(),
-		   xevtchn_abi->name, xevtchn_resume_count());
+	seq_printf(m, "# upcall=%s abi=%s\n", xevtchn_upcall_mode(),
+		   xevtchn_abi->name);
+	if (xevtchn_resume_count())
+		seq_printf(m, "# resumed in a new domain %u times\n",
+			   xevtchn_resume_count());
 	seq_puts(m, "  port   irq  type      cpu  masked  pending   events  chip\n");
 	mutex_lock(&xevtchn_bind_mutex);
 	for (port = 0; (info = xevtchn_next_port(&port, true)); port++)
