@@ -84,6 +84,7 @@ CFG
 	cat "$dir/extra.cfg" >>/tmp/guest.cfg
 
 	: >"$glog"
+	rm -f /tmp/xth-moving /tmp/xth-domid
 	$bb tail -n +1 -f "$glog" | $bb sed 's/^/[guest] /' &
 
 	xl create -q /tmp/guest.cfg >/tmp/xl-create.log 2>&1 || {
@@ -109,8 +110,12 @@ CFG
 
 	waited=0
 	lost=0
-	while xl domid xth-guest >/dev/null 2>&1; do
-		if guest_shut_down; then
+	# While dom0.sh moves the guest (save and restore, migration:
+	# /tmp/xth-moving), there may be no domain for a while, or a
+	# suspended one; afterwards, /tmp/xth-domid has its new ID.
+	while xl domid xth-guest >/dev/null 2>&1 || [ -e /tmp/xth-moving ]; do
+		[ -s /tmp/xth-domid ] && domid=$(cat /tmp/xth-domid)
+		if [ ! -e /tmp/xth-moving ] && guest_shut_down; then
 			# Powering off after its payload is the normal end.
 			if ! $bb grep -q '^XTH-GUEST: done' "$glog"; then
 				show_guest_state
@@ -180,6 +185,12 @@ serve_guest() {
 		(cd /payload/dom0 && GUEST_DOMID=$domid ./run.sh "$@") \
 			>"/tmp/rpc.$id" 2>&1
 		$bb sed 's/^/[dom0] /' "/tmp/rpc.$id"
+		# The request moved the guest (dom0.sh): its new domain has a
+		# new device model, whose pty carries the replies from now on.
+		if [ -s /tmp/xth-domid ] && [ "$(cat /tmp/xth-domid)" != "$domid" ]; then
+			domid=$(cat /tmp/xth-domid)
+			pty=$(guest_pty) && exec 4>"$pty"
+		fi
 		echo "XTH-REP $id $($bb tail -n 1 "/tmp/rpc.$id")" >&4
 	done
 }

@@ -21,8 +21,74 @@ flood_line() {
 	return 1
 }
 
+# The guest moves (save and restore, migration): the guest's domain ID
+# changes, and for a while there is no domain, or one suspended. While
+# /tmp/xth-moving exists, dom0-init.sh neither ends the guest nor takes a
+# suspended one for a shut down one; /tmp/xth-domid gives it the new ID,
+# for the requests that follow and for the reply channel (the new device
+# model's pty). moved OLD NEW SECONDS, or failed: WHY, is the answer.
+SAVE_IMG=/tmp/xth-save.img
+move_start() {
+	touch /tmp/xth-moving
+	MOVE_T0=$(date +%s)
+}
+move_end() {		# move_end WHAT: the guest's domain now, or failed
+	_new=$(xl domid xth-guest 2>/dev/null)
+	[ -n "$_new" ] && echo "$_new" >/tmp/xth-domid
+	rm -f /tmp/xth-moving "$SAVE_IMG"
+	if [ -n "$_new" ]; then
+		echo "$1 $GUEST_DOMID $_new $(($(date +%s) - MOVE_T0))"
+	else
+		echo "failed: $1: no domain xth-guest afterwards"
+	fi
+}
+
 case "$1" in
 start)
+	;;
+xl-save-restore)	# xl-save-restore: "xl save", then "xl restore" from the
+	# image: a new domain; answers "restored OLD NEW SECONDS"
+	move_start
+	if ! out=$(timeout 600 xl save xth-guest "$SAVE_IMG" 2>&1); then
+		rm -f /tmp/xth-moving "$SAVE_IMG"
+		echo "failed: xl save: $(echo "$out" | tail -n 1)"
+		exit 0
+	fi
+	if ! out=$(timeout 600 xl restore "$SAVE_IMG" 2>&1); then
+		rm -f /tmp/xth-moving "$SAVE_IMG"
+		echo "failed: xl restore: $(echo "$out" | tail -n 1)"
+		exit 0
+	fi
+	move_end restored
+	;;
+xl-save-cancel)		# xl-save-cancel: "xl save -c": saved, then the same
+	# domain goes on (its suspend cancelled); answers "continued OLD OLD S"
+	move_start
+	if ! out=$(timeout 600 xl save -c xth-guest "$SAVE_IMG" 2>&1); then
+		rm -f /tmp/xth-moving "$SAVE_IMG"
+		echo "failed: xl save -c: $(echo "$out" | tail -n 1)"
+		exit 0
+	fi
+	move_end continued
+	;;
+xl-migrate-local)	# xl-migrate-local: a live migration within this host
+	# (the receiver runs here: xl migrate -s ''); answers "migrated OLD NEW S"
+	move_start
+	if ! out=$(timeout 600 xl migrate -s '' xth-guest 'xl migrate-receive' 2>&1); then
+		rm -f /tmp/xth-moving
+		echo "failed: xl migrate: $(echo "$out" | tail -n 1)"
+		exit 0
+	fi
+	move_end migrated
+	;;
+ports-open)		# ports-open: the guest's open ports as Xen sees them, but
+	# those Xen consumes and the console's (the guest binds neither):
+	# port numbers, ascending, on one line
+	console=$(xenstore-read "/local/domain/$GUEST_DOMID/console/port" 2>/dev/null)
+	./xth-lsevtchn "$GUEST_DOMID" 2>/dev/null |
+		awk -v c="$console" '$2 != "xen" && $1 != c { print $1 }' |
+		sort -n | tr '\n' ' ' | sed 's/ $//'
+	echo
 	;;
 domid)			# domid: the guest's domain ID
 	echo "$GUEST_DOMID"

@@ -168,13 +168,14 @@ load_module() {
 }
 
 # dom0_call CMD ARGS...: have dom0 run its payload's "dom0.sh CMD ARGS" and
-# print the last line of its output. Fails after 180 s without an answer.
+# print the last line of its output. Fails after 180 s without an answer
+# (DOM0_CALL_TIMEOUT seconds where set: a save or a migration takes longer).
 # Only in the guest (guest-init opens dom0's reply channel as fd 3).
 dom0_call() {
 	_id=$(($(cat /tmp/xth-rpc-id 2>/dev/null || echo 0) + 1))
 	echo "$_id" >/tmp/xth-rpc-id
 	echo "XTH-REQ $_id $*" >/dev/console
-	while IFS= read -r -t 180 _line <&3; do
+	while IFS= read -r -t "${DOM0_CALL_TIMEOUT:-180}" _line <&3; do
 		_line=$(echo "$_line" | tr -d '\r')
 		case "$_line" in
 		"XTH-REP $_id "*)
