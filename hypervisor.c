@@ -105,6 +105,9 @@ EXPORT_SYMBOL_GPL(xevtchn_detect);
 /**
  * xevtchn_xen_info() - what xevtchn found out about Xen at load time
  *
+ * The domain ID changes when the domain is restored or migrated: it is
+ * read again after such a resume (before the resume notifiers run).
+ *
  * Context: any context, hard IRQ included.
  * Return: the facts, valid from module load to unload.
  */
@@ -118,6 +121,23 @@ static void native_cpuid_leaf(u32 leaf, struct xevtchn_cpuid_regs *r,
 			      void *ctx)
 {
 	cpuid(leaf, &r->eax, &r->ebx, &r->ecx, &r->edx);
+}
+
+/**
+ * xevtchn_hypervisor_resume() - the domain is new: read its ID again
+ *
+ * Context: process context, after a resume in a new domain (suspend.c).
+ */
+void xevtchn_hypervisor_resume(void)
+{
+	struct xevtchn_cpuid_regs r;
+	domid_t old = xen_info.domid;
+
+	native_cpuid_leaf(xen_info.cpuid_base + XEN_CPUID_HVM_LEAF, &r, NULL);
+	if (r.eax & XEN_HVM_CPUID_DOMID_PRESENT)
+		WRITE_ONCE(xen_info.domid, r.ecx);
+	if (xen_info.domid != old)
+		pr_info("now domain %u (was %u)\n", xen_info.domid, old);
 }
 
 static bool kernel_xen_active(void)

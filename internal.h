@@ -32,6 +32,7 @@
 
 /* hypervisor.c */
 int xevtchn_hypervisor_init(void);
+void xevtchn_hypervisor_resume(void);
 
 /* What an event channel port is bound to. */
 enum xevtchn_port_type {

@@ -117,6 +117,7 @@ static int suspend_on_cpu0(void *data)
  */
 static void resume_in_new_domain(void)
 {
+	xevtchn_hypervisor_resume();
 	synchronize_rcu();
 	xevtchn_resume_bindings();
 }
