@@ -120,7 +120,7 @@ static void ignore_request(const char *cmd, const char *why)
 	else if (!why)
 		pr_info("ignoring the toolstack's request \"%.32s\" (control/shutdown)\n",
 			cmd);
-	refusal_logged = why != NULL;
+	refusal_logged = !!why;
 }
 
 /* The watch on control/shutdown fired: read it and act. */

@@ -550,9 +550,9 @@ static bool evtchn_fifo_handle_events(unsigned int cpu,
 
 /*
  * The domain is new (suspend.c): it has the 2-level ABI, the toolstack's
- * ports and no control block. As Linux's evtchn_fifo_resume()
- * (drivers/xen/events/events_fifo.c) and FreeBSD's resume of its event
- * layer: each control block again, cleared (the first switches the domain
+ * ports and no control block. As Linux's evtchn_fifo_resume() (in its
+ * drivers/xen/events/) and FreeBSD's resume of its event layer: each
+ * control block again, cleared (the first switches the domain
  * to FIFO), then the array's pages, each masked again, so that every port
  * the ABI held keeps a word. Offline CPUs keep theirs too (see the top of
  * the file; Xen takes one for any vCPU of the domain). Interrupts are off

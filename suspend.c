@@ -149,7 +149,7 @@ const char *xevtchn_suspend_refusal(void)
 	if (why)
 		return why;
 	if (msi_bound())
-		return "an MSI is bound (attach=), and the device's message names a PIRQ the new domain would not have";
+		return "an MSI is bound (attach=); its PIRQ would not survive";
 	return NULL;
 }
 
