@@ -97,13 +97,14 @@ static int suspend_on_cpu0(void *data)
 
 	WARN_ON_ONCE(!irqs_disabled());
 	s->ret = xevtchn_sched_op(SCHEDOP_shutdown, &shutdown);
+	if (!s->ret)	/* whatever fails below, the old numbers mean nothing */
+		xevtchn_forget_all_ports();
 	s->what = "the upcall";
 	s->err = xevtchn_upcall_resume(!s->ret);
 	if (s->ret || s->err)
 		return 0;
 	s->what = "the event channel ABI";
 	s->err = xevtchn_abi->resume();
-	xevtchn_forget_all_ports();
 	return 0;
 }
 
