@@ -119,11 +119,16 @@ static inline bool xevtchn_budget_take(struct xevtchn_budget *budget)
  *	and @closed has run: a GSI's driver may use the line through the
  *	IOAPIC next, and while its PIRQ is mapped Xen delivers the line as
  *	the PIRQ's event instead
+ * @resume: optional: in a new domain after a suspend, give the binding
+ *	(port 0) a new port, with xevtchn_attach_port(); 0 or a negative
+ *	errno. Under xevtchn_bind_mutex (resume.c). Without it the binding
+ *	stays without a port
  *
  * Event channel ports, VIRQs and IPIs have none; pirq.c and msi.c set theirs.
  */
 struct xevtchn_source_ops {
 	void (*closed)(struct xevtchn_irq *info);
+	int (*resume)(struct xevtchn_irq *info);
 	bool owned_by_domain;
 	bool wait_close;
 };
@@ -476,7 +481,6 @@ void xevtchn_pirq_startup_eoi(struct xevtchn_irq *info);
 void xevtchn_pirq_query_eoi(struct xevtchn_irq *info);
 void xevtchn_unmap_pirq(unsigned int pirq);
 void xevtchn_pirq_closed(struct xevtchn_irq *info);
-int xevtchn_pirq_resume(struct xevtchn_irq *info);
 extern const struct irq_chip xevtchn_pirq_edge_chip;
 
 /* msi.c: an MSI irq domain that delivers a PCI device's MSIs as PIRQs */

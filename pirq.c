@@ -311,8 +311,61 @@ void xevtchn_pirq_closed(struct xevtchn_irq *info)
 	xevtchn_unmap_pirq(info->pirq);
 }
 
+/**
+ * gsi_resume() - map a GSI's PIRQ again in a new domain, and bind it
+ * @info: a GSI's binding left without a port by the resume (resume.c)
+ *
+ * As Linux's restore_pirqs() (drivers/xen/events/events_base.c): the GSI
+ * is mapped again to the same PIRQ, so the IRQ keeps its PIRQ number as
+ * well, then a port is bound to it; and, as its startup does, an EOI with
+ * the port still masked has Xen send again a level line that is up. The
+ * source ops' ->resume of GSIs. An MSI has none: the device's message
+ * names a PIRQ that the new domain has not allocated (suspend.c refuses
+ * while one is bound, as mainline restores GSIs only).
+ *
+ * Context: under xevtchn_bind_mutex.
+ * Return: 0, or a negative errno with the reason in the kernel log; then
+ * the binding stays without a port, and the GSI goes to the IOAPIC again.
+ */
+static int gsi_resume(struct xevtchn_irq *info)
+{
+	struct physdev_map_pirq map = {
+		.domid = DOMID_SELF,
+		.type = MAP_PIRQ_TYPE_GSI,
+		.index = info->pirq_gsi,
+		.pirq = info->pirq,
+	};
+	evtchn_port_t port;
+	int ret;
+
+	lockdep_assert_held(&xevtchn_bind_mutex);
+	ret = xevtchn_physdev_op(PHYSDEVOP_map_pirq, &map);
+	if (!ret && map.pirq != info->pirq) {
+		xevtchn_unmap_pirq(map.pirq);
+		ret = -EBUSY;
+	}
+	if (ret)
+		return refuse(ret, "Xen refused GSI %u as PIRQ %u again (%d)",
+			      info->pirq_gsi, info->pirq, ret);
+	ret = bind_pirq_port(info->pirq,
+			     irq_get_chip(info->irq) == &pirq_fasteoi_chip,
+			     &port);
+	if (!ret) {
+		ret = xevtchn_attach_port(info, port, XEVTCHN_NEW_PORT_VCPU);
+		if (ret)
+			xevtchn_close_evtchn(port);
+	}
+	if (ret) {
+		xevtchn_unmap_pirq(info->pirq);
+		return ret;
+	}
+	xevtchn_pirq_startup_eoi(info);
+	return 0;
+}
+
 static const struct xevtchn_source_ops gsi_ops = {
 	.closed = xevtchn_pirq_closed,
+	.resume = gsi_resume,
 	.wait_close = true,
 };
 
@@ -375,62 +428,6 @@ static int bind_gsi_pirq(unsigned int gsi, unsigned int pirq, bool level)
 	pr_info("GSI %u (%s): PIRQ %u, port %u, IRQ %d\n", gsi,
 		level ? "level" : "edge", pirq, info->port, irq);
 	return irq;
-}
-
-/**
- * xevtchn_pirq_resume() - map a GSI's PIRQ again in a new domain, and bind
- *	it
- * @info: a PIRQ binding left without a port by the resume (resume.c)
- *
- * As Linux's restore_pirqs() (drivers/xen/events/events_base.c): the GSI
- * is mapped again to the same PIRQ, so the IRQ keeps its PIRQ number as
- * well, then a port is bound to it; and, as its startup does, an EOI with
- * the port still masked has Xen send again a level line that is up. An
- * MSI's PIRQ is not: the device's message names a PIRQ that the new
- * domain has not allocated (suspend.c refuses while one is bound, as
- * mainline restores GSIs only).
- *
- * Context: under xevtchn_bind_mutex.
- * Return: 0, or a negative errno with the reason in the kernel log; then
- * the binding stays without a port, and the GSI goes to the IOAPIC again.
- */
-int xevtchn_pirq_resume(struct xevtchn_irq *info)
-{
-	struct physdev_map_pirq map = {
-		.domid = DOMID_SELF,
-		.type = MAP_PIRQ_TYPE_GSI,
-		.index = info->pirq_gsi,
-		.pirq = info->pirq,
-	};
-	evtchn_port_t port;
-	int ret;
-
-	lockdep_assert_held(&xevtchn_bind_mutex);
-	if (!info->pirq_gsi)
-		return refuse(-EOPNOTSUPP, "IRQ %u: an MSI's PIRQ %u does not survive a migration",
-			      info->irq, info->pirq);
-	ret = xevtchn_physdev_op(PHYSDEVOP_map_pirq, &map);
-	if (!ret && map.pirq != info->pirq) {
-		xevtchn_unmap_pirq(map.pirq);
-		ret = -EBUSY;
-	}
-	if (ret)
-		return refuse(ret, "Xen refused GSI %u as PIRQ %u again (%d)",
-			      info->pirq_gsi, info->pirq, ret);
-	ret = bind_pirq_port(info->pirq,
-			     irq_get_chip(info->irq) == &pirq_fasteoi_chip,
-			     &port);
-	if (!ret) {
-		ret = xevtchn_attach_port(info, port, XEVTCHN_NEW_PORT_VCPU);
-		if (ret)
-			xevtchn_close_evtchn(port);
-	}
-	if (ret) {
-		xevtchn_unmap_pirq(info->pirq);
-		return ret;
-	}
-	xevtchn_pirq_startup_eoi(info);
-	return 0;
 }
 
 /**

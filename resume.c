@@ -19,7 +19,8 @@
  *   VIRQ	bound again on the vCPU it was bound on; a global one that had
  *		moved goes back where it was
  *   IPI	bound again on its CPU
- *   GSI PIRQ	mapped again, to the same PIRQ, and bound (pirq.c)
+ *   GSI PIRQ	mapped again, to the same PIRQ, and bound (pirq.c, through
+ *		its source ops' ->resume)
  *   MSI PIRQ	none: suspend.c refuses to suspend while one is bound
  *   others	interdomain, loopback and unbound ports: gone with the old
  *		domain. The binding stays, its IRQ and handler too, without a
@@ -220,7 +221,10 @@ void xevtchn_resume_bindings(void)
 			ipis += !ret;
 			break;
 		case XEVTCHN_PORT_PIRQ:
-			ret = xevtchn_pirq_resume(info);
+			ret = info->ops && info->ops->resume ?
+			      info->ops->resume(info) :
+			      refuse(-EOPNOTSUPP, "IRQ %u: PIRQ %u cannot be bound again",
+				     info->irq, info->pirq);
 			pirqs += !ret;
 			break;
 		default:
