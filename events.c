@@ -10,12 +10,10 @@
  *
  * Lock order (outermost first):
  *
- *   suspend_mutex		suspend.c: one suspend and resume at a time
- *   cpu_add_remove_lock	CPU hotplug's: the suspend disables hotplug
- *				(cpu_hotplug_disable()), then closes the bind
- *				gate (resume.c), taking the bind mutex only
- *				briefly, never across stop_machine(), whose
- *				cpus_read_lock() would invert the order below
+ *   suspend_mutex		suspend.c; it disables CPU hotplug, then
+ *				closes the bind gate (resume.c), taking the
+ *				bind mutex only briefly: never across
+ *				stop_machine() (cpus_read_lock(), see below)
  *   irq_domain_mutex		genirq's; held when the MSI domain of msi.c
  *				allocates or frees (it takes the bind mutex)
  *   cpu_hotplug_lock		the CPU hotplug callbacks (cpu.c, and the
@@ -23,10 +21,9 @@
  *				under it
  *   xevtchn_bind_mutex		binding and unbinding; the port table, the
  *				IRQ table and the per-CPU VIRQ/IPI tables
- *				change only under it (and in the suspend's
- *				stop_machine(), every other CPU stopped). The
- *				API takes it through xevtchn_bind_lock(),
- *				which waits, outside it, while a suspend runs
+ *				change only under it (or in the suspend's
+ *				stop_machine()); the API takes it through
+ *				xevtchn_bind_lock(), which waits for a suspend
  *     IRQ descriptor lock	genirq's; held around the chip callbacks,
  *				including irq_set_affinity()
  *       xevtchn_irq.lock	a raw spinlock: the mask reasons and the mask
@@ -552,15 +549,12 @@ void xevtchn_forget_port(evtchn_port_t port)
 /**
  * xevtchn_forget_all_ports() - the domain is new: no port of ours exists
  *
- * Empties the port table, live and closing entries alike, and sets the
- * port of every binding to 0, "none": Xen's port numbers of the old
- * domain mean nothing in the new one, and a number may already be
- * another port's (the toolstack's). The table's rows stay. A closing
- * binding's close then leaves Xen alone (close.c).
+ * Empties the port table (its rows stay) and sets every binding's port to
+ * 0, "none": an old number may be another port's now. A closing binding's
+ * close then leaves Xen alone (close.c).
  *
- * Context: the suspend's stop_machine() callback, on CPU 0 with every
- * other CPU stopped and interrupts off; the caller closed the bind gate
- * and drained the closes, so nobody holds the bind mutex.
+ * Context: the suspend's stop_machine() callback, every other CPU stopped;
+ * the bind gate closed and the closes drained: nobody holds the mutex.
  */
 void xevtchn_forget_all_ports(void)
 {
