@@ -556,10 +556,12 @@ orderly_helpers() {
 # The xenstore client (Documentation/xenstore.md), under upcall=$1 (the
 # test build, then the module users load): the API on the guest's own
 # nodes and its timeouts (xevtchn_xenstore_test); nodes dom0 writes and
-# reads; an unload while a request waits for a reply that never comes, and
-# the load after it; then the toolstack's control requests: a suspend and
-# an unknown request left unacknowledged, "xl reboot" (without -F) reaching
-# the kernel's orderly reboot; the feature nodes withdrawn at unload.
+# reads; the toolstack's control requests a guest does not carry out (a
+# suspend the test build refuses, an unknown request) left
+# unacknowledged; an unload while a request waits for a reply that never
+# comes, and the load of the module users load after it; "xl reboot"
+# (without -F) reaching the kernel's orderly reboot; the feature nodes
+# there before, and withdrawn at unload.
 xenstore_suites() {
 	mode=$1
 	orderly_helpers
@@ -589,6 +591,41 @@ xenstore_suites() {
 	rmmod xevtchn_xenstore_test
 	kmsg | ktap_only
 
+	# What it does not carry out, it does not acknowledge. A suspend it
+	# would carry out: with no save behind it, the domain would really
+	# suspend, with no toolstack to restore or resume it, and the boot
+	# would lose the guest. So this runs while the test build is loaded,
+	# which refuses it here (refuse_suspend=1), before the unload below
+	# loads the module users load, which has no such switch; and the
+	# request is written only once the switch is set. resume_suites has
+	# the real suspends.
+	kmsg >/dev/null
+	if echo 1 >/sys/module/xevtchn/parameters/refuse_suspend; then
+		dom0_call xs-write control/shutdown suspend >/dev/null
+		wait_until 10 sh -c "dmesg | grep -q 'asks for suspend, which cannot be done now'"
+		suspend_logged=$?
+		sleep 1
+		suspend_left=$(dom0_call xs-read control/shutdown)
+		dom0_call xs-write control/shutdown >/dev/null	# as libxl cancels it
+		echo 0 >/sys/module/xevtchn/parameters/refuse_suspend
+	else
+		suspend_logged="not the test build: no suspend request written"
+		suspend_left=$suspend_logged
+	fi
+	dom0_call xs-write control/shutdown xth-unknown >/dev/null
+	wait_until 10 sh -c "dmesg | grep -q 'ignoring the toolstack.s request \"xth-unknown\"'"
+	unknown_logged=$?
+	sleep 1
+	unknown_left=$(dom0_call xs-read control/shutdown)
+	dom0_call xs-write control/shutdown >/dev/null
+	ktap_start "xenstore_control_$mode" 5
+	ktap_expect features_advertised "1 1 1" \
+		"$(dom0_call xs-read control/feature-poweroff) $(dom0_call xs-read control/feature-reboot) $(dom0_call xs-read control/feature-suspend)"
+	ktap_expect suspend_logged 0 "$suspend_logged"
+	ktap_expect suspend_not_acknowledged suspend "$suspend_left"
+	ktap_expect unknown_logged 0 "$unknown_logged"
+	ktap_expect unknown_not_acknowledged xth-unknown "$unknown_left"
+
 	# A watch callback waits for a reply that was dropped, and xevtchn
 	# stops reading the ring; then it unloads (each wait is then cut to
 	# 5 s: without that, 90 s and more) and loads again.
@@ -617,34 +654,10 @@ xenstore_suites() {
 		"$(echo "$relog" | grep -q 'reconnecting' &&
 		   echo "$relog" | grep -q 'xenstore: connected' && echo yes)"
 
-	# What it does not carry out, it does not acknowledge. A suspend it
-	# would carry out: with no save behind it, the domain would stay
-	# suspended, so the test build refuses it here (refuse_suspend=1);
-	# resume_suites has the real ones.
-	kmsg >/dev/null
-	echo 1 >/sys/module/xevtchn/parameters/refuse_suspend
-	dom0_call xs-write control/shutdown suspend >/dev/null
-	wait_until 10 sh -c "dmesg | grep -q 'asks for suspend, which cannot be done now'"
-	suspend_logged=$?
-	sleep 1
-	suspend_left=$(dom0_call xs-read control/shutdown)
-	dom0_call xs-write control/shutdown >/dev/null	# as libxl cancels it
-	echo 0 >/sys/module/xevtchn/parameters/refuse_suspend
-	dom0_call xs-write control/shutdown xth-unknown >/dev/null
-	wait_until 10 sh -c "dmesg | grep -q 'ignoring the toolstack.s request \"xth-unknown\"'"
-	unknown_logged=$?
-	sleep 1
-	unknown_left=$(dom0_call xs-read control/shutdown)
-	dom0_call xs-write control/shutdown >/dev/null
-	ktap_start "xenstore_control_$mode" 5
-	ktap_expect features_advertised "1 1 1" \
-		"$(dom0_call xs-read control/feature-poweroff) $(dom0_call xs-read control/feature-reboot) $(dom0_call xs-read control/feature-suspend)"
-	ktap_expect suspend_logged 0 "$suspend_logged"
-	ktap_expect suspend_not_acknowledged suspend "$suspend_left"
-	ktap_expect unknown_logged 0 "$unknown_logged"
-	ktap_expect unknown_not_acknowledged xth-unknown "$unknown_left"
-
 	# "xl reboot": dom0 reports its side (dom0_xl_reboot).
+	features=$(dom0_call xs-read control/feature-poweroff)
+	features="$features $(dom0_call xs-read control/feature-reboot)"
+	features="$features $(dom0_call xs-read control/feature-suspend)"
 	kmsg >/dev/null
 	dom0_call xl-reboot >/dev/null
 	wait_until 30 test -e /tmp/xth-orderly-reboot
@@ -652,7 +665,8 @@ xenstore_suites() {
 	log=$(kmsg)
 	rmmod xevtchn
 	kmsg | ktap_only
-	ktap_start "xenstore_xl_reboot_$mode" 3
+	ktap_start "xenstore_xl_reboot_$mode" 4
+	ktap_expect features_advertised "1 1 1" "$features"
 	ktap_expect orderly_reboot_ran 0 "$rebooted"
 	ktap_expect says_so yes \
 		"$(echo "$log" | grep -q 'the toolstack asks for reboot' && echo yes)"
