@@ -108,17 +108,25 @@ unsigned int xevtchn_resume_count(void)
  * @port: a port Xen just opened for it, or one to bind it to
  * @notify_vcpu: the vCPU Xen notifies for @port now
  *
- * Readies the ABI for @port, masks it, has Xen notify @info->cpu's vCPU
- * (dynamic ports), then publishes it in the port table. The port stays
- * masked: unmask_if_unmasked() follows.
+ * Readies the ABI for @port and masks it; then, under @info->lock, as
+ * xevtchn_rebind_to_cpu() moves a port: has Xen notify @info->cpu's vCPU
+ * (dynamic ports), publishes the port in the port table and the binding,
+ * and gives it to @info->cpu in the ABI (2-level: the CPU's owned bit).
+ * An affinity change cannot come between the choice of the vCPU and the
+ * owned bit: the lock holds @info->cpu still, and a move that ran before
+ * (port 0: only noted) is the one followed here. Otherwise Xen could
+ * notify the old CPU's vCPU while the new CPU owns the port, and the
+ * event would be lost. The port stays masked: unmask_if_unmasked()
+ * follows.
  *
- * Context: under xevtchn_bind_mutex.
+ * Context: under xevtchn_bind_mutex; takes @info->lock.
  * Return: 0, or a negative errno with the reason in the kernel log; then
  * @info keeps port 0, and whoever opened @port closes it.
  */
 int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
 			unsigned int notify_vcpu)
 {
+	struct evtchn_bind_vcpu bind = { .port = port };
 	unsigned long flags;
 	int ret;
 
@@ -128,21 +136,26 @@ int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
 	ret = xevtchn_check_port_free(port, __func__);
 	if (!ret)
 		ret = xevtchn_abi_port_setup(port);
+	/* The table's row now (it may allocate): no allocation under the lock. */
+	if (!ret)
+		ret = xevtchn_set_port_info(port, NULL);
 	if (ret)
 		return ret;
 	xevtchn_abi->mask(port);
-	ret = xevtchn_notify_cpu(info, port, notify_vcpu);
-	if (!ret)
-		ret = xevtchn_set_port_info(port, info);
-	if (ret)
-		return ret;
 	raw_spin_lock_irqsave(&info->lock, flags);
-	if (!info->percpu)
-		notify_vcpu = xevtchn_vcpu_id(info->cpu);
-	info->notify_vcpu = notify_vcpu;
-	WRITE_ONCE(info->port, port);
+	bind.vcpu = info->percpu ? notify_vcpu : xevtchn_vcpu_id(info->cpu);
+	if (bind.vcpu != notify_vcpu)
+		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+	if (!ret) {
+		xevtchn_set_port_info(port, info);	/* the row exists */
+		info->notify_vcpu = bind.vcpu;
+		WRITE_ONCE(info->port, port);
+		xevtchn_abi_bind_to_cpu(port, info->cpu, info->cpu);
+	}
 	raw_spin_unlock_irqrestore(&info->lock, flags);
-	xevtchn_abi_bind_to_cpu(port, info->cpu, info->cpu);
+	if (ret)
+		return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
+			      port, bind.vcpu, ret);
 	return 0;
 }
 
