@@ -153,6 +153,9 @@ struct xevtchn_source_ops {
  * @eoi_stashed: a lateeoi port's XEVTCHN_MASK_EOI is held for an event
  *	that genirq has not handed to the handler yet (its mask_ack took it,
  *	xevtchn_eoi_stash()); under @lock
+ * @resend_owed: genirq asked for a resend (xevtchn_irq_retrigger()) while
+ *	the binding had no port since a resume: its next port is set pending
+ *	(xevtchn_attach_port()); under @lock
  * @dying: unbound: no more moves, masks or unmasks; set under @lock and
  *	xevtchn_bind_mutex. From then on the port is closing: its port table
  *	entry stays, reserving the number, until @close_work closes it
@@ -200,6 +203,7 @@ struct xevtchn_irq {
 	int is_active;
 	u8 mask_reason;
 	bool eoi_stashed;
+	bool resend_owed;
 	bool dying;
 	raw_spinlock_t lock;
 	int refcount;

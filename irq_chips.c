@@ -420,6 +420,15 @@ static void xevtchn_irq_mask_ack(struct irq_data *data)
  * EOI that no handler will end (xevtchn_eoi_stash()): give it back first,
  * opening the gate and dropping the EOI reason, so that it is taken anew
  * and its handler owes the EOI.
+ *
+ * A binding without a port since a resume (resume.c) cannot be set
+ * pending now: the resend is owed (@resend_owed), and its next port is
+ * set pending before it is unmasked (xevtchn_attach_port()). Returning 0
+ * instead would not keep the event with genirq: check_irq_resend()
+ * (kernel/irq/resend.c, Linux 6.1) clears IRQS_PENDING before it asks
+ * the chip, and on 0 falls back to its software resend, which runs the
+ * flow handler from a tasklet on a binding with no port, or, where that
+ * is not built in, drops the event. 1 is the truth: the event will come.
  */
 int xevtchn_irq_retrigger(struct irq_data *data)
 {
@@ -433,6 +442,8 @@ int xevtchn_irq_retrigger(struct irq_data *data)
 			release_eoi_locked(info);
 		if (info->port)
 			xevtchn_abi->set_pending(info->port);
+		else
+			info->resend_owed = true;
 		unmask_locked(info, XEVTCHN_MASK_TEMPORARY);
 	}
 	raw_spin_unlock_irqrestore(&info->lock, flags);

@@ -116,7 +116,9 @@ unsigned int xevtchn_resume_count(void)
  * owned bit: the lock holds @info->cpu still, and a move that ran before
  * (port 0: only noted) is the one followed here. Otherwise Xen could
  * notify the old CPU's vCPU while the new CPU owns the port, and the
- * event would be lost. The port stays masked: unmask_if_unmasked()
+ * event would be lost. An event genirq asked to resend while there was
+ * no port (xevtchn_irq_retrigger()) is set pending on @port, so that the
+ * unmask delivers it. The port stays masked: unmask_if_unmasked()
  * follows.
  *
  * Context: under xevtchn_bind_mutex; takes @info->lock.
@@ -151,6 +153,9 @@ int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
 		info->notify_vcpu = bind.vcpu;
 		WRITE_ONCE(info->port, port);
 		xevtchn_abi_bind_to_cpu(port, info->cpu, info->cpu);
+		if (info->resend_owed)
+			xevtchn_abi->set_pending(port);
+		info->resend_owed = false;
 	}
 	raw_spin_unlock_irqrestore(&info->lock, flags);
 	if (ret)
