@@ -406,33 +406,6 @@ struct xevtchn_irq *xevtchn_new_binding(evtchn_port_t port,
 }
 
 /**
- * xevtchn_notify_cpu() - have Xen notify @info->cpu's vCPU for @port
- * @info: a binding; nothing is done for a per-CPU one
- * @port: its port, new
- * @notify_vcpu: the vCPU Xen notifies for @port now
- *
- * Context: under xevtchn_bind_mutex.
- * Return: 0, or Xen's error with the reason in the kernel log.
- */
-int xevtchn_notify_cpu(struct xevtchn_irq *info, evtchn_port_t port,
-		       unsigned int notify_vcpu)
-{
-	struct evtchn_bind_vcpu bind = {
-		.port = port,
-		.vcpu = xevtchn_vcpu_id(info->cpu),
-	};
-	int ret;
-
-	if (info->percpu || notify_vcpu == bind.vcpu)
-		return 0;
-	ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
-	if (ret)
-		return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
-			      port, bind.vcpu, ret);
-	return 0;
-}
-
-/**
  * xevtchn_attach_binding() - make a new binding visible to the upcall
  * @info: from xevtchn_new_binding(), with its IRQ and chip set
  *
@@ -441,8 +414,9 @@ int xevtchn_notify_cpu(struct xevtchn_irq *info, evtchn_port_t port,
  * table. The port stays masked until its IRQ is started. Call under
  * xevtchn_bind_mutex.
  *
- * Return: 0, or a negative errno with the reason in the kernel log; then
- * nothing was published.
+ * Return: 0, or a negative errno with the reason in the kernel log
+ * (-ENODEV: a resume failed meanwhile, suspend.c); then nothing was
+ * published.
  */
 int xevtchn_attach_binding(struct xevtchn_irq *info)
 {
@@ -450,10 +424,21 @@ int xevtchn_attach_binding(struct xevtchn_irq *info)
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
-	ret = xevtchn_notify_cpu(info, info->port, info->notify_vcpu);
+	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
-	info->notify_vcpu = vcpu;
+	if (!info->percpu && info->notify_vcpu != vcpu) {
+		struct evtchn_bind_vcpu bind = {
+			.port = info->port,
+			.vcpu = vcpu,
+		};
+
+		ret = xevtchn_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+		if (ret)
+			return refuse(ret, "Xen refused to bind port %u to vCPU %u (%d)",
+				      info->port, bind.vcpu, ret);
+		info->notify_vcpu = vcpu;
+	}
 	irq_data_update_effective_affinity(irq_get_irq_data(info->irq),
 					   cpumask_of(info->cpu));
 	ret = xa_err(xa_store(&irq_bindings, info->irq, info, GFP_KERNEL));
@@ -606,7 +591,7 @@ int xevtchn_check_ready(const char *caller)
 {
 	if (likely(READ_ONCE(ready)))
 		return 0;
-	pr_warn_ratelimited("%s: xevtchn is not ready (loading, unloading or paused)\n",
+	pr_warn_ratelimited("%s: xevtchn is not ready (loading, unloading, paused, or a resume failed)\n",
 			    caller);
 	return -ENODEV;
 }

@@ -434,8 +434,6 @@ void xevtchn_detach_binding(struct xevtchn_irq *info);
 void xevtchn_forget_port(evtchn_port_t port);
 int xevtchn_check_port_free(evtchn_port_t port, const char *caller);
 int xevtchn_set_port_info(evtchn_port_t port, struct xevtchn_irq *info);
-int xevtchn_notify_cpu(struct xevtchn_irq *info, evtchn_port_t port,
-		       unsigned int notify_vcpu);
 void xevtchn_forget_all_ports(void);
 struct xevtchn_irq *xevtchn_next_binding(unsigned long *irq);
 struct xevtchn_irq *xevtchn_cpu_source(enum xevtchn_port_type type,
@@ -598,6 +596,13 @@ static inline const char *xevtchn_testing_suspend_refusal(void)
 }
 #endif
 
+/* How a suspend ended, for the steps above (struct xevtchn_suspend_ops). */
+enum xevtchn_woke {
+	XEVTCHN_WOKE_SAME,	/* cancelled or refused: the same domain */
+	XEVTCHN_WOKE_NEW,	/* restored or migrated: a new domain */
+	XEVTCHN_WOKE_BROKEN,	/* the event layer could not be set up again */
+};
+
 /**
  * struct xevtchn_suspend_ops - what a step above suspend.c does around a
  *	suspend: the xenstore connection (step 12) and its API (step 13)
@@ -606,12 +611,12 @@ static inline const char *xevtchn_testing_suspend_refusal(void)
  *	for a bounded time)
  * @resume: optional: after it, once the bindings are set up again, the
  *	steps below first (the connection connects again in a new domain,
- *	@new_domain; the API registers its watches again there, and lets
- *	the drivers' requests go either way)
+ *	and goes in a broken one; the API registers its watches again in a
+ *	new domain, and lets the drivers' requests go whatever @woke)
  */
 struct xevtchn_suspend_ops {
 	void (*prepare)(void);
-	void (*resume)(bool new_domain);
+	void (*resume)(enum xevtchn_woke woke);
 };
 
 /* The steps that give suspend.c their hooks, in load order. */

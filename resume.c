@@ -122,8 +122,9 @@ unsigned int xevtchn_resume_count(void)
  * follows.
  *
  * Context: under xevtchn_bind_mutex; takes @info->lock.
- * Return: 0, or a negative errno with the reason in the kernel log; then
- * @info keeps port 0, and whoever opened @port closes it.
+ * Return: 0, or a negative errno with the reason in the kernel log
+ * (-ENODEV: a resume failed, suspend.c); then @info keeps port 0, and
+ * whoever opened @port closes it.
  */
 int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
 			unsigned int notify_vcpu)
@@ -133,6 +134,9 @@ int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
+	ret = xevtchn_check_ready(__func__);	/* a failed resume closed it */
+	if (ret)
+		return ret;
 	if (port >= xevtchn_abi->max_ports || !port)
 		return refuse(-EINVAL, "port %u is out of the ABI's range", port);
 	ret = xevtchn_check_port_free(port, __func__);

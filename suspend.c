@@ -37,6 +37,17 @@
  *      reconnect what was lost) or XEVTCHN_RESUME_CANCELLED (anything
  *      else, a failed hypercall included: nothing was lost)
  *
+ * If Xen refuses to set the upcall or the ABI up again in step 3, no event
+ * can arrive any more, and nothing is set up on top of that: step 4 is
+ * skipped, the API is closed (every call fails with -ENODEV, as before
+ * load; a call that waited at the gate is refused when it would attach),
+ * HVM_PARAM_CALLBACK_IRQ is set to 0 (so that the toolstack stops sending
+ * control requests nobody can answer, and suspends the domain without
+ * asking), the xenstore connection goes, the log says what failed
+ * (pr_crit), the notifiers hear XEVTCHN_RESUME_FAILED, and every later
+ * suspend is refused. What is left to do is to unload xevtchn: unbinding
+ * still works, and closes nothing in a new domain.
+ *
  * Lock order: the suspend mutex (one suspend at a time), then CPU
  * hotplug's cpu_add_remove_lock (cpu_hotplug_disable()), then
  * xevtchn_bind_mutex, taken only briefly, never across stop_machine()
@@ -68,6 +79,8 @@
 static DEFINE_MUTEX(suspend_mutex);
 static const struct xevtchn_suspend_ops *upper_ops[XEVTCHN_SUSPEND_LEVELS];
 static BLOCKING_NOTIFIER_HEAD(resume_chain);
+/* A resume failed (see the top of the file); under suspend_mutex. */
+static bool broken;
 
 /**
  * struct suspend_state - what the stop_machine() callback did
@@ -123,6 +136,22 @@ static void resume_in_new_domain(void)
 	xevtchn_resume_bindings();
 }
 
+/*
+ * Step 3 failed: Xen refused to set the upcall or the ABI up again, and no
+ * event arrives any more. Set nothing up on top of it (see the top of the
+ * file), and say so loudly.
+ */
+static void resume_failed(const struct suspend_state *s)
+{
+	WRITE_ONCE(broken, true);
+	xevtchn_set_ready(false);
+	xevtchn_upcall_announce(false);
+	xevtchn_reset_callback_via();
+	pr_crit("the resume failed: after the suspend (%s), Xen refused to set %s up again (%d). No event arrives any more: no binding is set up again, every call of the API fails with -ENODEV, HVM_PARAM_CALLBACK_IRQ is 0 (the toolstack's control requests are no longer answered), and xenstore is disconnected; unload xevtchn\n",
+		s->ret < 0 ? "refused by Xen" : s->ret ? "cancelled" :
+		"in a new domain", s->what, s->err);
+}
+
 /* Is an MSI bound? Its PIRQ does not survive (pirq.c). */
 static bool msi_bound(void)
 {
@@ -149,6 +178,8 @@ const char *xevtchn_suspend_refusal(void)
 
 	if (why)
 		return why;
+	if (READ_ONCE(broken))
+		return "a resume failed, and no event arrives any more; unload xevtchn";
 	if (msi_bound())
 		return "an MSI is bound (attach=); its PIRQ would not survive";
 	return NULL;
@@ -165,11 +196,15 @@ const char *xevtchn_suspend_refusal(void)
  * migrated); 1 when the suspend was cancelled, or refused once the
  * drivers had quiesced, and the domain goes on as it was; -EOPNOTSUPP,
  * with the reason in the log, when it was refused before anything was
- * done; Xen's error when the hypercall failed (not suspended).
+ * done; Xen's error when the hypercall failed (not suspended); -EIO when
+ * Xen refused to set the upcall or the ABI up again afterwards (the
+ * resume failed: see the top of the file).
  */
 int xevtchn_suspend(void)
 {
+	enum xevtchn_woke woke = XEVTCHN_WOKE_SAME;
 	struct suspend_state s = {};
+	unsigned long event;
 	unsigned int level;
 	const char *why;
 	int ret;
@@ -197,25 +232,29 @@ int xevtchn_suspend(void)
 	}
 	pr_info("suspending for the toolstack (save or migration)\n");
 	stop_machine(suspend_on_cpu0, &s, cpumask_of(0));
-	if (s.err)
-		pr_crit("after the suspend, Xen refused to set %s up again (%d): events will not arrive\n",
-			s.what, s.err);
-	if (s.ret < 0)
-		pr_err("Xen refused to suspend the domain (%ld)\n", s.ret);
-	else if (s.ret)
-		pr_info("the suspend was cancelled; resuming as before\n");
-	else
-		resume_in_new_domain();
 	ret = s.ret;
+	if (s.err) {
+		resume_failed(&s);
+		woke = XEVTCHN_WOKE_BROKEN;
+		ret = -EIO;
+	} else if (s.ret < 0) {
+		pr_err("Xen refused to suspend the domain (%ld)\n", s.ret);
+	} else if (s.ret) {
+		pr_info("the suspend was cancelled; resuming as before\n");
+	} else {
+		resume_in_new_domain();
+		woke = XEVTCHN_WOKE_NEW;
+	}
 out:
 	xevtchn_bind_gate(false);
 	cpu_hotplug_enable();
 	for (level = 0; level < XEVTCHN_SUSPEND_LEVELS; level++)
 		if (upper_ops[level] && upper_ops[level]->resume)
-			upper_ops[level]->resume(ret == 0);
-	blocking_notifier_call_chain(&resume_chain, ret ?
-				     XEVTCHN_RESUME_CANCELLED :
-				     XEVTCHN_RESUMED, NULL);
+			upper_ops[level]->resume(woke);
+	event = woke == XEVTCHN_WOKE_NEW ? XEVTCHN_RESUMED :
+		woke == XEVTCHN_WOKE_BROKEN ? XEVTCHN_RESUME_FAILED :
+		XEVTCHN_RESUME_CANCELLED;
+	blocking_notifier_call_chain(&resume_chain, event, NULL);
 	mutex_unlock(&suspend_mutex);
 	return ret;
 }
@@ -242,16 +281,18 @@ void xevtchn_suspend_set_ops(enum xevtchn_suspend_level level,
  * @nb: the notifier; its callback gets XEVTCHN_SUSPENDING (the domain is
  *	about to be suspended: quiesce, and expect nothing sent from now on
  *	to arrive before the resume), then XEVTCHN_RESUMED (a new domain:
- *	the interdomain, loopback and unbound ports are gone) or
- *	XEVTCHN_RESUME_CANCELLED (the same domain, nothing lost); and NULL
+ *	the interdomain, loopback and unbound ports are gone),
+ *	XEVTCHN_RESUME_CANCELLED (the same domain, nothing lost) or
+ *	XEVTCHN_RESUME_FAILED (no event arrives any more, and the API
+ *	refuses every call but unbinding: give up, and unbind); and NULL
  *
  * The callbacks run in process context, one after the other, with no lock
  * of xevtchn held: they may bind, unbind, rebind
  * (xevtchn_rebind_evtchn_irq()) and use xenstore. XEVTCHN_RESUMED and
  * XEVTCHN_RESUME_CANCELLED come after every VIRQ, IPI and GSI is bound
  * again and the xenstore connection is back, its watches registered
- * again. A callback must not unregister a notifier. Unregister before the
- * driver unloads.
+ * again; XEVTCHN_RESUME_FAILED after nothing of that. A callback must not
+ * unregister a notifier. Unregister before the driver unloads.
  *
  * Context: process context; sleeps.
  * Return: 0, or -EEXIST when @nb is registered already.

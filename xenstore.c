@@ -226,6 +226,14 @@ unmap:
 	return ret;
 }
 
+static void xs_disconnect(void)
+{
+	xevtchn_xs_comms_stop();
+	unbind();
+	memunmap(intf);
+	intf = NULL;
+}
+
 /*
  * The domain is new (see the top of the file): the same IRQ, a new port.
  * The requests still under way end with -ESHUTDOWN (the API held the
@@ -276,12 +284,18 @@ static int xs_reconnect(void)
 	return 0;
 }
 
-static void xs_resume(bool new_domain)
+static void xs_resume(enum xevtchn_woke woke)
 {
 	int ret;
 
-	if (!new_domain || !irq)
+	if (!irq || woke == XEVTCHN_WOKE_SAME)
 		return;
+	if (woke == XEVTCHN_WOKE_BROKEN) {
+		/* No event would reach the thread: its requests would hang. */
+		xs_disconnect();
+		pr_err("disconnected: the resume failed; the xenstore API fails with -ENODEV from now on\n");
+		return;
+	}
 	ret = xs_reconnect();
 	if (ret)
 		pr_err("cannot connect again after the resume (%d); the xenstore API fails with -ENODEV from now on\n",
@@ -291,14 +305,6 @@ static void xs_resume(bool new_domain)
 static const struct xevtchn_suspend_ops xs_suspend_ops = {
 	.resume = xs_resume,
 };
-
-static void xs_disconnect(void)
-{
-	xevtchn_xs_comms_stop();
-	unbind();
-	memunmap(intf);
-	intf = NULL;
-}
 
 /**
  * xevtchn_xs_init() - connect to xenstore (xenstore=)

@@ -519,9 +519,9 @@ static void register_again(void)
 	kfree(all);
 }
 
-static void api_resume(bool new_domain)
+static void api_resume(enum xevtchn_woke woke)
 {
-	if (new_domain && xevtchn_xs_connected())
+	if (woke == XEVTCHN_WOKE_NEW && xevtchn_xs_connected())
 		register_again();
 	WRITE_ONCE(paused, false);
 	WRITE_ONCE(resumer, NULL);

@@ -124,12 +124,15 @@ void xevtchn_irq_lateeoi(unsigned int irq, unsigned int eoi_flags);
  * connects again and gives the IRQ its new port with
  * xevtchn_rebind_evtchn_irq(). A resume notifier hears of it, in process
  * context: XEVTCHN_SUSPENDING before the suspend (quiesce), then
- * XEVTCHN_RESUMED (a new domain) or XEVTCHN_RESUME_CANCELLED (the same
- * domain: nothing changed).
+ * XEVTCHN_RESUMED (a new domain), XEVTCHN_RESUME_CANCELLED (the same
+ * domain: nothing changed) or XEVTCHN_RESUME_FAILED (Xen refused to set
+ * the event layer up again: no event arrives any more, every call but an
+ * unbind fails with -ENODEV; unbind, and expect xevtchn to be unloaded).
  */
 #define XEVTCHN_SUSPENDING		1
 #define XEVTCHN_RESUMED			2
 #define XEVTCHN_RESUME_CANCELLED	3
+#define XEVTCHN_RESUME_FAILED		4
 
 struct notifier_block;
 int xevtchn_register_resume_notifier(struct notifier_block *nb);
