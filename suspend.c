@@ -6,8 +6,10 @@
  * work item of its own, not from the watch thread). The guest then
  * suspends itself with SCHEDOP_shutdown(SHUTDOWN_suspend), and the
  * hypercall returns either in the same domain (1: the toolstack cancelled,
- * everything is as it was) or, after a restore or a migration, in a new
- * domain (0) that has none of the guest's event channel state: no
+ * everything is as it was; or 0, HVM_PARAM_CALLBACK_IRQ still set: see
+ * still_same_domain()) or, after a restore or a migration, in a new
+ * domain (0, the parameter 0) that has none of the guest's event channel
+ * state: no
  * shared_info at its frame, no upcall, no FIFO control block, no port
  * (Linux: drivers/xen/manage.c, do_suspend() and xen_suspend();
  * arch/x86/xen/suspend_hvm.c, xen_hvm_post_suspend()).
@@ -70,6 +72,7 @@
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/stop_machine.h>
+#include <xen/interface/hvm/params.h>
 #include <xen/interface/sched.h>
 
 #include <xevtchn/events.h>
@@ -88,12 +91,37 @@ static bool broken;
  *	error, not suspended
  * @err: in a new domain, the step that failed to set up (0: none)
  * @what: that step, for the log
+ * @same_after_0: the hypercall returned 0 in the same domain (@ret is 1)
+ * @param_err: reading HVM_PARAM_CALLBACK_IRQ after a 0 failed with it
  */
 struct suspend_state {
 	long ret;
 	int err;
 	const char *what;
+	bool same_after_0;
+	long param_err;
 };
+
+/*
+ * A 0 from the hypercall: is this the same domain after all? Only
+ * xc_domain_resume()'s cooperative path (fast=1) makes the hypercall
+ * return 1; its other path (fast=0, xc_domain_resume_any()) resumes an
+ * HVM domain with XEN_DOMCTL_resumedomain and leaves RAX alone, and
+ * modify_returncode() skips a domain whose HVM_PARAM_CALLBACK_IRQ is 0
+ * (tools/libs/guest/xg_resume.c of Xen 4.17). The parameter tells the two
+ * apart: the save does not carry it (it is not in the save stream's list,
+ * tools/libs/guest/xg_sr_save_x86_hvm.c), so a restored or migrated
+ * domain has 0, while this one set it before asking to be suspended (the
+ * toolstack asks only a guest that has it set). If it cannot be read, the
+ * domain is taken for new, as before.
+ */
+static bool still_same_domain(struct suspend_state *s)
+{
+	u64 via = 0;
+
+	s->param_err = xevtchn_hvm_get_param(HVM_PARAM_CALLBACK_IRQ, &via);
+	return !s->param_err && via;
+}
 
 /*
  * On CPU 0, the other CPUs stopped, interrupts off (stop_machine()). Linux
@@ -101,7 +129,9 @@ struct suspend_state {
  * xen_suspend()). For an HVM guest the hypercall takes no frame; it
  * returns 0 in the restored domain, 1 when the toolstack resumed this one
  * (xc_domain_resume() sets the vCPU's RAX: modify_returncode(),
- * tools/libs/guest/xg_resume.c of Xen 4.17).
+ * tools/libs/guest/xg_resume.c of Xen 4.17), or 0 again when it resumed
+ * this one without setting RAX (still_same_domain()). modify_returncode()
+ * sets vCPU 0's RAX: CPU 0 must be vCPU 0.
  */
 static int suspend_on_cpu0(void *data)
 {
@@ -109,7 +139,12 @@ static int suspend_on_cpu0(void *data)
 	struct sched_shutdown shutdown = { .reason = SHUTDOWN_suspend };
 
 	WARN_ON_ONCE(!irqs_disabled());
+	WARN_ON_ONCE(xevtchn_vcpu_id(0) != 0);
 	s->ret = xevtchn_sched_op(SCHEDOP_shutdown, &shutdown);
+	if (!s->ret && still_same_domain(s)) {
+		s->same_after_0 = true;
+		s->ret = 1;
+	}
 	if (!s->ret)	/* whatever fails below, the old numbers mean nothing */
 		xevtchn_forget_all_ports();
 	s->what = "the upcall";
@@ -240,8 +275,13 @@ int xevtchn_suspend(void)
 	} else if (s.ret < 0) {
 		pr_err("Xen refused to suspend the domain (%ld)\n", s.ret);
 	} else if (s.ret) {
-		pr_info("the suspend was cancelled; resuming as before\n");
+		pr_info("the suspend was cancelled%s; resuming as before\n",
+			s.same_after_0 ?
+			" (0 from the hypercall, the callback still set)" : "");
 	} else {
+		if (s.param_err)
+			pr_warn("cannot read HVM_PARAM_CALLBACK_IRQ (%ld); taking the domain for a new one\n",
+				s.param_err);
 		resume_in_new_domain();
 		woke = XEVTCHN_WOKE_NEW;
 	}
