@@ -325,7 +325,8 @@ void xevtchn_pirq_closed(struct xevtchn_irq *info)
  *
  * Context: under xevtchn_bind_mutex.
  * Return: 0, or a negative errno with the reason in the kernel log; then
- * the binding stays without a port, and the GSI goes to the IOAPIC again.
+ * the binding stays without a port, and the GSI goes to the IOAPIC again;
+ * the binding still holds the GSI (gsi_binding()) until it is unbound.
  */
 static int gsi_resume(struct xevtchn_irq *info)
 {
@@ -335,17 +336,29 @@ static int gsi_resume(struct xevtchn_irq *info)
 		.index = info->pirq_gsi,
 		.pirq = info->pirq,
 	};
+	struct physdev_irq_status_query query = { .irq = info->pirq };
 	evtchn_port_t port;
 	int ret;
 
 	lockdep_assert_held(&xevtchn_bind_mutex);
 	ret = xevtchn_physdev_op(PHYSDEVOP_map_pirq, &map);
-	if (!ret && map.pirq != info->pirq) {
-		xevtchn_unmap_pirq(map.pirq);
-		ret = -EBUSY;
-	}
 	if (ret)
 		return refuse(ret, "Xen refused GSI %u as PIRQ %u again (%d)",
+			      info->pirq_gsi, info->pirq, ret);
+	/*
+	 * For an emulated GSI, Xen leaves map.pirq as asked, and answers 0
+	 * without mapping anything when the GSI or the PIRQ is mapped
+	 * already ("already mapped": physdev_hvm_map_pirq() and
+	 * map_domain_emuirq_pirq(), xen/arch/x86/physdev.c and irq.c of Xen
+	 * 4.17). PHYSDEVOP_irq_status_query refuses a PIRQ that is mapped to
+	 * nothing (-EINVAL): the GSI went to another PIRQ, and ours is not
+	 * ours to unmap. (Ours mapped to another GSI cannot be: in a new
+	 * domain only this loop maps, each GSI to the PIRQ it had, and no
+	 * two had the same.)
+	 */
+	ret = xevtchn_physdev_op(PHYSDEVOP_irq_status_query, &query);
+	if (ret)
+		return refuse(-EBUSY, "GSI %u or PIRQ %u is mapped already (%d)",
 			      info->pirq_gsi, info->pirq, ret);
 	ret = bind_pirq_port(info->pirq,
 			     irq_get_chip(info->irq) == &pirq_fasteoi_chip,
@@ -369,12 +382,21 @@ static const struct xevtchn_source_ops gsi_ops = {
 	.wait_close = true,
 };
 
-/* The binding of @gsi, if a driver bound it, closing or not. */
+/*
+ * The binding of @gsi, if a driver bound it: attached (found by its IRQ,
+ * with a port or without one since a resume that could not map the GSI
+ * again: gsi_resume(); a bind must not map it a second time), or closing
+ * (out of the IRQ table, found by its port until the close).
+ */
 static struct xevtchn_irq *gsi_binding(unsigned int gsi)
 {
 	struct xevtchn_irq *info;
 	evtchn_port_t port;
+	unsigned long irq;
 
+	for (irq = 0; (info = xevtchn_next_binding(&irq)); irq++)
+		if (info->type == XEVTCHN_PORT_PIRQ && info->pirq_gsi == gsi)
+			return info;
 	for (port = 0; (info = xevtchn_next_port(&port, true)); port++)
 		if (info->type == XEVTCHN_PORT_PIRQ && info->pirq_gsi == gsi)
 			return info;
