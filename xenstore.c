@@ -64,6 +64,40 @@ static u64 ring_pfn;
 static evtchn_port_t port;
 static int irq;		/* 0: not connected */
 
+/*
+ * Two helpers of the protocol for xenstore_comms.c, which is long enough.
+ * A message type's name, for the log.
+ */
+const char *xevtchn_xs_type_name(u32 type)
+{
+	static const char * const names[] = {
+		[XS_DIRECTORY]		= "DIRECTORY",
+		[XS_READ]		= "READ",
+		[XS_WATCH]		= "WATCH",
+		[XS_UNWATCH]		= "UNWATCH",
+		[XS_TRANSACTION_START]	= "TRANSACTION_START",
+		[XS_TRANSACTION_END]	= "TRANSACTION_END",
+		[XS_WRITE]		= "WRITE",
+		[XS_RM]			= "RM",
+		[XS_RESET_WATCHES]	= "RESET_WATCHES",
+	};
+
+	return type < ARRAY_SIZE(names) && names[type] ? names[type] : "?";
+}
+
+/* xenstored's error string as an errno (Xen's table, xs_wire.h). */
+int xevtchn_xs_errno(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xsd_errors); i++)
+		if (!strcmp(name, xsd_errors[i].errstring))
+			return -xsd_errors[i].errnum;
+	pr_warn_ratelimited("xenstored answered with an error unknown here, \"%s\"; taken as -EIO\n",
+			    name);
+	return -EIO;
+}
+
 static bool req_pending(void)
 {
 	return READ_ONCE(intf->req_cons) != READ_ONCE(intf->req_prod);

@@ -164,23 +164,6 @@ static unsigned long xs_timeout(void)
 	return ms ? msecs_to_jiffies(ms) : XEVTCHN_XS_TIMEOUT;
 }
 
-static const char *type_name(u32 type)
-{
-	static const char * const names[] = {
-		[XS_DIRECTORY]		= "DIRECTORY",
-		[XS_READ]		= "READ",
-		[XS_WATCH]		= "WATCH",
-		[XS_UNWATCH]		= "UNWATCH",
-		[XS_TRANSACTION_START]	= "TRANSACTION_START",
-		[XS_TRANSACTION_END]	= "TRANSACTION_END",
-		[XS_WRITE]		= "WRITE",
-		[XS_RM]			= "RM",
-		[XS_RESET_WATCHES]	= "RESET_WATCHES",
-	};
-
-	return type < ARRAY_SIZE(names) && names[type] ? names[type] : "?";
-}
-
 static void free_req(struct kref *ref)
 {
 	struct xs_req *req = container_of(ref, struct xs_req, ref);
@@ -508,19 +491,6 @@ static bool wait_for_reply(struct xs_req *req)
 	}
 }
 
-/* xenstored's error string as an errno (Xen's table, xs_wire.h). */
-static int xs_errno(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(xsd_errors); i++)
-		if (!strcmp(name, xsd_errors[i].errstring))
-			return -xsd_errors[i].errnum;
-	pr_warn_ratelimited("xenstored answered with an error unknown here, \"%s\"; taken as -EIO\n",
-			    name);
-	return -EIO;
-}
-
 /**
  * xevtchn_xs_talk() - send one request to xenstored and wait for its reply
  * @tx_id: the transaction, or 0 for none
@@ -555,7 +525,7 @@ void *xevtchn_xs_talk(u32 tx_id, u32 type,
 		size += vec[i].iov_len;
 	if (size > XENSTORE_PAYLOAD_MAX)
 		return ERR_PTR(refuse(-E2BIG, "a %s request of %zu bytes is beyond %u; not sent",
-				      type_name(type), size,
+				      xevtchn_xs_type_name(type), size,
 				      XENSTORE_PAYLOAD_MAX));
 	req = kzalloc(struct_size(req, out, sizeof(hdr) + size), GFP_KERNEL);
 	if (!req)
@@ -595,17 +565,17 @@ void *xevtchn_xs_talk(u32 tx_id, u32 type,
 	}
 	if (!req_done(req)) {
 		pr_warn_ratelimited("no reply to %s \"%.64s\" after %u ms; giving up (-ETIMEDOUT)\n",
-				    type_name(type),
+				    xevtchn_xs_type_name(type),
 				    size ? req->out + sizeof(hdr) : "",
 				    jiffies_to_msecs(jiffies - start));
 		ret = ERR_PTR(-ETIMEDOUT);
 	} else if (req->err) {
 		ret = ERR_PTR(req->err);
 	} else if (req->reply.type == XS_ERROR) {
-		ret = ERR_PTR(xs_errno(req->body));
+		ret = ERR_PTR(xevtchn_xs_errno(req->body));
 	} else if (req->reply.type != type) {
 		pr_warn_ratelimited("xenstored answered %s with message type %u\n",
-				    type_name(type), req->reply.type);
+				    xevtchn_xs_type_name(type), req->reply.type);
 		ret = ERR_PTR(-EIO);
 	} else {
 		ret = req->body;
