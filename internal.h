@@ -664,6 +664,7 @@ irqreturn_t xevtchn_xs_interrupt(int irq, void *unused);
 int xevtchn_xs_comms_start(struct xenstore_domain_interface *intf,
 			   evtchn_port_t port);
 void xevtchn_xs_comms_stop(void);
+void xevtchn_xs_comms_park(bool park);
 const char *xevtchn_xs_type_name(u32 type);
 int xevtchn_xs_errno(const char *name);
 void xevtchn_xs_unloading(void);

@@ -22,13 +22,15 @@
  * the replies are dropped, as Linux's xb_init_comms() does, and the
  * watches reset.
  *
- * After a resume in a new domain (suspend.c) the ring is the same page,
- * which moved with the guest's memory, but xenstored reaches it through a
- * new port: xs_reconnect() reads HVM_PARAM_STORE_EVTCHN again, as Linux's
- * xenbus_resume_cb() does (drivers/xen/xenbus/xenbus_probe.c), gives the
- * IRQ its new port, as xb_init_comms() does with rebind_evtchn_irq()
- * (xenbus_comms.c), and starts the traffic afresh. The step above
- * registers its watches again.
+ * Before a suspend the traffic's thread is parked: nothing notifies the
+ * port, whose number means nothing after a resume in a new domain; a
+ * cancelled suspend unparks it. After a resume in a new domain
+ * (suspend.c) the ring is the same page, which moved with the guest's
+ * memory, but xenstored reaches it through a new port: xs_reconnect()
+ * reads HVM_PARAM_STORE_EVTCHN again, as Linux's xenbus_resume_cb() does
+ * (drivers/xen/xenbus/xenbus_probe.c), gives the IRQ its new port, as
+ * xb_init_comms() does with rebind_evtchn_irq() (xenbus_comms.c), and
+ * starts the traffic afresh. The step above registers its watches again.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": xenstore: " fmt
@@ -318,12 +320,27 @@ static int xs_reconnect(void)
 	return 0;
 }
 
+/*
+ * Before the suspend: the thread stops notifying the port, whose number
+ * means nothing in a new domain (and may be the toolstack's next port),
+ * until the resume unparks it or starts it again on the new port.
+ */
+static void xs_prepare(void)
+{
+	if (irq)
+		xevtchn_xs_comms_park(true);
+}
+
 static void xs_resume(enum xevtchn_woke woke)
 {
 	int ret;
 
-	if (!irq || woke == XEVTCHN_WOKE_SAME)
+	if (!irq)
 		return;
+	if (woke == XEVTCHN_WOKE_SAME) {
+		xevtchn_xs_comms_park(false);
+		return;
+	}
 	if (woke == XEVTCHN_WOKE_BROKEN) {
 		/* No event would reach the thread: its requests would hang. */
 		xs_disconnect();
@@ -337,6 +354,7 @@ static void xs_resume(enum xevtchn_woke woke)
 }
 
 static const struct xevtchn_suspend_ops xs_suspend_ops = {
+	.prepare = xs_prepare,
 	.resume = xs_resume,
 };
 

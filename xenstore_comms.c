@@ -443,7 +443,10 @@ static int xs_thread(void *unused)
 
 	while (!kthread_should_stop()) {
 		/* Idle: a xenstored that says nothing for long is no hung task. */
-		wait_event_idle(xs.wq, kthread_should_stop() || thread_has_work());
+		wait_event_idle(xs.wq, kthread_should_stop() ||
+				kthread_should_park() || thread_has_work());
+		if (kthread_should_park())
+			kthread_parkme();	/* xevtchn_xs_comms_park() */
 		if (kthread_should_stop())
 			break;
 		ret = process_input();
@@ -654,6 +657,26 @@ int xevtchn_xs_comms_start(struct xenstore_domain_interface *intf,
 	xs.up = true;
 	spin_unlock(&xs.lock);
 	return 0;
+}
+
+/**
+ * xevtchn_xs_comms_park() - leave the ring and the port alone for a
+ *	suspend (@park), or go on after a cancelled one
+ * @park: true to park the thread, false to unpark it
+ *
+ * Parking returns once the thread's pass is done: it notifies the port no
+ * more, whose number means nothing after a resume in a new domain, until
+ * it is unparked, or stopped (xevtchn_xs_comms_stop() ends a parked
+ * thread too) and started again on the new port. The ring's state stays.
+ *
+ * Context: process context, the thread started (xenstore.c).
+ */
+void xevtchn_xs_comms_park(bool park)
+{
+	if (park)
+		kthread_park(xs.thread);
+	else
+		kthread_unpark(xs.thread);
 }
 
 /**
