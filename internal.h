@@ -464,6 +464,7 @@ void xevtchn_unbind_all(void);
  */
 void xevtchn_bind_lock(void);
 void xevtchn_bind_gate(bool closed);
+int xevtchn_port_gate_check(const char *caller);
 int xevtchn_attach_port(struct xevtchn_irq *info, evtchn_port_t port,
 			unsigned int notify_vcpu);
 void xevtchn_resume_bindings(void);

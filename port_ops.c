@@ -34,7 +34,8 @@
  * or close it with xevtchn_close_port().
  *
  * Context: any context, hard IRQ included.
- * Return: 0, or Xen's error (-ESRCH: no such domain; -ENOSPC: no free port).
+ * Return: 0; -EAGAIN while a suspend runs (resume.c); Xen's error
+ * (-ESRCH: no such domain; -ENOSPC: no free port).
  */
 int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
 {
@@ -47,7 +48,13 @@ int xevtchn_alloc_unbound(domid_t remote_domain, evtchn_port_t *port)
 	ret = xevtchn_check_ready(__func__);
 	if (ret)
 		return ret;
-	ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	rcu_read_lock_sched();
+	ret = xevtchn_port_gate_check(__func__);
+	if (!ret)
+		ret = xevtchn_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	rcu_read_unlock_sched();
+	if (ret == -EAGAIN)
+		return ret;
 	if (ret)
 		return refuse(ret, "Xen refused a port for domain %u (%d)",
 			      remote_domain, ret);
@@ -65,25 +72,30 @@ EXPORT_SYMBOL_GPL(xevtchn_alloc_unbound);
  * an IRQ yet.
  *
  * Context: any context, hard IRQ included.
- * Return: 0, or Xen's error; on error no port stays open.
+ * Return: 0; -EAGAIN while a suspend runs (resume.c); Xen's error. On
+ * error no port stays open.
  */
 int xevtchn_alloc_loopback(evtchn_port_t *port_a, evtchn_port_t *port_b)
 {
 	struct evtchn_bind_interdomain bind = { .remote_dom = DOMID_SELF };
 	int ret;
 
+	/* One section: no suspend comes between the two (resume.c). */
+	rcu_read_lock_sched();
 	ret = xevtchn_alloc_unbound(DOMID_SELF, port_a);
-	if (ret)
-		return ret;
-	bind.remote_port = *port_a;
-	ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
-	if (ret) {
-		xevtchn_close_evtchn(*port_a);
+	if (!ret) {
+		bind.remote_port = *port_a;
+		ret = xevtchn_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+		if (ret)
+			xevtchn_close_evtchn(*port_a);
+	}
+	rcu_read_unlock_sched();
+	if (ret && bind.remote_port)
 		return refuse(ret, "Xen refused the loopback to port %u (%d)",
 			      *port_a, ret);
-	}
-	*port_b = bind.local_port;
-	return 0;
+	if (!ret)
+		*port_b = bind.local_port;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_alloc_loopback);
 
@@ -116,18 +128,32 @@ int xevtchn_close_port(evtchn_port_t port)
 }
 EXPORT_SYMBOL_GPL(xevtchn_close_port);
 
+static int send_on(evtchn_port_t port)
+{
+	struct evtchn_send send = { .port = port };
+
+	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
+}
+
 /**
  * xevtchn_notify_remote_via_evtchn() - send an event on @port
  * @port: an open port of this domain
  *
  * Context: any context, hard IRQ included.
- * Return: 0, or Xen's error (-EINVAL for a port that is not open).
+ * Return: 0; -EAGAIN while a suspend runs (resume.c: the number may mean
+ * another port once it is done); Xen's error (-EINVAL for a port that is
+ * not open).
  */
 int xevtchn_notify_remote_via_evtchn(evtchn_port_t port)
 {
-	struct evtchn_send send = { .port = port };
+	int ret;
 
-	return xevtchn_event_channel_op(EVTCHNOP_send, &send);
+	rcu_read_lock_sched();
+	ret = xevtchn_port_gate_check(__func__);
+	if (!ret)
+		ret = send_on(port);
+	rcu_read_unlock_sched();
+	return ret;
 }
 EXPORT_SYMBOL_GPL(xevtchn_notify_remote_via_evtchn);
 
@@ -156,8 +182,8 @@ int xevtchn_notify_remote_via_irq(int irq)
 	info = irq < 0 ? NULL : xevtchn_irq_info(irq);
 	if (info)
 		port = READ_ONCE(info->port);
-	if (port)
-		ret = xevtchn_notify_remote_via_evtchn(port);
+	if (port)	/* the binding's: no gate (the resume sets it to 0) */
+		ret = send_on(port);
 	rcu_read_unlock();
 	if (!info)
 		return refuse(-EINVAL, "IRQ %d is not bound by xevtchn", irq);

@@ -38,6 +38,7 @@
 #include <linux/irq.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/wait.h>
 
 #include <xevtchn/events.h>
@@ -78,7 +79,10 @@ void xevtchn_bind_lock(void)
  * xevtchn_bind_gate() - make xevtchn_bind_lock() wait, or let it in again
  * @closed: true when a suspend begins; false when its resume is done
  *
- * Closing the gate waits for whoever holds the bind mutex.
+ * Closing the gate waits for whoever holds the bind mutex, and for every
+ * call that names a port by its number and found the gate open
+ * (xevtchn_port_gate_check()): none is under way when the domain is
+ * suspended, and none starts until the resume is done.
  *
  * Context: process context, without xevtchn_bind_mutex (suspend.c).
  */
@@ -87,8 +91,38 @@ void xevtchn_bind_gate(bool closed)
 	mutex_lock(&xevtchn_bind_mutex);
 	WRITE_ONCE(gate_closed, closed);
 	mutex_unlock(&xevtchn_bind_mutex);
-	if (!closed)
+	if (closed)
+		synchronize_rcu();	/* the sched-RCU readers of the gate */
+	else
 		wake_up_all(&gate_wq);
+}
+
+/**
+ * xevtchn_port_gate_check() - refuse a call that names a port by its
+ *	number while a suspend runs
+ * @caller: the refusing function's name
+ *
+ * For the calls that cannot wait at the gate (any context): opening a
+ * port (xevtchn_alloc_unbound(), xevtchn_alloc_loopback()) and sending on
+ * one by number (xevtchn_notify_remote_via_evtchn()). While a suspend and
+ * its resume run they fail: a port opened, or a number sent on, just
+ * before the domain is suspended means nothing, or someone else's port,
+ * after a resume in a new domain. Call it, and make the hypercall, inside
+ * one rcu_read_lock_sched() section: closing the gate waits for it.
+ *
+ * Context: any context, inside rcu_read_lock_sched().
+ * Return: 0, or -EAGAIN while the gate is closed (try again after the
+ * resume notifier's XEVTCHN_RESUMED or XEVTCHN_RESUME_CANCELLED).
+ */
+int xevtchn_port_gate_check(const char *caller)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_sched_held(),
+			 "the port gate checked outside rcu_read_lock_sched()");
+	if (likely(!READ_ONCE(gate_closed)))
+		return 0;
+	pr_warn_ratelimited("%s: a suspend is under way; try again after the resume\n",
+			    caller);
+	return -EAGAIN;
 }
 
 /**
