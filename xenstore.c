@@ -348,9 +348,19 @@ static void xs_resume(enum xevtchn_woke woke)
 		return;
 	}
 	ret = xs_reconnect();
-	if (ret)
-		pr_err("cannot connect again after the resume (%d); the xenstore API fails with -ENODEV from now on\n",
-		       ret);
+	if (!ret)
+		return;
+	/*
+	 * Nobody answers control/shutdown any more: under upcall=vector,
+	 * withdraw the announce (HVM_PARAM_CALLBACK_IRQ 0), so that libxl
+	 * suspends, shuts down or reboots the domain without asking instead
+	 * of waiting for an answer that never comes. Under upcall=intx and
+	 * upcall=callback the parameter is the upcall itself, and stays.
+	 */
+	if (xevtchn_upcall_announce(false))
+		pr_warn("could not withdraw HVM_PARAM_CALLBACK_IRQ\n");
+	pr_err("cannot connect again after the resume (%d); the xenstore API fails with -ENODEV from now on, and the toolstack's control requests go unanswered\n",
+	       ret);
 }
 
 static const struct xevtchn_suspend_ops xs_suspend_ops = {
