@@ -779,6 +779,11 @@ canary() {
 # xl-migrate-local) while xevtchn_resume_test keeps traffic up and counts
 # it per epoch (one epoch per domain); its report is a suite per move.
 
+# How long the guest waits for dom0's answer to a move: above the sum of
+# dom0.sh's own timeouts for one (xl save, then xl restore: 600 s each),
+# so that dom0 always answers first, with what failed.
+RESUME_CALL_TIMEOUT=1500
+
 # The Linux IRQs that must survive a move, "NAME IRQ" per line, sorted:
 # the test's IPIs, VIRQs and loopback ends, and xenstore's.
 resume_irqs() {
@@ -818,7 +823,7 @@ resume_virq() {
 resume_move() {
 	_before=$(resume_irqs)
 	kmsg | ktap_only
-	_answer=$(DOM0_CALL_TIMEOUT=900 dom0_call "$1")
+	_answer=$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call "$1")
 	_log=$(dmesg)
 	sleep 3		# traffic in the new epoch
 	resume_virq
@@ -872,7 +877,7 @@ resume_cycles() {
 	load_module xevtchn_resume_test.ko
 	_ok=0
 	for _ in $(seq 10); do
-		case "$(DOM0_CALL_TIMEOUT=900 dom0_call xl-save-restore)" in
+		case "$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call xl-save-restore)" in
 		restored*) _ok=$((_ok + 1)) ;;
 		esac
 		sleep 1
@@ -897,7 +902,7 @@ resume_cycles() {
 resume_without_xevtchn() {
 	ktap_start resume_without_xevtchn 3
 	ktap_expect callback_param_zero 0x0000000000000000 "$(dom0_call hvm-param)"
-	case "$(DOM0_CALL_TIMEOUT=900 dom0_call xl-save-restore)" in
+	case "$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call xl-save-restore)" in
 	restored*) ktap_ok restored ;;
 	*) ktap_fail restored "dom0 could not save and restore the guest" ;;
 	esac
