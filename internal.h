@@ -71,7 +71,8 @@ struct xevtchn_irq;
  * struct xevtchn_budget - what one pass of the upcall may still take
  * @events: events it may still take
  * @taken: events it took
- * @deadline: the upcall's clock (upcall.c) at which it stops; 0: no limit
+ * @deadline: the budget's clock (budget_clock.c) at which it stops; 0: no
+ *	limit
  * @spent: it ran out, and the scan stopped: the rest waits
  */
 struct xevtchn_budget {
@@ -81,8 +82,14 @@ struct xevtchn_budget {
 	bool spent;
 };
 
+/* budget_clock.c */
+void xevtchn_budget_clock_choose(bool cpu0_only);
+const char *xevtchn_budget_clock_name(void);
+u64 xevtchn_budget_now(void);
+u64 xevtchn_budget_since(u64 then, u64 now);
+u64 xevtchn_budget_length(void);
+u64 xevtchn_budget_window(void);
 bool xevtchn_budget_clock(struct xevtchn_budget *budget);
-void xevtchn_budget_clock_init(void);
 
 /**
  * xevtchn_budget_take() - may the scan take one more event?

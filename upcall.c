@@ -54,9 +54,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
-#include <linux/math64.h>
 #include <linux/smp.h>
-#include <asm/tsc.h>
 #include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/hvm/hvm_op.h>
@@ -89,7 +87,7 @@ static const struct xevtchn_upcall_ops *mode = &xevtchn_upcall_vector;
  *	this one, but under upcall=intx, see rest())
  * @upcalls: upcalls taken for this vCPU
  * @rests: passes that ran out of budget
- * @window_start: when the current budget window began (budget_now())
+ * @window_start: when the current budget window began (xevtchn_budget_now())
  * @window_used: time spent in passes since then
  *
  * @resting is set by a pass, and cleared by the timer (then a pass runs)
@@ -146,83 +144,21 @@ bool xevtchn_cpu_takes_ports(unsigned int cpu)
 }
 
 /*
- * The upcall budget's clock, read when a pass starts, before every
- * XEVTCHN_CLOCK_EVENTS-th event and when it ends: the TSC itself (rdtsc(),
- * unordered: a budget of milliseconds does not care) where Xen says it
- * does not emulate rdtsc (its CPUID leaf 4, sub-leaf 0, EAX bit 0) and
- * the kernel knows the rate (tsc_khz), for a read is then an instruction,
- * whatever the clocksource (a guest whose TSCs Linux found unsynchronised
- * runs on hpet or acpi_pm, a VM exit a read); else the clocksource, read
- * without locks. Not under upcall=intx, where CPU 0's passes may run on
- * either CPU: two CPUs' TSCs may differ. The load says which. Not
- * local_clock(): where sched_clock() is unstable, it moves only with the
- * tick, which a hard IRQ does not see (a pass never ran its time out on
- * the test host). The lengths are in the clock's units, set at load and
- * after a resume in a new domain (xevtchn_budget_clock_init()).
+ * The budget's clock (budget_clock.c), chosen again after a resume in a
+ * new domain, with no pass running: each CPU's next pass starts a window,
+ * whatever the old clock's units.
  */
-#define XEN_CPUID_TSC_EMULATED	BIT(0)	/* Xen's public/arch-x86/cpuid.h */
-
-static bool budget_tsc;
-static u64 budget_len;		/* XEVTCHN_BUDGET_NS */
-static u64 window_len;		/* XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS */
-
-/* Does Xen let rdtsc run natively (Xen's leaf 4 known, its bit 0 clear)? */
-static bool tsc_native(void)
+static void budget_clock_init(void)
 {
-	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
-	u32 eax, ebx, ecx, edx;
+	struct xevtchn_cpu *c;
+	unsigned int cpu;
 
-	if (xen->cpuid_max < xen->cpuid_base + 3)
-		return false;
-	cpuid_count(xen->cpuid_base + 3, 0, &eax, &ebx, &ecx, &edx);
-	return !(eax & XEN_CPUID_TSC_EMULATED);
-}
-
-/**
- * xevtchn_budget_clock_init() - choose the upcall budget's clock
- *
- * Context: load step 3, or a resume in a new domain (whose host may
- * emulate the TSC where the old one did not), with no pass running.
- */
-void xevtchn_budget_clock_init(void)
-{
-	budget_tsc = boot_cpu_has(X86_FEATURE_TSC) && tsc_khz >= 1000 &&
-		     !mode->cpu0_only && tsc_native();
-	budget_len = XEVTCHN_BUDGET_NS;
-	window_len = XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS;
-	if (budget_tsc) {
-		budget_len = mul_u64_u32_div(budget_len, tsc_khz,
-					     NSEC_PER_MSEC);
-		window_len = mul_u64_u32_div(window_len, tsc_khz,
-					     NSEC_PER_MSEC);
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(&xevtchn_cpu, cpu);
+		c->window_start = 0;
+		c->window_used = 0;
 	}
-}
-
-static u64 budget_now(void)
-{
-	return budget_tsc ? rdtsc() : ktime_get_mono_fast_ns();
-}
-
-/* The time from @then to @now; none if the clock went back. */
-static u64 budget_since(u64 then, u64 now)
-{
-	return now > then ? now - then : 0;
-}
-
-/**
- * xevtchn_budget_clock() - is the pass's time up?
- * @budget: the pass's budget
- *
- * Context: the upcall, before every XEVTCHN_CLOCK_EVENTS-th event of a
- * pass but its first.
- * Return: true while time is left; false, the budget spent, when not.
- */
-bool xevtchn_budget_clock(struct xevtchn_budget *budget)
-{
-	if (!budget->deadline || budget_now() < budget->deadline)
-		return true;
-	budget->spent = true;
-	return false;
+	xevtchn_budget_clock_choose(mode->cpu0_only);
 }
 
 /*
@@ -288,7 +224,7 @@ static void rest(struct xevtchn_cpu *c)
 static void upcall_pass(struct xevtchn_cpu *c)
 {
 	struct vcpu_info *vi = c->vcpu_info;
-	u64 start = budget_now();
+	u64 start = xevtchn_budget_now();
 	struct xevtchn_budget budget = {
 		.events = XEVTCHN_BUDGET_EVENTS,
 	};
@@ -302,12 +238,13 @@ static void upcall_pass(struct xevtchn_cpu *c)
 	 * as a budget and a rest; what its passes used comes off the next.
 	 */
 	/* A clock that went back starts a window too. */
-	if (start - c->window_start >= window_len) {
+	if (start - c->window_start >= xevtchn_budget_window()) {
 		c->window_start = start;
 		c->window_used = 0;
 	}
-	budget.deadline = start + budget_len -
-			  min_t(u64, c->window_used, budget_len - 1);
+	budget.deadline = start + xevtchn_budget_length() -
+			  min_t(u64, c->window_used,
+				xevtchn_budget_length() - 1);
 	xevtchn_testing_budget(&budget);
 	rcu_read_lock();
 	if (mode->hold_pending) {
@@ -322,9 +259,9 @@ static void upcall_pass(struct xevtchn_cpu *c)
 		} while (READ_ONCE(vi->evtchn_upcall_pending));
 	}
 	rcu_read_unlock();
-	c->window_used += budget_since(start, budget_now());
+	c->window_used += xevtchn_budget_since(start, xevtchn_budget_now());
 	if (budget.spent ||
-	    (budget.deadline && c->window_used >= budget_len))
+	    (budget.deadline && c->window_used >= xevtchn_budget_length()))
 		rest(c);
 }
 
@@ -605,7 +542,7 @@ int xevtchn_upcall_init(void)
 	ret = choose_mode();
 	if (ret)
 		return ret;
-	xevtchn_budget_clock_init();
+	budget_clock_init();
 	/*
 	 * Xen lays shared_info out for 32- or 64-bit guests, latching the
 	 * guest's mode when it sets HVM_PARAM_CALLBACK_IRQ. hvmloader runs in
@@ -653,7 +590,7 @@ int xevtchn_upcall_start(void)
 		return ret;
 	pr_info("upcall by %s, %s event channel ABI, upcall budget timed by %s\n",
 		mode->describe, xevtchn_abi->name,
-		budget_tsc ? "the TSC" : "the clocksource");
+		xevtchn_budget_clock_name());
 	return 0;
 }
 
@@ -686,7 +623,8 @@ int xevtchn_upcall_announce(bool answering)
  * In a new domain shared_info is mapped again first, at the same frame,
  * so the vcpu_info slots (the legacy ones: nothing was registered with
  * VCPUOP_register_vcpu_info, so there is nothing to register again) stay
- * where the per-CPU state points. Then, cancelled or not, the mode sets
+ * where the per-CPU state points, and the budget's clock is chosen again
+ * (the new host may emulate the TSC). Then, cancelled or not, the mode sets
  * its upcall again, as Linux's xen_hvm_post_suspend() does either way
  * (arch/x86/xen/suspend_hvm.c): every online CPU's vector, or
  * HVM_PARAM_CALLBACK_IRQ, which the save does not carry (libxl's save
@@ -707,6 +645,7 @@ int xevtchn_upcall_resume(bool new_domain)
 		ret = xevtchn_remap_shared_info();
 		if (ret)
 			return ret;
+		budget_clock_init();	/* the new host's TSC */
 	}
 	return mode->resume ? mode->resume() : 0;
 }
