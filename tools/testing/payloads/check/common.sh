@@ -821,9 +821,19 @@ resume_virq() {
 # (resume_guest_TAG): the same IRQs, Xen's ports those bound, the callback
 # parameter set for the next move, the log saying what happened.
 resume_move() {
+	case "$1" in
+	xl-save-cancel) _want='the suspend was cancelled' ;;
+	*) _want='resumed in a new domain: .* VIRQs' ;;
+	esac
 	_before=$(resume_irqs)
+	_said=$(dmesg | grep -c "$_want")
 	kmsg | ktap_only
 	_answer=$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call "$1")
+	# The toolstack may be done before the guest's resume has said so.
+	for _ in $(seq 30); do
+		[ "$(dmesg | grep -c "$_want")" -gt "$_said" ] && break
+		sleep 1
+	done
 	_log=$(dmesg)
 	sleep 3		# traffic in the new epoch
 	resume_virq
@@ -838,11 +848,7 @@ resume_move() {
 		"$(guest_ports)"
 	ktap_expect callback_param_set yes \
 		"$([ "$(dom0_call hvm-param)" != 0x0000000000000000 ] && echo yes)"
-	case "$1" in
-	xl-save-cancel) _want='the suspend was cancelled' ;;
-	*) _want='resumed in a new domain: .* VIRQs' ;;
-	esac
-	ktap_expect log_says_so yes "$(echo "$_log" | grep -q "$_want" &&
+	ktap_expect log_says_so yes "$([ "$(echo "$_log" | grep -c "$_want")" -gt "$_said" ] &&
 		! echo "$_log" | grep -q -e 'refused to set' -e 'cannot connect again' &&
 		echo yes)"
 }
