@@ -773,8 +773,8 @@ canary() {
 }
 
 # ---- Save, restore and live migration (issue 15, item 4) ----------------
-# Written, not yet run on the test host: no boot of make check calls these;
-# make check-resume runs the boot check/resume, which does (resume_boot).
+# make check's boot check/resume (resume_check_boot) and make
+# check-resume's check/resume-all (resume_boot).
 # dom0 moves the guest (dom0.sh: xl-save-cancel, xl-save-restore,
 # xl-migrate-local) while xevtchn_resume_test keeps traffic up and counts
 # it per epoch (one epoch per domain); its report is a suite per move.
@@ -918,8 +918,17 @@ resume_without_xevtchn() {
 	kmsg | ktap_only
 }
 
-# The boot check/resume. INTx first: once a guest has used per-vCPU
-# vectors, Xen injects them until it reboots.
+# make check's boot check/resume: each upcall and each ABI once. INTx
+# first: once a guest has used per-vCPU vectors, Xen injects them until it
+# reboots.
+resume_check_boot() {
+	resume_without_xevtchn
+	resume_suites intx fifo
+	resume_suites "$UPCALL" 2level
+}
+
+# make check-resume's boot check/resume-all: every upcall with every ABI,
+# then ten saves and restores in a row.
 resume_boot() {
 	resume_without_xevtchn
 	resume_suites intx fifo

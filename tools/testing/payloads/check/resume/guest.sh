@@ -1,14 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check-resume (not part of make check until it has run on the test
-# host): the guest is saved and restored, and migrated within the host,
-# while xevtchn_resume_test counts its events per epoch; under the INTx
-# upcall and the per-vCPU vector, in both ABIs; ten saves and restores in a
-# row; and a save and restore without xevtchn (resume_boot in common.sh).
-# dom0.sh's xl-save-restore, xl-save-cancel and xl-migrate-local move the
-# guest; dom0-init.sh follows it to its new domain.
+# make check's resume boot: the guest is saved and restored, and migrated
+# within the host, while xevtchn_resume_test counts its events per epoch:
+# under the INTx upcall with FIFO, and the per-vCPU vector with 2-level
+# (each upcall and each ABI once; make check-resume runs all four, and
+# ten moves in a row); and a save and restore without xevtchn
+# (resume_check_boot in common.sh).
 . ./ktap.sh
 . ./common.sh
 
-resume_boot
+resume_check_boot
