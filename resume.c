@@ -213,22 +213,31 @@ static void unmask_if_unmasked(struct xevtchn_irq *info)
 	raw_spin_unlock_irqrestore(&info->lock, flags);
 }
 
+/*
+ * Xen answered @ret to binding @info's source (@what @nr) on @vcpu again:
+ * give @info the new @port, or close it if that fails.
+ */
+static int attach_again(struct xevtchn_irq *info, int ret, evtchn_port_t port,
+			unsigned int vcpu, const char *what, unsigned int nr)
+{
+	if (ret)
+		return refuse(ret, "Xen refused %s %u on vCPU %u again (%d)",
+			      what, nr, vcpu, ret);
+	ret = xevtchn_attach_port(info, port, vcpu);
+	if (ret)
+		xevtchn_close_evtchn(port);
+	return ret;
+}
+
 static int rebind_virq(struct xevtchn_irq *info)
 {
 	struct evtchn_bind_virq bind = {
 		.virq = info->virq,
 		.vcpu = xevtchn_vcpu_id(info->bound_cpu),
 	};
-	int ret;
+	int ret = xevtchn_event_channel_op(EVTCHNOP_bind_virq, &bind);
 
-	ret = xevtchn_event_channel_op(EVTCHNOP_bind_virq, &bind);
-	if (ret)
-		return refuse(ret, "Xen refused VIRQ %u on vCPU %u again (%d)",
-			      info->virq, bind.vcpu, ret);
-	ret = xevtchn_attach_port(info, bind.port, bind.vcpu);
-	if (ret)
-		xevtchn_close_evtchn(bind.port);
-	return ret;
+	return attach_again(info, ret, bind.port, bind.vcpu, "VIRQ", info->virq);
 }
 
 static int rebind_ipi(struct xevtchn_irq *info)
@@ -236,16 +245,9 @@ static int rebind_ipi(struct xevtchn_irq *info)
 	struct evtchn_bind_ipi bind = {
 		.vcpu = xevtchn_vcpu_id(info->bound_cpu),
 	};
-	int ret;
+	int ret = xevtchn_event_channel_op(EVTCHNOP_bind_ipi, &bind);
 
-	ret = xevtchn_event_channel_op(EVTCHNOP_bind_ipi, &bind);
-	if (ret)
-		return refuse(ret, "Xen refused IPI %u on vCPU %u again (%d)",
-			      info->ipi, bind.vcpu, ret);
-	ret = xevtchn_attach_port(info, bind.port, bind.vcpu);
-	if (ret)
-		xevtchn_close_evtchn(bind.port);
-	return ret;
+	return attach_again(info, ret, bind.port, bind.vcpu, "IPI", info->ipi);
 }
 
 /**
