@@ -826,8 +826,8 @@ resume_move() {
 	*) _want='resumed in a new domain: .* VIRQs' ;;
 	esac
 	_before=$(resume_irqs)
+	kmsg | ktap_only	# (dmesg -c: what follows is this move's)
 	_said=$(dmesg | grep -c "$_want")
-	kmsg | ktap_only
 	_answer=$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call "$1")
 	# The toolstack may be done before the guest's resume has said so.
 	for _ in $(seq 30); do
