@@ -49,12 +49,12 @@ start)
 xl-save-restore)	# xl-save-restore: "xl save", then "xl restore" from the
 	# image: a new domain; answers "restored OLD NEW SECONDS"
 	move_start
-	if ! out=$(timeout 600 xl save xth-guest "$SAVE_IMG" 2>&1); then
+	if ! out=$(timeout 300 xl save xth-guest "$SAVE_IMG" 2>&1); then
 		rm -f /tmp/xth-moving "$SAVE_IMG"
 		echo "failed: xl save: $(echo "$out" | tail -n 1)"
 		exit 0
 	fi
-	if ! out=$(timeout 600 xl restore "$SAVE_IMG" 2>&1); then
+	if ! out=$(timeout 300 xl restore "$SAVE_IMG" 2>&1); then
 		rm -f /tmp/xth-moving "$SAVE_IMG"
 		echo "failed: xl restore: $(echo "$out" | tail -n 1)"
 		exit 0
@@ -64,7 +64,7 @@ xl-save-restore)	# xl-save-restore: "xl save", then "xl restore" from the
 xl-save-cancel)		# xl-save-cancel: "xl save -c": saved, then the same
 	# domain goes on (its suspend cancelled); answers "continued OLD OLD S"
 	move_start
-	if ! out=$(timeout 600 xl save -c xth-guest "$SAVE_IMG" 2>&1); then
+	if ! out=$(timeout 300 xl save -c xth-guest "$SAVE_IMG" 2>&1); then
 		rm -f /tmp/xth-moving "$SAVE_IMG"
 		echo "failed: xl save -c: $(echo "$out" | tail -n 1)"
 		exit 0
@@ -74,7 +74,7 @@ xl-save-cancel)		# xl-save-cancel: "xl save -c": saved, then the same
 xl-migrate-local)	# xl-migrate-local: a live migration within this host
 	# (the receiver runs here: xl migrate -s ''); answers "migrated OLD NEW S"
 	move_start
-	if ! out=$(timeout 600 xl migrate -s '' xth-guest 'xl migrate-receive' 2>&1); then
+	if ! out=$(timeout 300 xl migrate -s '' xth-guest 'xl migrate-receive' 2>&1); then
 		rm -f /tmp/xth-moving
 		echo "failed: xl migrate: $(echo "$out" | tail -n 1)"
 		exit 0

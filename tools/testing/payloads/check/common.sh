@@ -780,9 +780,11 @@ canary() {
 # it per epoch (one epoch per domain); its report is a suite per move.
 
 # How long the guest waits for dom0's answer to a move: above the sum of
-# dom0.sh's own timeouts for one (xl save, then xl restore: 600 s each),
-# so that dom0 always answers first, with what failed.
-RESUME_CALL_TIMEOUT=1500
+# dom0.sh's own timeouts for one (xl save, then xl restore: 300 s each;
+# each takes about 17 s on the test host), so that dom0 always answers
+# first, with what failed. The payloads' guest-timeout files leave room
+# for one such wait.
+RESUME_CALL_TIMEOUT=700
 
 # The Linux IRQs that must survive a move, "NAME IRQ" per line, sorted:
 # the test's IPIs, VIRQs and loopback ends, and xenstore's.
