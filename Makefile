@@ -159,7 +159,7 @@ check-run: static-checks build-matrix deb-test runner-tests test-modules dom0-to
 		--kernel 6.12=$(GUEST_KERNELS)/6.12 \
 		$(addprefix --payload $(TESTING)/payloads/check/,intx vector pirq races resume kernel-6.12)
 
-# make check's fifth boot on the newest kernel of trixie-backports (7.x,
+# make check's sixth boot on the newest kernel of trixie-backports (7.x,
 # where attach= takes the MSI-parent path): outside make check, which must
 # stay under an hour on a fresh machine.
 check-bpo-run: dom0-tools guest-tools

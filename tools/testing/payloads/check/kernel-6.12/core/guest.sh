@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check, fifth boot, first guest: Debian 13's kernel (6.12) as the
+# make check, sixth boot, first guest: Debian 13's kernel (6.12) as the
 # guest's, with the modules built against its headers (make check-bpo runs
 # it on trixie-backports' newest kernel too). Every event layer suite under
 # the per-vCPU upcall vector in FIFO (the kernel's own layer would choose it
