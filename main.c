@@ -9,8 +9,8 @@
  *   1. the test build's switches, test_flow= (testing.c; empty otherwise)
  *   2. find Xen: CPUID, version, features (hypervisor.c)
  *   3. the upcall's kind (upcall=, upcall.c; under upcall=callback,
- *      callback.c checks that IRQ 2's vector is free) and shared_info
- *      (shared_info.c)
+ *      callback.c checks that IRQ 2's vector is free), the clock of its
+ *      budget (budget_clock.c) and shared_info (shared_info.c)
  *   4. the event channel ABI (fifo=: events_2l.c or events_fifo.c) for the
  *      port table (events.c), and the workqueue of the deferred closes
  *      (close.c)
