@@ -224,7 +224,7 @@ static void rest(struct xevtchn_cpu *c)
 static void upcall_pass(struct xevtchn_cpu *c)
 {
 	struct vcpu_info *vi = c->vcpu_info;
-	u64 start = xevtchn_budget_now();
+	u64 start = xevtchn_budget_now(), len = xevtchn_budget_length();
 	struct xevtchn_budget budget = {
 		.events = XEVTCHN_BUDGET_EVENTS,
 	};
@@ -242,9 +242,7 @@ static void upcall_pass(struct xevtchn_cpu *c)
 		c->window_start = start;
 		c->window_used = 0;
 	}
-	budget.deadline = start + xevtchn_budget_length() -
-			  min_t(u64, c->window_used,
-				xevtchn_budget_length() - 1);
+	budget.deadline = start + len - min_t(u64, c->window_used, len - 1);
 	xevtchn_testing_budget(&budget);
 	rcu_read_lock();
 	if (mode->hold_pending) {
@@ -261,7 +259,7 @@ static void upcall_pass(struct xevtchn_cpu *c)
 	rcu_read_unlock();
 	c->window_used += xevtchn_budget_since(start, xevtchn_budget_now());
 	if (budget.spent ||
-	    (budget.deadline && c->window_used >= xevtchn_budget_length()))
+	    (budget.deadline && c->window_used >= len))
 		rest(c);
 }
 
