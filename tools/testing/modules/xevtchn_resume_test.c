@@ -245,7 +245,7 @@ static unsigned int irq_cpu(int irq)
 	return cpu < nr_cpu_ids ? cpu : 0;
 }
 
-/* Is the event still to come, or a suspend asked for? */
+/* Has the event come, or a suspend been asked for? */
 static bool late_wait_over(const u32 *done, u32 seq)
 {
 	return READ_ONCE(*done) == seq || READ_ONCE(suspend_asked);
