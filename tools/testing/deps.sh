@@ -15,7 +15,8 @@ packages=(
 	python3						# the test runner
 	qemu-system-x86 seabios				# the test host's machine
 	mmdebstrap cpio busybox-static kmod		# its root file systems (depmod)
-	binutils					# readelf: the guest's libraries
+	binutils					# readelf, strip: the guest's files
+	syslinux mtools dosfstools			# the guest's boot disk
 	git						# the build matrix's list of sources
 	libxen-dev pkg-config				# dom0 and guest test tools
 	gnuplot-nox					# make bench: the latency plot

@@ -5,7 +5,8 @@
 #
 #   xen              the Xen 4.17 hypervisor (multiboot ELF for QEMU -kernel)
 #   vmlinuz          Debian's kernel whose version matches the module's headers;
-#                    dom0 and the HVM guest both boot it
+#                    dom0 and the HVM guest both boot it (the runner puts
+#                    it on the guest's boot disk)
 #   dom0-base.cpio.gz  dom0's root file system (Xen toolstack, device model),
 #                    used as dom0's initramfs
 #   guest-libs.cpio.gz  Debian's libxenevtchn, what it needs and the dynamic
@@ -73,8 +74,6 @@ mmdebstrap --quiet --variant=essential --include="$dom0_pkgs" \
 	bookworm "$work/rootfs" >&2
 root=$work/rootfs
 cp "$root/boot/vmlinuz-$KVER" "$work/vmlinuz"
-mkdir -p "$root/xth"
-cp "$work/vmlinuz" "$root/xth/vmlinuz"
 
 # The guest's libraries: libxenevtchn, every library it needs (readelf's
 # NEEDED, recursively) and the dynamic loader, as Debian installs them in

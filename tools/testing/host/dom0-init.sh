@@ -52,7 +52,7 @@ xenconsoled --pid-file=/run/xenconsoled.pid || die "xenconsoled did not start"
 say "toolstack ready"
 
 # One guest of the boot: /xth/guest.N/ holds its config (GUEST_*), its
-# initramfs and more xl config lines. Its console is /tmp/guest.N.A.log for
+# boot disk (disk.img) and more xl config lines. Its console is /tmp/guest.N.A.log for
 # attempt A, a fresh file each time: the device model of a destroyed guest
 # may still write to the old one.
 run_guest() {
@@ -60,19 +60,26 @@ run_guest() {
 	n=${dir##*.}
 	glog=/tmp/guest.$n.$2.log
 	. "$dir/config"
+	# The guest boots from disk.img (xth's boot_disk(): SYSLINUX, the
+	# kernel, its initramfs and command line) on an AHCI controller, which
+	# SeaBIOS reads by DMA: xl's kernel= goes through fw_cfg, a byte an I/O
+	# exit. Slot 5 puts its INTA on link 1 (IRQ 10), off the edu device's
+	# line (slot 3, link 3); the guest loads no driver for it. QEMU's own
+	# -drive, not xl's disk=, so that no PV disk backend is set up.
 	cat >/tmp/guest.cfg <<CFG
 name = "xth-guest"
 type = "hvm"
 memory = ${GUEST_MEMORY}
 vcpus = ${GUEST_VCPUS}
-kernel = "${XTH_GUEST_KERNEL:-/xth/vmlinuz}"
-ramdisk = "$dir/guest-initrd.gz"
-cmdline = "${GUEST_CMDLINE}"
+boot = "c"
 serial = [ "file:$glog", "pty" ]
 vnc = 0
 sdl = 0
 vga = "none"
-device_model_args_hvm = [ "-device", "edu" ]
+device_model_args_hvm = [ "-device", "edu",
+	"-drive", "if=none,id=boot,format=raw,file=$dir/disk.img",
+	"-device", "ahci,id=ahci,addr=0x5",
+	"-device", "ide-hd,drive=boot,bus=ahci.0" ]
 on_poweroff = "destroy"
 on_reboot = "preserve"
 on_crash = "preserve"
