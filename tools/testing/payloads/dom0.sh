@@ -115,6 +115,51 @@ peer-result)		# peer-result: wait for the peer, print its KTAP
 	tail -n +2 /tmp/peer.out
 	echo done
 	;;
+reconnect-start)	# reconnect-start EPOCH: once the guest's driver
+	# (xevtchn_reconnect_test) has published its port for epoch EPOCH in
+	# its xenstore home, connect a peer to it (xth-evtchn-peer --connect);
+	# answers "connected PORT", or failed: WHY
+	home=/local/domain/$GUEST_DOMID/data/xth-peer
+	for _ in $(seq 300); do
+		[ "$(xenstore-read "$home/epoch" 2>/dev/null)" = "$2" ] && break
+		sleep 0.2
+	done
+	if [ "$(xenstore-read "$home/epoch" 2>/dev/null)" != "$2" ]; then
+		echo "failed: no port for epoch $2 in $home after 60 s"
+		exit 0
+	fi
+	if [ -s /tmp/rpeer.pid ]; then
+		echo "failed: a peer is connected already"
+		exit 0
+	fi
+	./xth-evtchn-peer --connect "$GUEST_DOMID" \
+		"$(xenstore-read "$home/port")" >/tmp/rpeer.out 2>&1 &
+	echo $! >/tmp/rpeer.pid
+	for _ in $(seq 100); do
+		grep -q '^connected' /tmp/rpeer.out && break
+		kill -0 "$(cat /tmp/rpeer.pid)" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -m 1 '^connected' /tmp/rpeer.out ||
+		echo "failed: xth-evtchn-peer: $(tail -n 1 /tmp/rpeer.out)"
+	;;
+reconnect-stop)		# reconnect-stop: stop that peer; answers "answered N"
+	pid=$(cat /tmp/rpeer.pid 2>/dev/null)
+	if [ -z "$pid" ]; then
+		echo "failed: no peer connected"
+		exit 0
+	fi
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	rm -f /tmp/rpeer.pid
+	grep -m 1 '^answered' /tmp/rpeer.out ||
+		echo "failed: xth-evtchn-peer: $(tail -n 1 /tmp/rpeer.out)"
+	rm -f /tmp/rpeer.out
+	;;
 flood-open)		# flood-open PORTS SECONDS: xth-flood opens PORTS ports for
 	# the guest and waits in the background; answers "ports P1 P2 ..."
 	[ -s /tmp/flood.pid ] && kill "$(cat /tmp/flood.pid)" 2>/dev/null

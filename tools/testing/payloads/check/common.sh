@@ -778,6 +778,8 @@ canary() {
 # dom0 moves the guest (dom0.sh: xl-save-cancel, xl-save-restore,
 # xl-migrate-local) while xevtchn_resume_test keeps traffic up and counts
 # it per epoch (one epoch per domain); its report is a suite per move.
+# Beside it, xevtchn_reconnect_test pings a peer in dom0 and connects to
+# a new one after each move to a new domain, through xenstore.
 
 # How long the guest waits for dom0's answer to a move: above the sum of
 # dom0.sh's own timeouts for one (xl save, then xl restore: 300 s each;
@@ -789,7 +791,7 @@ RESUME_CALL_TIMEOUT=700
 # The Linux IRQs that must survive a move, "NAME IRQ" per line, sorted:
 # the test's IPIs, VIRQs and loopback ends, and xenstore's.
 resume_irqs() {
-	awk '$NF ~ /^(xevtchn-resume-(ipi|virq|a|b)|xenstore)$/ {
+	awk '$NF ~ /^(xevtchn-resume-(ipi|virq|a|b)|xevtchn-peer|xenstore)$/ {
 		sub(":", "", $1); print $NF, $1 }' /proc/interrupts | sort
 }
 
@@ -810,6 +812,50 @@ resume_report() {
 	kmsg | ktap_only
 	echo "$1" >$_p/report
 	kmsg | ktap_only
+}
+
+RECONNECT=/sys/module/xevtchn_reconnect_test/parameters
+
+# reconnect_pings EPOCH: xevtchn_reconnect_test's pings in that epoch.
+reconnect_pings() {
+	awk -v e="$1" '{ print $(e + 1) }' $RECONNECT/pings
+}
+
+# reconnect_dom0 TAG EPOCH: after a move to a new domain (epoch EPOCH),
+# dom0's peer of the last epoch stops, having answered every ping the
+# driver sent in that epoch, and a new peer connects to the port the
+# driver published for this one (suite reconnect_dom0_TAG).
+reconnect_dom0() {
+	_answered=$(dom0_call reconnect-stop)
+	_pings=$(reconnect_pings $(($2 - 1)))
+	_connected=$(dom0_call reconnect-start "$2")
+	ktap_start "reconnect_dom0_$1" 2
+	ktap_expect dom0_answered_every_ping "answered $_pings" "$_answered"
+	case "$_connected" in
+	connected*) ktap_ok peer_connected_again ;;
+	*) ktap_fail peer_connected_again "dom0: $_connected" ;;
+	esac
+}
+
+# reconnect_report TAG EPOCH: xevtchn_reconnect_test's suite reconnect_TAG.
+reconnect_report() {
+	echo "$2" >$RECONNECT/expect_epoch
+	kmsg | ktap_only
+	echo "$1" >$RECONNECT/report
+	kmsg | ktap_only
+}
+
+# reconnect_end TAG EPOCH: the pings held, the driver's last report
+# (reconnect_held_TAG) and dom0's peer of the last epoch has answered
+# each (reconnect_end_TAG); the driver unloads.
+reconnect_end() {
+	echo 1 >$RECONNECT/hold
+	reconnect_report "held_$1" "$2"
+	_pings=$(reconnect_pings "$(cat $RECONNECT/epoch)")
+	_answered=$(dom0_call reconnect-stop)
+	rmmod xevtchn_reconnect_test
+	ktap_start "reconnect_end_$1" 1
+	ktap_expect dom0_answered_every_ping "answered $_pings" "$_answered"
 }
 
 # "xl debug-keys q": VIRQ_DEBUG once on every vCPU.
@@ -837,9 +883,11 @@ resume_move() {
 		sleep 1
 	done
 	_log=$(dmesg)
+	[ "$1" = xl-save-cancel ] || reconnect_dom0 "$2" "$3"
 	sleep 3		# traffic in the new epoch
 	resume_virq
 	resume_report "$2" "$3" "$4" "$5"
+	reconnect_report "$2" "$3"
 	ktap_start "resume_guest_$2" 5
 	case "$_answer" in
 	restored*|migrated*|continued*) ktap_ok toolstack_done ;;
@@ -863,12 +911,16 @@ resume_suites() {
 	kmsg >/dev/null
 	insmod $TESTING_KO upcall="$1" fifo="$_fifo"
 	load_module xevtchn_resume_test.ko
+	load_module xevtchn_reconnect_test.ko
+	dom0_call reconnect-start 0 >/dev/null
 	sleep 3
 	resume_virq
 	resume_report "start_$_tag" 0 0 1
+	reconnect_report "start_$_tag" 0
 	resume_move xl-save-cancel "cancelled_$_tag" 0 1 2
 	resume_move xl-save-restore "restored_$_tag" 1 1 1
 	resume_move xl-migrate-local "migrated_$_tag" 2 1 1
+	reconnect_end "$_tag" 2
 	rmmod xevtchn_resume_test
 	rmmod xevtchn
 	kmsg | ktap_only
@@ -878,23 +930,43 @@ resume_suites() {
 	ktap_expect callback_param_reset 0x0000000000000000 "$(dom0_call hvm-param)"
 }
 
-# Ten saves and restores in a row, FIFO: every one counted, nothing leaked
-# (Xen's ports in the last domain are exactly those bound).
+# Ten saves and restores in a row, FIFO: every one counted, dom0's peer
+# connected again after each, nothing leaked (Xen's ports in the last
+# domain are exactly those bound).
 resume_cycles() {
 	insmod $TESTING_KO $(upcall_arg) fifo=on
 	load_module xevtchn_resume_test.ko
+	load_module xevtchn_reconnect_test.ko
+	dom0_call reconnect-start 0 >/dev/null
 	_ok=0
+	_peer_ok=0
+	_e=0
 	for _ in $(seq 10); do
 		case "$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call xl-save-restore)" in
 		restored*) _ok=$((_ok + 1)) ;;
 		esac
+		# A new domain: the peer of the last one answered each ping
+		# of its epoch, and a new peer connects.
+		if [ "$(cat $RECONNECT/epoch)" != "$_e" ]; then
+			_answered=$(dom0_call reconnect-stop)
+			_pings=$(reconnect_pings $_e)
+			_e=$(cat $RECONNECT/epoch)
+			case "$(dom0_call reconnect-start $_e)" in
+			connected*)
+				[ "$_answered" = "answered $_pings" ] &&
+					_peer_ok=$((_peer_ok + 1)) ;;
+			esac
+		fi
 		sleep 1
 	done
 	sleep 2
 	resume_virq
 	resume_report cycles 10 0 1
-	ktap_start resume_cycles_guest 3
+	reconnect_report cycles 10
+	reconnect_end cycles 10
+	ktap_start resume_cycles_guest 4
 	ktap_expect all_restored 10 "$_ok"
+	ktap_expect dom0_peer_answered_and_connected_again 10 "$_peer_ok"
 	ktap_expect xen_ports_are_the_bound_ones "$(dom0_call ports-open)" \
 		"$(guest_ports)"
 	ktap_expect debugfs_counts_them "# resumed in a new domain 10 times" \
