@@ -992,17 +992,51 @@ resume_without_xevtchn() {
 	kmsg | ktap_only
 }
 
+# The toolstack's requests after a restore: the control watch is back in
+# the new domain (xenstore.c registers the API's watches again). The
+# module users load under upcall=$1, "xl save" and "xl restore", then
+# "xl reboot" (without -F; dom0 reports dom0_xl_reboot) and "xl shutdown"
+# (dom0_xl_shutdown, once the guest is gone) reach the kernel's orderly
+# reboot and poweroff (orderly_helpers stand in for them). The last suite
+# of a boot: the guest powers off.
+resume_then_xl_shutdown() {
+	orderly_helpers
+	load_module xevtchn.ko upcall="$1"
+	_answer=$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call xl-save-restore)
+	kmsg >/dev/null
+	dom0_call xl-reboot >/dev/null
+	wait_until 30 test -e /tmp/xth-orderly-reboot
+	_rebooted=$?
+	_log=$(kmsg)
+	dom0_call xl-shutdown >/dev/null
+	wait_until 90 test -e /tmp/xth-orderly-poweroff
+	_powered_off=$?
+	_log="$_log
+$(kmsg)"
+	ktap_start "resume_then_xl_shutdown_$1" 4
+	case "$_answer" in
+	restored*) ktap_ok restored ;;
+	*) ktap_fail restored "dom0: $_answer" ;;
+	esac
+	ktap_expect orderly_reboot_ran 0 "$_rebooted"
+	ktap_expect orderly_poweroff_ran 0 "$_powered_off"
+	ktap_expect says_so "yes yes" \
+		"$(echo "$_log" | grep -q 'the toolstack asks for reboot' && echo yes) $(echo "$_log" | grep -q 'the toolstack asks for poweroff' && echo yes)"
+}
+
 # make check's boot check/resume: each upcall and each ABI once. INTx
 # first: once a guest has used per-vCPU vectors, Xen injects them until it
-# reboots.
+# reboots. Last, "xl reboot" and "xl shutdown" after a restore.
 resume_check_boot() {
 	resume_without_xevtchn
 	resume_suites intx fifo
 	resume_suites "$UPCALL" 2level
+	resume_then_xl_shutdown "$UPCALL"
 }
 
 # make check-resume's boot check/resume-all: every upcall with every ABI,
-# then ten saves and restores in a row.
+# then ten saves and restores in a row; last, "xl reboot" and "xl
+# shutdown" after a restore.
 resume_boot() {
 	resume_without_xevtchn
 	resume_suites intx fifo
@@ -1010,4 +1044,5 @@ resume_boot() {
 	resume_suites "$UPCALL" 2level
 	resume_suites "$UPCALL" fifo
 	resume_cycles
+	resume_then_xl_shutdown "$UPCALL"
 }
