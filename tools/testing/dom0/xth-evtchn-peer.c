@@ -31,6 +31,19 @@ static int fail(const char *what)
 	return 2;
 }
 
+/*
+ * Take the event that fired and re-enable its port: 1 when it is @port's,
+ * 0 for another port, -1 (errno set) when libxenevtchn failed.
+ */
+static int take_event(xenevtchn_handle *xce, evtchn_port_t port)
+{
+	xenevtchn_port_or_error_t pending = xenevtchn_pending(xce);
+
+	if (pending < 0 || xenevtchn_unmask(xce, pending) < 0)
+		return -1;
+	return pending == (xenevtchn_port_or_error_t)port;
+}
+
 /* SIGTERM only interrupts ppoll(): see connect_and_answer(). */
 static void on_term(int sig)
 {
@@ -44,13 +57,9 @@ static void on_term(int sig)
  */
 static int drain(xenevtchn_handle *xce, struct pollfd *pfd)
 {
-	xenevtchn_port_or_error_t pending;
-
-	while (poll(pfd, 1, 300) > 0) {
-		pending = xenevtchn_pending(xce);
-		if (pending < 0 || xenevtchn_unmask(xce, pending) < 0)
+	while (poll(pfd, 1, 300) > 0)
+		if (take_event(xce, 0) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -58,11 +67,11 @@ static int connect_and_answer(unsigned int domid, evtchn_port_t remote)
 {
 	struct sigaction sa = { .sa_handler = on_term };
 	struct pollfd pfd = { .events = POLLIN };
-	xenevtchn_port_or_error_t port, pending;
+	xenevtchn_port_or_error_t port;
 	unsigned long answered = 0;
 	xenevtchn_handle *xce;
 	sigset_t term, waiting;
-	int ready;
+	int ready, ours;
 
 	/*
 	 * SIGTERM blocked but in ppoll(), which it interrupts (EINTR): one
@@ -93,12 +102,10 @@ static int connect_and_answer(unsigned int domid, evtchn_port_t remote)
 			break;
 		if (ready <= 0)
 			continue;
-		pending = xenevtchn_pending(xce);
-		if (pending < 0)
-			return fail("xenevtchn_pending");
-		if (xenevtchn_unmask(xce, pending) < 0)
-			return fail("xenevtchn_unmask");
-		if (pending != port)
+		ours = take_event(xce, port);
+		if (ours < 0)
+			return fail("take the event");
+		if (!ours)
 			continue;
 		if (xenevtchn_notify(xce, port) < 0)
 			return fail("xenevtchn_notify");
@@ -113,11 +120,11 @@ static int connect_and_answer(unsigned int domid, evtchn_port_t remote)
 int main(int argc, char **argv)
 {
 	unsigned long received = 0, sent = 0, rounds;
-	xenevtchn_port_or_error_t port, pending;
+	xenevtchn_port_or_error_t port;
 	struct pollfd pfd = { .events = POLLIN };
 	xenevtchn_handle *xce;
 	unsigned int domid;
-	int timeout_s, ready;
+	int timeout_s, ready, ours;
 
 	if (argc == 4 && !strcmp(argv[1], "--connect"))
 		return connect_and_answer(strtoul(argv[2], NULL, 0),
@@ -147,12 +154,10 @@ int main(int argc, char **argv)
 			continue;
 		if (ready <= 0)
 			break;
-		pending = xenevtchn_pending(xce);
-		if (pending < 0)
-			return fail("xenevtchn_pending");
-		if (xenevtchn_unmask(xce, pending) < 0)
-			return fail("xenevtchn_unmask");
-		if (pending != port)
+		ours = take_event(xce, port);
+		if (ours < 0)
+			return fail("take the event");
+		if (!ours)
 			continue;
 		received++;
 		if (xenevtchn_notify(xce, port) < 0)
