@@ -821,6 +821,11 @@ reconnect_pings() {
 	awk -v e="$1" '{ print $(e + 1) }' $RECONNECT/pings
 }
 
+# reconnect_moved_on EPOCH: xevtchn_reconnect_test has left that epoch.
+reconnect_moved_on() {
+	[ "$(cat $RECONNECT/epoch)" != "$1" ]
+}
+
 # reconnect_dom0 TAG EPOCH: after a move to a new domain (epoch EPOCH),
 # dom0's peer of the last epoch stops, having answered every ping the
 # driver sent in that epoch, and a new peer connects to the port the
@@ -943,7 +948,12 @@ resume_cycles() {
 	_e=0
 	for _ in $(seq 10); do
 		case "$(DOM0_CALL_TIMEOUT=$RESUME_CALL_TIMEOUT dom0_call xl-save-restore)" in
-		restored*) _ok=$((_ok + 1)) ;;
+		restored*)
+			_ok=$((_ok + 1))
+			# The toolstack may be done before the guest's
+			# resume has reached the driver's notifier.
+			wait_until 30 reconnect_moved_on "$_e"
+			;;
 		esac
 		# A new domain: the peer of the last one answered each ping
 		# of its epoch, and a new peer connects.
