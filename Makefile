@@ -53,7 +53,7 @@ help:
 	@echo "make check-debug  the make check boots on a lockdep/KASAN guest kernel (built once, ~30 min)"
 	@echo "make check-bpo  make check's 6.12 boot on trixie-backports' newest kernel (7.x)"
 	@echo "make check-callback  make check's vector, PIRQ and race boots under upcall=callback"
-	@echo "make check-resume  save/restore and local migration, every upcall and ABI (about 25 min)"
+	@echo "make check-resume  save/restore and local migration, every upcall and ABI (about 18 min)"
 	@echo "make soak       the storms until each flow has handled a million events (about an hour)"
 	@echo "make bench      xevtchn against the kernel's own event layer, on the test host (about 40 min, the floods included)"
 	@echo "make testing-build  the test build of xevtchn.ko (negative controls, injection points)"
