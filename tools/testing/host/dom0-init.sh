@@ -52,9 +52,9 @@ xenconsoled --pid-file=/run/xenconsoled.pid || die "xenconsoled did not start"
 say "toolstack ready"
 
 # One guest of the boot: /xth/guest.N/ holds its config (GUEST_*), its
-# boot disk (disk.img) and more xl config lines. Its console is /tmp/guest.N.A.log for
-# attempt A, a fresh file each time: the device model of a destroyed guest
-# may still write to the old one.
+# boot disk (disk.img) and more xl config lines. Its console is
+# /tmp/guest.N.A.log for attempt A, a fresh file each time: the device
+# model of a destroyed guest may still write to the old one.
 run_guest() {
 	dir=$1
 	n=${dir##*.}
