@@ -510,6 +510,24 @@ def floods(boots):
     return out
 
 
+def runs(boots):
+    """Per layer, its benchmark runs (bench_run's "run_log" lines): how
+    many, the kernel's alarms during them (RCU stalls, lockups, hung
+    tasks) and the module runs that failed. The guests' console shows
+    only emergencies, so these are the alarms' only trace in the report."""
+    out = {}
+    for layer in LAYERS:
+        total = {"runs": 0, "stalls": 0, "failed_runs": 0}
+        for g in (g for b in boots for g in b.guests if g.layer == layer):
+            log = g.figures.get("run_log")
+            if log is not None:
+                total["runs"] += 1
+                total["stalls"] += log.get("stalls", 0)
+                total["failed_runs"] += log.get("module_rc", 0) != 0
+        out[layer] = total
+    return out
+
+
 LEGEND = [
     "How to read it:",
     "",
@@ -533,7 +551,7 @@ LEGEND = [
 ]
 
 
-def render(boots, rows, summary, out_clocks, out_floods):
+def render(boots, rows, summary, out_clocks, out_floods, out_runs):
     nguests = {layer: sum(g.layer == layer for b in boots for g in b.guests)
                for layer in LAYERS}
     xen = next((b.xen for b in boots if b.xen), None)
@@ -588,6 +606,12 @@ def render(boots, rows, summary, out_clocks, out_floods):
     for row, r in zip(rows, summary):
         cells = [fmt(value(g, row), row.unit) for b in boots for g in b.guests]
         lines.append(f"| {r['text']} | " + " | ".join(cells) + " |")
+    if any(r["runs"] for r in out_runs.values()):
+        lines += ["", "The benchmark runs, besides the rows:", ""]
+        lines += [f"- {layer}: {r['runs']} runs; {r['stalls']} RCU stalls, "
+                  f"lockups or hung tasks logged; {r['failed_runs']} module "
+                  f"runs failed"
+                  for layer, r in out_runs.items()]
     if any(f["floods"] for f in out_floods.values()):
         lines += ["", "The floods, besides the rows (the numbered "
                   "loopback events that run through each flood must all "
@@ -664,6 +688,7 @@ def main(argv=None):
     summary = summarise(boots, rows)
     out_clocks = clocks(boots)
     out_floods = floods(boots)
+    out_runs = runs(boots)
     missing = missing_rows(summary)
     paired = sum(1 for b in boots
                  if {OURS, MAINLINE} <= {g.layer for g in b.guests})
@@ -674,12 +699,14 @@ def main(argv=None):
                                "figures": g.figures, "notes": g.notes}
                               for g in b.guests]} for b in boots],
         "boots_with_both_layers": paired, "min_boots": MIN_BOOTS,
-        "clocks": out_clocks, "floods": out_floods, "rows": summary,
+        "clocks": out_clocks, "floods": out_floods, "runs": out_runs,
+        "rows": summary,
         "missing": missing,
     }
     (out / "bench.json").write_text(json.dumps(report, indent=2,
                                                ensure_ascii=False) + "\n")
-    table = render(boots, rows, summary, out_clocks, out_floods)
+    table = render(boots, rows, summary, out_clocks, out_floods,
+                   out_runs)
     (out / "bench.md").write_text(table)
     png = plot(boots, out)
 

@@ -90,12 +90,13 @@ def flood_lines(layer, kept, lost=0, stalls=0):
 
 
 def guest_lines(layer, domid, scale=1.0, floor=60000, drop=(),
-                cdf_base=100, flood=None):
+                cdf_base=100, flood=None, stalls=0):
     """One guest's console lines, as the runner records them: dom0's
     "guest created" line, the guest's own lines with their prefix, its
     benchmark's KTAP suite relayed as ktap.sh does, its floods (@flood:
     the workload kept, per mille; default 500, 400 for mainline's), and
-    its end."""
+    its benchmark run's log line (@stalls: the kernel's alarms during it),
+    and its end."""
     ts = "[   20.123456]     "
     body = ["KTAP version 1", f"# Subtest: {SUITE_OF[layer]}", "1..2"]
     body += figure_lines(layer, scale, floor, drop)
@@ -112,7 +113,8 @@ def guest_lines(layer, domid, scale=1.0, floor=60000, drop=(),
              f"[guest] # bench-info tick: "
              f"{'lapic-deadline' if layer == bench.OURS else 'xen'}"]
             + [f"[guest] {ts}{line}" for line in body]
-            + [f"[guest] ok 1 {SUITE_OF[layer]}"]
+            + [f"[guest] ok 1 {SUITE_OF[layer]}",
+               f"[guest] # bench run_log module_rc=0 stalls={stalls} end"]
             + (flood_lines(layer, flood) if flood else [])
             + ["[guest] XTH-GUEST: done rc=0",
                f"XTH-DOM0: guest gone after {60 + domid}s"])
@@ -364,6 +366,18 @@ class Report(Logs):
         md = (self.out / "bench.md").read_text()
         self.assertIn("| 50 [50–50] % |", md.replace("50.0", "50"))
         self.assertIn("- xevtchn: 12 floods; 0 loopback events lost", md)
+
+    def test_runs_and_their_alarms(self):
+        self.assertEqual(self.report["runs"][bench.OURS],
+                         {"runs": 6, "stalls": 0, "failed_runs": 0})
+        log = self.write(boot_log("ABBA", stalls=2))
+        with contextlib.redirect_stdout(io.StringIO()):
+            bench.main(["--out", str(self.out), str(log)])
+        report = json.loads((self.out / "bench.json").read_text())
+        self.assertEqual(report["runs"][bench.MAINLINE],
+                         {"runs": 2, "stalls": 4, "failed_runs": 0})
+        self.assertIn("- mainline: 2 runs; 4 RCU stalls",
+                      (self.out / "bench.md").read_text())
 
     def test_no_flood_no_flood_rows(self):
         log = self.write(boot_log("ABBA", flood=0))

@@ -77,8 +77,13 @@ flood_drive() {
 	dom0_call flood-close >/dev/null
 }
 
+# kernel_alarms: how many lines of the kernel log on stdin tell of an RCU
+# stall, a lockup or a hung task.
+kernel_alarms() {
+	grep -ci -e 'rcu.*stall' -e 'lockup' -e 'blocked for more than'
+}
+
 # flood_stalls: RCU stalls, lockups and hung tasks in $flood_log.
 flood_stalls() {
-	echo "$flood_log" | grep -ci -e 'rcu.*stall' -e 'lockup' \
-		-e 'blocked for more than'
+	echo "$flood_log" | kernel_alarms
 }
