@@ -6,9 +6,13 @@
  *
  * The TSC itself (rdtsc(), unordered: a budget of milliseconds does not
  * care) where Xen says it does not emulate rdtsc (its CPUID leaf 4,
- * sub-leaf 0, EAX bit 0) and the kernel knows the rate (tsc_khz): a read
- * is then an instruction, whatever the clocksource (a guest whose TSCs
- * Linux found unsynchronised runs on hpet or acpi_pm, a VM exit a read).
+ * sub-leaf 0, EAX bit 0) and the rate is known: the one Xen gives the
+ * domain (the same sub-leaf's ECX; after a move to a new host, it is the
+ * new one's), else the kernel's tsc_khz. Not the kernel's alone: where it
+ * could not calibrate the TSC, it marks it unstable, runs on acpi_pm and
+ * leaves tsc_khz 0 (so do the test host's guests). A read is then an
+ * instruction, whatever the clocksource (a guest whose TSCs Linux found
+ * unsynchronised runs on hpet or acpi_pm, a VM exit a read).
  * Not where Xen emulates it: that is an exit too, and on an SVM host
  * without next-RIP (the emulated test host) one that has Xen fetch and
  * decode the instruction. Not under upcall=intx, where CPU 0's passes run
@@ -39,16 +43,22 @@ static bool use_tsc;
 static u64 budget_len = XEVTCHN_BUDGET_NS;
 static u64 window_len = XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS;
 
-/* Does Xen let rdtsc run natively (Xen's leaf 4 known, its bit 0 clear)? */
-static bool tsc_native(void)
+/*
+ * The TSC's rate in kHz where Xen lets rdtsc run natively (its leaf 4
+ * known, bit 0 of sub-leaf 0's EAX clear), else 0: the rate Xen gives the
+ * domain (sub-leaf 0's ECX), or the kernel's where Xen gives none.
+ */
+static u32 tsc_native_khz(void)
 {
 	const struct xevtchn_xen_info *xen = xevtchn_xen_info();
 	u32 eax, ebx, ecx, edx;
 
 	if (xen->cpuid_max < xen->cpuid_base + 3)
-		return false;
+		return 0;
 	cpuid_count(xen->cpuid_base + 3, 0, &eax, &ebx, &ecx, &edx);
-	return !(eax & XEN_CPUID_TSC_EMULATED);
+	if (eax & XEN_CPUID_TSC_EMULATED)
+		return 0;
+	return ecx ?: tsc_khz;
 }
 
 /**
@@ -60,15 +70,16 @@ static bool tsc_native(void)
  */
 void xevtchn_budget_clock_choose(bool cpu0_only)
 {
-	use_tsc = boot_cpu_has(X86_FEATURE_TSC) && tsc_khz >= 1000 &&
-		  !cpu0_only && tsc_native();
+	u32 khz = 0;
+
+	if (boot_cpu_has(X86_FEATURE_TSC) && !cpu0_only)
+		khz = tsc_native_khz();
+	use_tsc = khz >= 1000;
 	budget_len = XEVTCHN_BUDGET_NS;
 	window_len = XEVTCHN_BUDGET_NS + XEVTCHN_REST_NS;
 	if (use_tsc) {
-		budget_len = mul_u64_u32_div(budget_len, tsc_khz,
-					     NSEC_PER_MSEC);
-		window_len = mul_u64_u32_div(window_len, tsc_khz,
-					     NSEC_PER_MSEC);
+		budget_len = mul_u64_u32_div(budget_len, khz, NSEC_PER_MSEC);
+		window_len = mul_u64_u32_div(window_len, khz, NSEC_PER_MSEC);
 	}
 }
 

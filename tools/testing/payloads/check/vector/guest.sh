@@ -8,6 +8,7 @@
 # a plain binding and a lateeoi one (flood_suites, about two minutes):
 # here, under the upcall users get by default, and in this boot alone.
 . ./ktap.sh
+TSC_NATIVE=yes	# guest.cfg: tsc_mode = "native"
 . ./common.sh
 
 vector_boot
