@@ -7,8 +7,12 @@
  * The TSC itself (rdtsc(), unordered: a budget of milliseconds does not
  * care) where Xen says it does not emulate rdtsc (its CPUID leaf 4,
  * sub-leaf 0, EAX bit 0) and the rate is known: the one Xen gives the
- * domain (the same sub-leaf's ECX; after a move to a new host, it is the
- * new one's), else the kernel's tsc_khz. Not the kernel's alone: where it
+ * domain (the same sub-leaf's ECX), else the kernel's tsc_khz. (After a
+ * move to a host of another rate under tsc_mode "native", Xen's restore
+ * sets ECX back to the first host's rate while rdtsc runs at the new
+ * one's: the budget is then off by their ratio, no worse than with the
+ * kernel's calibration; a pass still takes at most
+ * XEVTCHN_BUDGET_EVENTS.) Not the kernel's alone: where it
  * could not calibrate the TSC, it marks it unstable, runs on acpi_pm and
  * leaves tsc_khz 0 (so do the test host's guests). A read is then an
  * instruction, whatever the clocksource (a guest whose TSCs Linux found
