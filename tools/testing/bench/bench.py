@@ -511,19 +511,22 @@ def floods(boots):
 
 
 def runs(boots):
-    """Per layer, its benchmark runs (bench_run's "run_log" lines): how
-    many, the kernel's alarms during them (RCU stalls, lockups, hung
-    tasks) and the module runs that failed. The guests' console shows
-    only emergencies, so these are the alarms' only trace in the report."""
+    """Per layer: its guests' benchmark runs (bench_run's "run_log" lines)
+    and those that failed, and the kernel log's lines of alarms (RCU
+    stalls, lockups, hung tasks) over each whole guest (bench_end's
+    "guest_log"; where a guest has none, those of its benchmark run). The
+    guests' console shows only emergencies, so these are the alarms' only
+    trace in the report."""
     out = {}
     for layer in LAYERS:
         total = {"runs": 0, "stalls": 0, "failed_runs": 0}
         for g in (g for b in boots for g in b.guests if g.layer == layer):
             log = g.figures.get("run_log")
+            whole = g.figures.get("guest_log", log or {})
             if log is not None:
                 total["runs"] += 1
-                total["stalls"] += log.get("stalls", 0)
                 total["failed_runs"] += log.get("module_rc", 0) != 0
+            total["stalls"] += whole.get("stalls", 0)
         out[layer] = total
     return out
 
@@ -607,18 +610,19 @@ def render(boots, rows, summary, out_clocks, out_floods, out_runs):
         cells = [fmt(value(g, row), row.unit) for b in boots for g in b.guests]
         lines.append(f"| {r['text']} | " + " | ".join(cells) + " |")
     if any(r["runs"] for r in out_runs.values()):
-        lines += ["", "The benchmark runs, besides the rows:", ""]
-        lines += [f"- {layer}: {r['runs']} runs; {r['stalls']} RCU stalls, "
-                  f"lockups or hung tasks logged; {r['failed_runs']} module "
-                  f"runs failed"
+        lines += ["", "The guests, besides the rows (the kernel's alarms "
+                  "over each whole guest: boot, benchmark, floods):", ""]
+        lines += [f"- {layer}: {r['runs']} benchmark runs, "
+                  f"{r['failed_runs']} failed; {r['stalls']} log lines of "
+                  f"RCU stalls, lockups or hung tasks"
                   for layer, r in out_runs.items()]
     if any(f["floods"] for f in out_floods.values()):
         lines += ["", "The floods, besides the rows (the numbered "
                   "loopback events that run through each flood must all "
                   "be handled once):", ""]
         lines += [f"- {layer}: {f['floods']} floods; {f['lost']} loopback "
-                  f"events lost, {f['doubled']} doubled; {f['stalls']} RCU "
-                  f"stalls, lockups or hung tasks logged; "
+                  f"events lost, {f['doubled']} doubled; {f['stalls']} log "
+                  f"lines of RCU stalls, lockups or hung tasks; "
                   f"{f['failed_runs']} module runs failed"
                   for layer, f in out_floods.items()]
     notes = {}

@@ -95,8 +95,8 @@ def guest_lines(layer, domid, scale=1.0, floor=60000, drop=(),
     "guest created" line, the guest's own lines with their prefix, its
     benchmark's KTAP suite relayed as ktap.sh does, its floods (@flood:
     the workload kept, per mille; default 500, 400 for mainline's), and
-    its benchmark run's log line (@stalls: the kernel's alarms during it),
-    and its end."""
+    its benchmark run's log line, its whole log's (@stalls: the kernel's
+    alarms over the guest), and its end."""
     ts = "[   20.123456]     "
     body = ["KTAP version 1", f"# Subtest: {SUITE_OF[layer]}", "1..2"]
     body += figure_lines(layer, scale, floor, drop)
@@ -114,9 +114,10 @@ def guest_lines(layer, domid, scale=1.0, floor=60000, drop=(),
              f"{'lapic-deadline' if layer == bench.OURS else 'xen'}"]
             + [f"[guest] {ts}{line}" for line in body]
             + [f"[guest] ok 1 {SUITE_OF[layer]}",
-               f"[guest] # bench run_log module_rc=0 stalls={stalls} end"]
+               f"[guest] # bench run_log module_rc=0 stalls=0 end"]
             + (flood_lines(layer, flood) if flood else [])
-            + ["[guest] XTH-GUEST: done rc=0",
+            + [f"[guest] # bench guest_log stalls={stalls} end",
+               "[guest] XTH-GUEST: done rc=0",
                f"XTH-DOM0: guest gone after {60 + domid}s"])
 
 
@@ -376,7 +377,7 @@ class Report(Logs):
         report = json.loads((self.out / "bench.json").read_text())
         self.assertEqual(report["runs"][bench.MAINLINE],
                          {"runs": 2, "stalls": 4, "failed_runs": 0})
-        self.assertIn("- mainline: 2 runs; 4 RCU stalls",
+        self.assertIn("- mainline: 2 benchmark runs, 0 failed; 4 log lines",
                       (self.out / "bench.md").read_text())
 
     def test_no_flood_no_flood_rows(self):

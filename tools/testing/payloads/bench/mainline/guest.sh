@@ -7,9 +7,10 @@
 . ./ktap.sh
 . ./common.sh
 
-echo "# bench-info abi: $(dmesg | grep -m1 -o 'Using [^ ]* ABI')"
+echo "# bench-info abi: $(echo "$BENCH_BOOT_LOG" | grep -m1 -o 'Using [^ ]* ABI')"
 bench_run xevtchn_bench_mainline
 # The IPI row's smp_call_function_single() went through the kernel's event
 # channel: its per-CPU IPI line, "xen-percpu-ipi callfuncsingleN".
 echo "# bench-info call-function IPIs: $(grep callfuncsingle /proc/interrupts | tr -s ' ' | tr '\n' ';')"
 bench_flood mainline
+bench_end

@@ -19,3 +19,4 @@ echo "# bench-info xevtchn loaded: $(echo "$loaded" | grep -o 'upcall by .*' | h
 bench_run xevtchn_bench_ours
 bench_flood ours
 rmmod xevtchn
+bench_end
