@@ -105,8 +105,12 @@ $(TESTING)/guest/%: $(TESTING)/guest/%.c
 sparse: have-kdir
 	+$(KMAKE) C=2 modules
 
+# The kernel's headers by name only where KVER was given (make KVER=...):
+# by default KVER is linux-headers-amd64's, which deps.sh installs, and
+# before that it is the running kernel's, which need not be Debian's (a
+# fresh machine of the kind CI runs on has none to install).
 deps:
-	@$(TESTING)/deps.sh $(KVER)
+	@$(TESTING)/deps.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
 
 # Warnings fail: W=1 and sparse over a clean build, then checkpatch --strict.
 # "+": its makes share our jobserver, or under -j they warn that it is
