@@ -36,12 +36,16 @@ git clone -q "$top" "$dir/root/xevtchn"
 
 # Each target in the chroot, /proc, /sys and /dev from the machine (the
 # test host's QEMU and the build matrix's own chroots need them), in a
-# mount namespace of its own: nothing stays mounted after.
+# mount namespace of its own: nothing stays mounted after. The chroot is
+# first bound onto itself, so that its / is a mount point, as a machine's
+# is: else the build matrix's "unshare --mount" fails ("cannot change root
+# filesystem propagation").
 status=0
 for target in "${targets[@]}"; do
 	t0=$(date +%s)
 	rc=0
 	unshare --mount --fork /bin/sh -c '
+		mount --bind "$0" "$0"
 		for d in proc sys dev; do
 			mount --rbind "/$d" "$0/$d"
 		done
