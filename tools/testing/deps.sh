@@ -21,6 +21,7 @@ packages=(
 	libxen-dev pkg-config				# dom0 and guest test tools
 	gnuplot-nox					# make bench: the latency plot
 	dpkg-dev debhelper dh-dkms			# make deb
+	build-essential					# dpkg-buildpackage's check
 )
 # The kernel the module is built for must be fetchable for dom0 and the guest.
 [ -n "$kver" ] && packages+=("linux-headers-$kver")
