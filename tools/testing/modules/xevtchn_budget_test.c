@@ -27,7 +27,8 @@
  *                               a peer in a tight loop would, on one CPU,
  *                               with the budget as built: a thread on that
  *                               CPU keeps at least a fifth of the rate it
- *                               has without the flood
+ *                               has without the flood (in one of
+ *                               FLOOD_TRIES floods)
  *   unbounded_flood_starves_cpu negative control: the same without the
  *                               bound: the thread must fall under a fifth
  *                               (XFAIL); the flood stops after FLOOD_MS
@@ -76,6 +77,7 @@ MODULE_PARM_DESC(tag, "suite name suffix (default: the mode)");
 #define MEASURE_MS	500	/* each of the thread's measurements */
 #define FLOOD_MS	1000	/* the flood, from its start to its stop */
 #define MIN_SHARE	5	/* flooded, the thread keeps over 1/MIN_SHARE */
+#define FLOOD_TRIES	2	/* bounded floods, until one keeps that share */
 
 static void start(struct ktap_suite *s, const char *name, unsigned int plan)
 {
@@ -437,24 +439,52 @@ static struct flood_result *run_flood(enum xevtchn_budget_test budget)
 	return r;
 }
 
+/* The thread kept its share of a bounded flood @r. */
+static bool flood_kept(const struct flood_result *r)
+{
+	return !r->err && r->quiet && r->events > 0 &&
+	       r->flooded * MIN_SHARE > r->quiet;
+}
+
+/*
+ * The bounded flood, up to FLOOD_TRIES times, each with its quiet rate
+ * measured again, until the thread keeps its share in one. The emulated
+ * test host's speed moves by tens of percent within a guest, so one slow
+ * window can put a single flood's ratio under the bar (once in some twenty
+ * intx floods: 19 %, where the others kept 31 to 60 %); without the bound
+ * the thread keeps nothing in any flood (the negative control below).
+ */
+static struct flood_result *bounded_flood(unsigned int n)
+{
+	struct flood_result *r = run_flood(XEVTCHN_BUDGET_TEST_NORMAL);
+
+	if (!r)
+		return NULL;
+	ktap_diag("bounded flood %u: %lu chunks/s quiet, %lu flooded; %ld events/%u ms, %lu rests",
+		  n, r->quiet, r->flooded, r->events, MEASURE_MS, r->rests);
+	return r;
+}
+
 static void test_flood(struct ktap_suite *s)
 {
 	struct flood_result *r;
+	unsigned int tries = 0;
 
-	r = run_flood(XEVTCHN_BUDGET_TEST_NORMAL);
-	if (!r) {
-		ktap_skip(s, "flood_leaves_cpu_time",
-			  "needs two CPUs (or memory)");
-		ktap_skip(s, "unbounded_flood_starves_cpu",
-			  "needs two CPUs (or memory)");
-		return;
-	}
-	ktap_diag("bounded flood: %lu chunks/s quiet, %lu flooded; %ld events in %u ms, %lu rests",
-		  r->quiet, r->flooded, r->events, MEASURE_MS, r->rests);
-	ktap_result(s, !r->err && r->quiet && r->events > 0 &&
-		    r->flooded * MIN_SHARE > r->quiet, "flood_leaves_cpu_time",
-		    "error %d; the thread ran %lu chunks/s quiet, %lu flooded (want over 1/%u); %ld flood events",
-		    r->err, r->quiet, r->flooded, MIN_SHARE, r->events);
+	do {
+		if (tries++)
+			kfree(r);
+		r = bounded_flood(tries);
+		if (!r) {
+			ktap_skip(s, "flood_leaves_cpu_time",
+				  "needs two CPUs (or memory)");
+			ktap_skip(s, "unbounded_flood_starves_cpu",
+				  "needs two CPUs (or memory)");
+			return;
+		}
+	} while (!r->err && !flood_kept(r) && tries < FLOOD_TRIES);
+	ktap_result(s, flood_kept(r), "flood_leaves_cpu_time",
+		    "error %d; flood %u: the thread ran %lu chunks/s quiet, %lu flooded (want over 1/%u)",
+		    r->err, tries, r->quiet, r->flooded, MIN_SHARE);
 	kfree(r);
 
 	r = run_flood(XEVTCHN_BUDGET_TEST_UNBOUNDED);
