@@ -399,7 +399,7 @@ struct outcome {
 static const char * const case_names[] = {
 	"bound_on_flood_cpu",
 	"flood_reached_every_port",
-	"workload_keeps_half",
+	"workload_keeps_a_third",
 	"loopback_sent_equals_handled",
 	"loopback_none_lost",
 	"loopback_none_doubled",
@@ -499,6 +499,12 @@ static void report(struct outcome *o)
 			    "no flood event within %u s of the baseline's end",
 			    FLOOD_WAIT_S);
 	/*
+	 * A third, not the half it was: the bound leaves a flooded vCPU at
+	 * least 4 ms of every 6 ms without passes, but not the cost of each
+	 * upcall outside its pass (the entry, the emulated EOI), which on the
+	 * emulated host is about a pass's own; plain floods kept 49 to 109 %
+	 * (Documentation/testing.md). xevtchn_budget_test judges the bound
+	 * itself, against its negative control.
 	 * A share of time is judged on production kernels only: under KASAN
 	 * and lockdep one interrupt costs the emulated guest about a tick
 	 * (make check-debug's kernel, build-debug-kernel.sh), and the bench
@@ -507,14 +513,14 @@ static void report(struct outcome *o)
 	if (flood_judges_timing && !IS_ENABLED(CONFIG_KASAN) &&
 	    !IS_ENABLED(CONFIG_PROVE_LOCKING)) {
 		ktap_result(&s, o->flood_came && base_rate &&
-			    2 * (u64)flood_rate >= base_rate,
-			    "workload_keeps_half",
+			    3 * (u64)flood_rate >= base_rate,
+			    "workload_keeps_a_third",
 			    "%lu/s during the flood, %lu/s without", flood_rate,
 			    base_rate);
 	} else {
 		snprintf(name, sizeof(name), "measured, not judged here: %u.%u %%",
 			 permille / 10, permille % 10);
-		ktap_skip(&s, "workload_keeps_half", name);
+		ktap_skip(&s, "workload_keeps_a_third", name);
 	}
 	ktap_result(&s, lb.sent && lb.sent == lb.handled && !lb.send_errors,
 		    "loopback_sent_equals_handled",
