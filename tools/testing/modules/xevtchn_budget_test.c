@@ -467,13 +467,12 @@ static struct flood_result *bounded_flood(unsigned int n)
 
 static void test_flood(struct ktap_suite *s)
 {
-	struct flood_result *r;
+	struct flood_result *r = NULL;
 	unsigned int tries = 0;
 
 	do {
-		if (tries++)
-			kfree(r);
-		r = bounded_flood(tries);
+		kfree(r);
+		r = bounded_flood(++tries);
 		if (!r) {
 			ktap_skip(s, "flood_leaves_cpu_time",
 				  "needs two CPUs (or memory)");
