@@ -399,16 +399,36 @@ class GuestShellTest(unittest.TestCase):
 class RecordedRunTest(unittest.TestCase):
     """A failing guest test makes the runner (and so make check) fail."""
 
-    def evaluate(self, name):
+    def evaluate(self, name, payload=RECORDED):
         return subprocess.run(
             [sys.executable, str(HERE / "xth"), "evaluate",
-             "--log", str(RECORDED / name), "--payload", str(RECORDED)],
+             "--log", str(RECORDED / name), "--payload", str(payload)],
             capture_output=True, text=True)
 
     def test_recorded_passing_run_passes(self):
         run = self.evaluate("pass.log")
         self.assertEqual(run.returncode, 0, run.stdout)
         self.assertRegex(run.stdout.splitlines()[-1], r"^\d+ passed, 0 failed(, \d+ skipped)?$")
+
+    def test_boot_of_several_guests_expects_what_each_lists(self):
+        # No expect file of the boot's own: each guest's, in turn. The
+        # recorded run's list split over two guests passes; a suite only
+        # the second guest's list names is missed, so its list is read.
+        lines = (RECORDED / "expect").read_text().splitlines()
+        half = len(lines) // 2
+        with tempfile.TemporaryDirectory() as tmp:
+            boot = Path(tmp)
+            (boot / "guests").write_text("one\ntwo\n")
+            for name, part in (("one", lines[:half]), ("two", lines[half:])):
+                (boot / name).mkdir()
+                (boot / name / "expect").write_text("\n".join(part) + "\n")
+            run = self.evaluate("pass.log", boot)
+            self.assertEqual(run.returncode, 0, run.stdout)
+            with open(boot / "two" / "expect", "a") as f:
+                f.write("only_in_the_second_list\n")
+            run = self.evaluate("pass.log", boot)
+            self.assertEqual(run.returncode, 1, run.stdout)
+            self.assertIn("only_in_the_second_list", run.stdout)
 
     def test_recorded_failing_run_fails(self):
         run = self.evaluate("fail.log")
