@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check-callback, first boot: the vector boot (check/vector) under
+# make check-callback, first boot: the vector guest (check/vector) under
 # Xen's callback vector (upcall=callback): every event layer suite in both
 # ABIs, the reload in 2-level mode after FIFO, the leak canary and the
 # load/unload cycles, each load with upcall=callback. No load of the boot

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check, third boot: the PIRQ suites under the per-vCPU upcall vector,
-# with QEMU's edu device (its MSI cycles use up Xen's MSI PIRQs for the rest
-# of the boot). A boot of their own keeps each boot short: see "When the
-# emulated CPU loses the guest" in Documentation/testing.md. Then
+# make check, second boot (check/pirq-races), first guest: the PIRQ suites
+# under the per-vCPU upcall vector, with QEMU's edu device (its MSI cycles
+# use up the guest's MSI PIRQs in Xen for the rest of its life). A guest of
+# their own keeps each guest short: see "When the emulated CPU loses the
+# guest" in Documentation/testing.md. Then
 # /dev/xen/evtchn through Debian's libxenevtchn (evtchn_dev_suites), which
 # needs no MSI.
 . ./ktap.sh
