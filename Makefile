@@ -114,10 +114,8 @@ deps:
 	@$(TESTING)/deps.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
 
 # Warnings fail: W=1 and sparse over a clean build, then checkpatch --strict.
-# "+": its makes share our jobserver, or under -j they warn that it is
-# unavailable, and the script counts that as a warning.
 static-checks: have-kdir
-	+$(TESTING)/static-checks.sh "$(KDIR)" "$(KVER)"
+	$(TESTING)/static-checks.sh "$(KDIR)" "$(KVER)"
 
 # Every module built against each supported kernel's headers (Debian 12's
 # 6.1, Debian 13's 6.12, trixie-backports' newest), generic and cloud, in

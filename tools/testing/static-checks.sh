@@ -12,6 +12,11 @@ set -euo pipefail
 
 kdir=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# Our own -j for each build, as build-matrix.sh does: not make's jobserver,
+# whose absence under a plain "make" would not matter but whose presence
+# under -j makes a sub-make warn, which counts as a warning here.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+jobs=-j$(nproc)
 cache=${XEVTCHN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xevtchn-testhost}
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -41,15 +46,15 @@ make -s -C "$kdir" M="$top/tools/testing/build" clean >/dev/null 2>&1 || true
 make -s -C "$kdir" M="$top/tools/testing/modules" clean >/dev/null 2>&1 || true
 make -s -C "$kdir" M="$top/tools/testing/bench" clean >/dev/null 2>&1 || true
 warning_free "W=1 + sparse, xevtchn.ko" \
-	make -C "$kdir" M="$top" W=1 C=1 modules
+	make $jobs -C "$kdir" M="$top" W=1 C=1 modules
 warning_free "W=1 + sparse, xevtchn.ko's test build" \
-	make -C "$kdir" M="$top/tools/testing/build" W=1 C=1 \
+	make $jobs -C "$kdir" M="$top/tools/testing/build" W=1 C=1 \
 	CONFIG_XEVTCHN_TESTING=y modules
 warning_free "W=1 + sparse, test modules" \
-	make -C "$kdir" M="$top/tools/testing/modules" W=1 C=1 \
+	make $jobs -C "$kdir" M="$top/tools/testing/modules" W=1 C=1 \
 	KBUILD_EXTRA_SYMBOLS="$top/tools/testing/build/Module.symvers" modules
 warning_free "W=1 + sparse, benchmark modules" \
-	make -C "$kdir" M="$top/tools/testing/bench" W=1 C=1 \
+	make $jobs -C "$kdir" M="$top/tools/testing/bench" W=1 C=1 \
 	KBUILD_EXTRA_SYMBOLS="$top/Module.symvers" modules
 
 # checkpatch.pl and the data files it reads, from Debian's linux-source.
@@ -112,14 +117,18 @@ else
 	status=1
 fi
 
+# One checkpatch per file, as many at once as there are CPUs; its
+# complaints on stderr, and a line on stdout for each file with any.
 mapfile -t sources < <(cd "$top" && git ls-files -- '*.c' '*.h')
-complaints=0
-for f in "${sources[@]}"; do
-	ignore=$(ignored_types "$f")
-	(cd "$top" && "$cp_dir/scripts/checkpatch.pl" --no-tree --strict \
-		--quiet --show-types ${ignore:+--ignore "$ignore"} -f "$f") ||
-		complaints=$((complaints + 1))
-done
+complaints=$(cd "$top" &&
+	for f in "${sources[@]}"; do
+		printf '%s\t%s\n' "$f" "$(ignored_types "$f")"
+	done | xargs -d '\n' -n 1 -P "$(nproc)" sh -c '
+		f=${1%%	*}
+		ignore=${1#*	}
+		"$0" --no-tree --strict --quiet --show-types \
+			${ignore:+--ignore "$ignore"} -f "$f" >&2 || echo "$f"
+	' "$cp_dir/scripts/checkpatch.pl" | wc -l)
 if [ $complaints -eq 0 ]; then
 	echo "static-checks: checkpatch --strict: clean (${#sources[@]} files)"
 else
