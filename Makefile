@@ -155,6 +155,13 @@ CHECK_FILES := --guest-file $(TESTING)/payloads/check/common.sh \
 	       $(addprefix --guest-file ,$(GUEST_TOOLS)) \
 	       $(addprefix --dom0-file ,$(DOM0_TOOLS))
 
+# make check's own builds (the test build and modules after the static
+# checks' W=1 ones) go through ccache, which make deps installs, as
+# Debian's headers offer it (DEBIAN_KERNEL_USE_CCACHE, their
+# .kernelvariables); its cache is the static checks' (static-checks.sh).
+check-run: export DEBIAN_KERNEL_USE_CCACHE := 1
+check-run: export CCACHE_DIR := $(CACHE)/ccache
+
 # Three boots on the kernel the module is built for (two guests each in the
 # first two), then one on Debian 13's (the payload's "kernel" file names
 # it; build-matrix made it). Each upcall and each ABI runs every event

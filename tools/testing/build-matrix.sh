@@ -63,7 +63,7 @@ recipe() {
 		sources+=("deb $mirror $base-backports main")
 		pkgs="linux-headers-amd64/$suite linux-headers-cloud-amd64/$suite"
 	fi
-	includes="make gcc libc6-dev sparse $pkgs"
+	includes="make gcc libc6-dev sparse ccache $pkgs"
 }
 
 # The chroot of kernel $1, created if it is not in the cache yet. Its path
@@ -132,7 +132,7 @@ in_chroot() {
 	unshare --mount --fork /bin/sh -c \
 		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' \
 		"$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LC_ALL=C.UTF-8 "$@"
+		HOME=/root LC_ALL=C.UTF-8 CCACHE_DIR=/xevtchn/ccache "$@"
 }
 
 # Whether the sparse of chroot $1 knows __typeof_unqual__ (sparse exits 0
@@ -238,8 +238,13 @@ build_one() {
 	flavour=generic
 	case $kver in *-cloud-amd64) flavour=cloud ;; esac
 	src=/xevtchn/$flavour
-	# The module, its test build, the test modules, the benchmark.
+	# The module, its test build, the test modules, the benchmark;
+	# compiled through ccache, as Debian's headers offer it (their
+	# .kernelvariables), its cache in the chroot: a file unchanged since
+	# the last build is not compiled again, though sparse checks it (C=2)
+	# and ccache replays the compiler's warnings.
 	local cmd=(make -C "$src" -k -j"$(nproc)" KDIR="$kdir" W=1 C=2
+		   DEBIAN_KERNEL_USE_CCACHE=1
 		   modules testing-build test-modules bench-modules)
 	# The kernel's Makefile asks scripts/checker-valid.sh whether sparse
 	# can check it, and if not turns C=2 into C=0 with a note. Debian's

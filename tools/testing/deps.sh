@@ -9,6 +9,7 @@ set -euo pipefail
 kver=${1:-}
 packages=(
 	make gcc libc6-dev bc flex bison libelf-dev	# module build
+	ccache						# the static checks' builds
 	libssl-dev					# the debug guest kernel
 	linux-headers-amd64				# the target kernel's headers
 	sparse linux-source-6.1 xz-utils perl		# sparse, checkpatch.pl
