@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check, first boot, first guest: every event layer suite under the
-# INTx upcall in 2-level (make check-pairs adds FIFO); then under Xen's
+# INTx upcall in 2-level (make check-more adds FIFO); then under Xen's
 # callback vector in FIFO (upcall=callback,
 # which leaves HVM_PARAM_CALLBACK_IRQ at 0 behind it, as INTx does); the
 # PIRQ refusals, and the xenstore client, ending with the toolstack's

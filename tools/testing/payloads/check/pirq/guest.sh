@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check, second boot (check/pirq-races), first guest: the PIRQ suites
-# under the per-vCPU upcall vector, with QEMU's edu device (its MSI cycles
-# use up the guest's MSI PIRQs in Xen for the rest of its life). A guest of
-# their own keeps each guest short: see "When the emulated CPU loses the
-# guest" in Documentation/testing.md. Then
+# make check-more, second guest (check/more): the PIRQ suites under the
+# per-vCPU upcall vector, with QEMU's edu device (its MSI cycles use up the
+# guest's MSI PIRQs in Xen for the rest of its life), on the kernel the
+# module is built for (make check runs them on 6.12, in kernel-6.12/core).
+# A guest of their own keeps each guest short: see "When the emulated CPU
+# loses the guest" in Documentation/testing.md. Then
 # /dev/xen/evtchn through Debian's libxenevtchn (evtchn_dev_suites), which
 # needs no MSI.
 . ./ktap.sh

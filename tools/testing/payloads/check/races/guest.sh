@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check, second boot (check/pirq-races), second guest: the race tests,
-# with the guest's two vCPUs truly in parallel, each on its own physical CPU
-# of the test host (the other guests put both on one, which makes the
-# emulator fault rarer but leaves the vCPUs taking turns).
+# make check, second boot: the race tests, with the guest's two vCPUs truly
+# in parallel, each on its own physical CPU of the test host (the other
+# guests put both on one, which makes the emulator fault rarer but leaves
+# the vCPUs taking turns). The 6.12 boot runs them too, as its second guest.
 #
 # - The regression tests of xevtchn_races_test, on the test build, which
 #   holds each race window open with its injection points. The first load
