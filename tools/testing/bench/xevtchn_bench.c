@@ -80,6 +80,10 @@ static char *label = LAYER;
 module_param(label, charp, 0444);
 MODULE_PARM_DESC(label,
 		 "the layer's name in the results, e.g. for a guest set up differently");
+static char *only = "";
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only,
+		 "run this workload alone, a figure of CPU 0's: latency_same_cpu, throughput_64_channels_busy, ...");
 static char *clock_name = "auto";
 module_param_named(clock, clock_name, charp, 0444);
 MODULE_PARM_DESC(clock, "timestamps: auto, tsc or ktime (see bench_now())");
@@ -1117,26 +1121,42 @@ out:
 /* The suite, shared by the steps below. */
 static struct ktap_suite suite;
 
-/* The workloads whose sender is CPU 0 (work_on_cpu()). */
+/* Whether to run the workload @name: all of them, or only= alone. */
+static bool wanted(const char *name)
+{
+	return !*only || !strcmp(only, name);
+}
+
+/*
+ * The workloads whose sender is CPU 0 (work_on_cpu()); with only=, the one
+ * it names, without the costs of the clock, the floor and the EOI.
+ */
 static long bench_cpu0(void *unused)
 {
 	struct ktap_suite *s = &suite;
 
-	clock_cost(s);
-	floor_cost(s);
-	eoi_cost(s);
-	latency(s, "latency_same_cpu", 0, false);
-	latency(s, "latency_cross_cpu_busy", 1, true);
-	latency(s, "latency_cross_cpu_idle", 1, false);
-	ipi_round_trip(s, "ipi_round_trip_busy");
-	throughput(s, "throughput_64_channels_busy");
+	if (!*only) {
+		clock_cost(s);
+		floor_cost(s);
+		eoi_cost(s);
+	}
+	if (wanted("latency_same_cpu"))
+		latency(s, "latency_same_cpu", 0, false);
+	if (wanted("latency_cross_cpu_busy"))
+		latency(s, "latency_cross_cpu_busy", 1, true);
+	if (wanted("latency_cross_cpu_idle"))
+		latency(s, "latency_cross_cpu_idle", 1, false);
+	if (wanted("ipi_round_trip_busy"))
+		ipi_round_trip(s, "ipi_round_trip_busy");
+	if (wanted("throughput_64_channels_busy"))
+		throughput(s, "throughput_64_channels_busy");
 	return 0;
 }
 
 /* dom0_round_trip() runs on CPU 1. */
 static long bench_cpu1(void *unused)
 {
-	return dom0_round_trip(&suite);
+	return *only ? 0 : dom0_round_trip(&suite);
 }
 
 static const char *abi_name(void)
@@ -1147,6 +1167,8 @@ static const char *abi_name(void)
 
 static long bench_ports(void *unused)
 {
+	if (*only)
+		return 0;
 	ports_workload(&suite, abi_name(), 1);
 	ports_workload(&suite, abi_name(), ports);
 	return 0;
@@ -1194,8 +1216,9 @@ static int __init bench_init(void)
 		       ret);
 		goto free;
 	}
+	/* With only=, one case: none if it names no workload of CPU 0's. */
 	ktap_start(&suite, "bench_" LAYER,
-		   9 + ports_cases(1) + ports_cases(ports));
+		   *only ? 1 : 9 + ports_cases(1) + ports_cases(ports));
 	pr_info("# bench layer=%s samples=%u warmup=%u abi=%s ports=%u clock=%s end\n",
 		label, samples, warmup, abi_name(), ports,
 		use_tsc ? "tsc" : "ktime");
