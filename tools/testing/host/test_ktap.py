@@ -198,6 +198,24 @@ class NestedTest(unittest.TestCase):
         rep = ktap.evaluate(lines, ["s"])
         self.assertEqual((rep.passed, rep.failed), (2, 0), rep.lines)
 
+    def test_kernel_message_cuts_a_result_line(self):
+        # make check, 2026-11-30: an RCU stall warning, which the guest's
+        # kernel prints to the console, cut two case lines; the second
+        # came back with only the stamp's last digit before its "]".
+        lines = ["[guest] KTAP version 1", "[guest] 1..1",
+                 "[guest] [   51.809156]     KTAP version 1",
+                 "[guest] [   51.809156]     # Subtest: s",
+                 "[guest] [   51.809156]     1..2",
+                 "[guest] [   51.809156]     ok 1 connect_to_dom0_po"
+                 "[   75.752935] rcu: INFO: rcu_preempt detected stalls",
+                 "[guest] rt",
+                 "[guest] [   52.60130[   75.752935] rcu: rcu_preempt "
+                 "kthread starved for 5256 jiffies!",
+                 "[guest] 9]     ok 2 round_trips",
+                 "[guest] ok 1 s", "[guest] XTH-GUEST: done rc=0"]
+        rep = ktap.evaluate(lines, ["s"])
+        self.assertEqual((rep.passed, rep.failed), (2, 0), rep.lines)
+
     def test_missing_suite_fails(self):
         rep = ktap.evaluate(boot(3, suite(1, "s", "ok 1 a"),
                                  suite(2, "t", "ok 1 b")), ["s", "t", "u"])
