@@ -214,10 +214,11 @@ show_guest_state() {
 }
 
 # The emulated CPU's fault (Documentation/testing.md): Xen saw a triple
-# fault, and the guest's kernel said nothing was wrong before it.
+# fault, and the guest's kernel said nothing was wrong before it (the
+# runner's GUEST_ALARM, ktap.py, has the same list).
 lost_to_emulator() {
 	xl dmesg | $bb grep -q "d${domid}v[0-9]* Triple fault" &&
-		! $bb grep -q -E 'Oops|BUG:|Kernel panic|double fault|general protection' "$glog"
+		! $bb grep -q -E 'Oops|BUG:|Kernel panic|double fault|general protection|kernel BUG at|\[#[0-9]+\]' "$glog"
 }
 
 # The guests, one after another, in the order the runner numbered them. A

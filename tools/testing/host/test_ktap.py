@@ -472,6 +472,17 @@ class LostToEmulatorTest(unittest.TestCase):
             ["[guest] [  5.1] BUG: unable to handle page fault", self.TRIPLE]))
         self.assertFalse(ktap.lost_to_emulator(
             ["[guest] [  5.1] traps: PANIC: double fault", self.TRIPLE]))
+        # The x86 BUG(): its header has no "BUG:", but every die()
+        # header ends with the oops count.
+        self.assertFalse(ktap.lost_to_emulator(
+            ["[guest] [  5.1] kernel BUG at drivers/xen/x.c:12!",
+             self.TRIPLE]))
+        self.assertFalse(ktap.lost_to_emulator(
+            ["[guest] [  5.1] invalid opcode: 0000 [#1] PREEMPT SMP NOPTI",
+             self.TRIPLE]))
+        self.assertFalse(ktap.lost_to_emulator(
+            ["[guest] [  5.1] stack segment: 0000 [#1] PREEMPT SMP NOPTI",
+             self.TRIPLE]))
 
     def test_no_triple_fault_is_not_the_emulator(self):
         self.assertFalse(ktap.lost_to_emulator(
