@@ -129,11 +129,24 @@ static void close_work(struct work_struct *work)
 		if (info->ops && info->ops->closed)
 			info->ops->closed(info);
 	}
+	mutex_unlock(&xevtchn_bind_mutex);
+	/*
+	 * The descriptor goes without the mutex. Nothing of ours finds the
+	 * binding from its IRQ since the unbind took it out of the IRQ table;
+	 * genirq's callbacks (an affinity write) reach it through the chip
+	 * data until the descriptor is gone, and leave a dying binding alone.
+	 * The number is not handed out before irq_free_desc() returns (it
+	 * clears the bitmap last, under sparse_irq_lock, which a bind's
+	 * irq_alloc_desc() takes too: a bind still waits for the free, an
+	 * unbind no longer does). The free (the /proc, sysfs and debugfs
+	 * entries) is the slow part of the close. The close counts as pending
+	 * until the descriptor is gone: xevtchn_drain_closes() leaves nothing
+	 * of it behind.
+	 */
 	xevtchn_inject(XEVTCHN_INJECT_FREE);
 	if (!(info->ops && info->ops->owned_by_domain))
 		irq_free_desc(info->irq);
 	atomic_dec(&closes_pending);
-	mutex_unlock(&xevtchn_bind_mutex);
 	if (!ret)
 		kfree_rcu(info, rcu);
 }

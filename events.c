@@ -45,13 +45,14 @@
  * and takes it out of the IRQ and per-CPU tables. Its port table entry
  * stays, as a closing entry: the port is still open in Xen, so Xen cannot
  * hand its number out, and the table refuses to bind or close it again.
- * Then RCU work (close.c: close_work()) runs once no upcall can
- * still hold the binding: under the mutex, it closes the port in Xen,
- * clears the entry and frees the IRQ; the xevtchn_irq goes a grace period
- * later. So an upcall that found the binding still sees valid memory, an
- * IRQ that is still ours and a port that is still ours; one that finds the
- * closing entry leaves the port alone; a port number Xen hands out again
- * cannot meet a stale entry; and nothing touches a port after its close.
+ * Then RCU work (close.c: close_work()) runs once no upcall can still
+ * hold the binding: under the mutex, it closes the port in Xen and clears
+ * the entry; then, with the mutex dropped, it frees the IRQ; the
+ * xevtchn_irq goes a grace period later. So an upcall that found the
+ * binding still sees valid memory, an IRQ that is still ours and a port
+ * that is still ours; one that finds the closing entry leaves the port
+ * alone; a port number Xen hands out again cannot meet a stale entry; and
+ * nothing touches a port after its close.
  * Unload waits for every close (xevtchn_drain_closes()) before the ABI
  * resets the domain and the table is freed.
  *

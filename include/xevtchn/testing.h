@@ -19,7 +19,7 @@
  * @XEVTCHN_INJECT_CLOSE: in the deferred close of an unbound port, right
  *	after EVTCHNOP_close (a workqueue, bind mutex held; sleeps)
  * @XEVTCHN_INJECT_FREE: in the deferred close, after the port is closed
- *	and before the IRQ descriptor is freed (bind mutex held; sleeps)
+ *	and before the IRQ descriptor is freed (bind mutex dropped; sleeps)
  * @XEVTCHN_NR_INJECT: how many there are
  */
 enum xevtchn_inject_point {
