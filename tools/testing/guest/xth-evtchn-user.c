@@ -129,10 +129,11 @@ static long quiet(xenevtchn_handle *h)
 /*
  * @port of @h was just connected: Xen sets it pending for its new owner
  * (evtchn_bind_interdomain(), event_channel.c of Xen 4.17, line 447).
- * Take that event, whenever it comes, and then nothing else for QUIET_MS:
- * 0, else -1. Waiting for quiet alone is not enough: on the emulated test
- * host that event has come later than QUIET_MS, and was then taken for a
- * test's own (an extra event on the port, seemingly fired twice).
+ * Take that event (within EVENT_MS, as any event), then nothing else for
+ * QUIET_MS: 0, else -1. Waiting for quiet alone is not enough: on the
+ * emulated test host that event has come later than QUIET_MS, and was then
+ * taken for a test's own (an extra event on the port, seemingly fired
+ * twice).
  */
 static int take_connect_event(xenevtchn_handle *h, evtchn_port_t port)
 {
