@@ -130,14 +130,14 @@ static long quiet(xenevtchn_handle *h)
  * @port of @h was just connected: Xen sets it pending for its new owner
  * (evtchn_bind_interdomain(), event_channel.c of Xen 4.17, line 447).
  * Take that event (within EVENT_MS, as any event), then nothing else for
- * QUIET_MS: 0, else -1. Waiting for quiet alone is not enough: on the
- * emulated test host that event has come later than QUIET_MS, and was then
- * taken for a test's own (an extra event on the port, seemingly fired
- * twice).
+ * QUIET_MS: 0, else -1 (also for a bind that failed: @port < 0). Waiting
+ * for quiet alone is not enough: on the emulated test host that event has
+ * come later than QUIET_MS, and was then taken for a test's own (an extra
+ * event on the port, seemingly fired twice).
  */
-static int take_connect_event(xenevtchn_handle *h, evtchn_port_t port)
+static int take_connect_event(xenevtchn_handle *h, long port)
 {
-	if (next_port(h, EVENT_MS) != (int)port ||
+	if (port < 0 || next_port(h, EVENT_MS) != port ||
 	    xenevtchn_unmask(h, port) < 0)
 		return -1;
 	return quiet(h) ? -1 : 0;
@@ -181,7 +181,7 @@ static int loopback(xenevtchn_handle *h, long *a, long *b)
 {
 	*a = xenevtchn_bind_unbound_port(h, DOMID_SELF);
 	*b = *a < 0 ? -1 : xenevtchn_bind_interdomain(h, DOMID_SELF, *a);
-	return *b < 0 ? -1 : take_connect_event(h, *b);
+	return take_connect_event(h, *b);
 }
 
 static void suite_dom0(evtchn_port_t remote, unsigned int rounds)
@@ -194,8 +194,7 @@ static void suite_dom0(evtchn_port_t remote, unsigned int rounds)
 	h = open_handle();
 	port = must("bind_interdomain_to_dom0",
 		    xenevtchn_bind_interdomain(h, 0, remote));
-	expect("connect_event_once", 0,
-	       port < 0 ? -1 : take_connect_event(h, port));
+	expect("connect_event_once", 0, take_connect_event(h, port));
 	got = port < 0 ? 0 : round_trips(h, port, h, port, half);
 	expect("round_trips_first_half", half, got);
 	expect("unbind", 0, xenevtchn_unbind(h, port));
@@ -204,8 +203,7 @@ static void suite_dom0(evtchn_port_t remote, unsigned int rounds)
 	/* xevtchn waits for the deferred close of our old end first. */
 	port = must("bind_again_to_the_same_remote_port",
 		    xenevtchn_bind_interdomain(h, 0, remote));
-	expect("connect_event_once_again", 0,
-	       port < 0 ? -1 : take_connect_event(h, port));
+	expect("connect_event_once_again", 0, take_connect_event(h, port));
 	if (port >= 0)
 		got += round_trips(h, port, h, port, rounds - half);
 	expect("round_trips_in_all", rounds, got);
@@ -322,7 +320,7 @@ static void suite_restrict(unsigned int domid)
 	b = a < 0 ? -1 : xenevtchn_bind_interdomain(r, domid, a);
 	must("interdomain_to_own_domain_allowed", b);
 	/* Xen's event on b first, so that the second round trip is ours. */
-	expect("events_both_ways", 2, b < 0 || take_connect_event(r, b) ? 0 :
+	expect("events_both_ways", 2, take_connect_event(r, b) ? 0 :
 	       round_trips(r, b, u, a, 1) + round_trips(u, a, r, b, 1));
 	z = open_handle();
 	ret = xenevtchn_restrict(z, 0);
